@@ -1,0 +1,20 @@
+/**
+ * Jest runs TypeScript through ts-jest (transpile only: `npm run typecheck` is the type gate).
+ * Middy 6 ships ES modules only, so its packages are transformed too.
+ * @type {import('jest').Config}
+ */
+const base = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  setupFiles: ['<rootDir>/test/env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/{unit,handlers,infra}/**/*.test.ts'] },
+  ],
+};

@@ -1,0 +1,45 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { ApiError } from '../domain/errors';
+import type { Mailer, OutgoingEmail } from '../domain/ports';
+
+/** SES answers that mean "slow down", not "no": reported as `service_unavailable`. */
+const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException']);
+
+export interface SesMailerOptions {
+  readonly from: string;
+  readonly configurationSet?: string;
+  readonly client?: SESv2Client;
+}
+
+export class SesMailer implements Mailer {
+  private readonly client: SESv2Client;
+
+  constructor(private readonly options: SesMailerOptions) {
+    this.client = options.client ?? new SESv2Client({});
+  }
+
+  async send(email: OutgoingEmail): Promise<void> {
+    try {
+      await this.client.send(
+        new SendEmailCommand({
+          FromEmailAddress: this.options.from,
+          Destination: { ToAddresses: [email.to] },
+          ConfigurationSetName: this.options.configurationSet,
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: email.text, Charset: 'UTF-8' },
+                Html: { Data: email.html, Charset: 'UTF-8' },
+              },
+            },
+          },
+        }),
+      );
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      if (THROTTLED.has(name)) throw new ApiError('service_unavailable', [], { cause: error });
+      throw new ApiError('email_delivery_failed', [], { cause: error });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/** Longest address SMTP can carry (RFC 5321 path limit less the angle brackets). */
+export const MAX_EMAIL_LENGTH = 254;
+const MAX_LOCAL_PART_LENGTH = 64;
+
+// Local part: the dot-atom form of RFC 5322 (quoted local parts are not accepted: mail providers
+// and SES handle them inconsistently). Domain: LDH labels of 1-63 characters, at least two labels,
+// a top-level label that is not all digits.
+const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+// Any C0/C1 control character, DEL, or Unicode line/paragraph separator.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export type EmailCheck = { readonly ok: true; readonly email: string } | { readonly ok: false; readonly issue: string };
+
+/**
+ * Trims and lower-cases an address, then checks it. The normalized form is what is limited, stored and
+ * mailed, so `A@Example.com ` and `a@example.com` share one quota.
+ */
+export function normalizeEmail(raw: unknown): EmailCheck {
+  if (raw === undefined || raw === null) return { ok: false, issue: 'is required' };
+  if (typeof raw !== 'string') return { ok: false, issue: 'must be a string' };
+  if (CONTROL_CHARACTERS.test(raw)) return { ok: false, issue: 'must not contain control characters' };
+  const email = raw.trim().toLowerCase();
+  if (email.length === 0) return { ok: false, issue: 'is required' };
+  if (email.length > MAX_EMAIL_LENGTH) {
+    return { ok: false, issue: `must be at most ${MAX_EMAIL_LENGTH} characters` };
+  }
+  const at = email.lastIndexOf('@');
+  if (at <= 0 || at === email.length - 1) return { ok: false, issue: 'must be a valid email address' };
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  const labels = domain.split('.');
+  const valid =
+    local.length <= MAX_LOCAL_PART_LENGTH &&
+    LOCAL_PART.test(local) &&
+    labels.length >= 2 &&
+    labels.every((label) => DOMAIN_LABEL.test(label)) &&
+    !/^[0-9]+$/.test(labels[labels.length - 1]!);
+  return valid ? { ok: true, email } : { ok: false, issue: 'must be a valid email address' };
+}

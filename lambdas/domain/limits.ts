@@ -1,0 +1,28 @@
+import { RATE_LIMIT_WINDOW_SECONDS } from './errors';
+import { hashEmail } from './tokens';
+
+export interface RateLimitWindow {
+  /** Epoch seconds at which the window opened (a multiple of the window length). */
+  readonly start: number;
+  /** Epoch seconds at which the window closes; its counters expire then. */
+  readonly end: number;
+}
+
+/**
+ * The fixed one-hour window `nowSeconds` falls in. Fixed windows keep every counter update a single
+ * conditional write with no read, and make `retry_after: 3600` always enough: whoever waits that long
+ * is in a later window with a fresh counter. The price is that a burst straddling a window edge can
+ * reach twice the limit within a few minutes; the limits are sized with that in mind.
+ */
+export function rateLimitWindow(nowSeconds: number, length = RATE_LIMIT_WINDOW_SECONDS): RateLimitWindow {
+  const start = nowSeconds - (nowSeconds % length);
+  return { start, end: start + length };
+}
+
+/** Counter identifiers for one window. The email counter holds a hash, never the address. */
+export function rateLimitCounterIds(ipKey: string, email: string, window: RateLimitWindow) {
+  return {
+    ip: `ip#${ipKey}#${window.start}`,
+    email: `email#${hashEmail(email)}#${window.start}`,
+  } as const;
+}

@@ -1,0 +1,53 @@
+export interface MagicLinkEmail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+/** "15 minutes", "1 hour", "90 seconds": the lifetime as a person reads it. */
+export function describeDuration(seconds: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (seconds % 3600 === 0) return unit(seconds / 3600, 'hour');
+  if (seconds % 60 === 0) return unit(seconds / 60, 'minute');
+  return unit(seconds, 'second');
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** The sign-in email: a plain-text part and an HTML part that say the same thing. */
+export function renderMagicLinkEmail(link: string, lifetimeSeconds: number): MagicLinkEmail {
+  const lifetime = describeDuration(lifetimeSeconds);
+  const subject = 'Your sign-in link';
+  const text = [
+    'Use this link to sign in:',
+    '',
+    link,
+    '',
+    `The link expires in ${lifetime} and can only be used once.`,
+    '',
+    "Didn't ask for this? You can safely ignore this email: nobody can sign in without the link.",
+    '',
+  ].join('\n');
+  const href = escapeHtml(link);
+  const html = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${subject}</title></head>
+<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;line-height:1.5;color:#111">
+<p>Use this link to sign in:</p>
+<p><a href="${href}" style="display:inline-block;padding:10px 18px;background:#111;color:#fff;text-decoration:none;border-radius:6px">Sign in</a></p>
+<p style="font-size:13px;color:#555">Or copy this address into your browser:<br><span style="word-break:break-all">${href}</span></p>
+<p>The link expires in ${escapeHtml(lifetime)} and can only be used once.</p>
+<p style="font-size:13px;color:#555">Didn't ask for this? You can safely ignore this email: nobody can sign in without the link.</p>
+</body>
+</html>
+`;
+  return { subject, text, html };
+}
+
+/** The link that goes in the email. The token rides in the fragment, which browsers never send to a server. */
+export function magicLinkUrl(signInUrl: string, token: string): string {
+  return `${signInUrl}#token=${token}`;
+}

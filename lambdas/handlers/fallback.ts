@@ -1,0 +1,15 @@
+import { ApiError } from '../domain/errors';
+import { httpHandler } from '../http/chain';
+import { methodsForPath } from '../http/routes';
+
+/**
+ * API Gateway's `$default` route: everything no route matched. Answers CORS preflights for real
+ * routes, 405 (with `Allow`) for a real path under another method, and 404 otherwise, always in the
+ * envelope rather than API Gateway's own body.
+ */
+export const handler = httpHandler({ jsonBody: false }, async (event) => {
+  const methods = methodsForPath(event.rawPath);
+  if (methods.length === 0) throw new ApiError('route_not_found');
+  if (event.requestContext.http.method === 'OPTIONS') return { status: 204 };
+  throw new ApiError('method_not_allowed', [], { headers: { allow: [...methods, 'OPTIONS'].join(', ') } });
+});

@@ -1,0 +1,57 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { loadConfig, type ConfigResult } from '../config';
+import { logger } from './logger';
+import { apiEnvelope, bodyLimit, type ApiContext, type Reply } from './middlewares';
+
+/** Read once per container, at init. */
+const containerConfig: ConfigResult = loadConfig();
+
+export type ApiHandler<TBody> = (
+  event: Omit<APIGatewayProxyEventV2, 'body'> & { body: TBody },
+  context: ApiContext,
+) => Promise<Reply>;
+
+export interface ChainOptions {
+  /** Parse (and require) a JSON body. */
+  readonly jsonBody: boolean;
+  /** Configuration to use instead of the environment's (tests). */
+  readonly config?: ConfigResult;
+}
+
+/**
+ * The one middleware chain every route shares. `before` runs top to bottom; `after` and `onError`
+ * run bottom to top, so the envelope is rendered first and the CORS and security headers, then the
+ * Powertools context, are applied to it, on successes and errors alike.
+ */
+export function httpHandler<TBody = undefined>(options: ChainOptions, handler: ApiHandler<TBody>) {
+  const configResult = options.config ?? containerConfig;
+  const origins = configResult.ok ? [...configResult.config.corsAllowedOrigins] : [];
+  const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(
+      httpSecurityHeaders({
+        strictTransportSecurity: { maxAge: 2 * 365 * 24 * 3600, includeSubDomains: true, preload: false },
+        reportingEndpoints: false,
+      } as Parameters<typeof httpSecurityHeaders>[0]),
+    )
+    .use(
+      httpCors({
+        origins,
+        headers: 'authorization,content-type',
+        methods: 'GET,POST,OPTIONS',
+        exposeHeaders: 'retry-after,x-request-id',
+        maxAge: 600,
+      }),
+    )
+    .use(apiEnvelope(configResult))
+    .use(httpHeaderNormalizer())
+    .use(bodyLimit());
+  if (options.jsonBody) chain.use(httpJsonBodyParser());
+  return chain.handler(handler as never);
+}

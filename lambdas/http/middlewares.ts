@@ -1,0 +1,127 @@
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { monotonicFactory } from 'ulid';
+import type { ConfigResult, ServiceConfig } from '../config';
+import { ConfigError } from '../config';
+import { DEFAULTS } from '../domain/defaults';
+import { ApiError, ERROR_CATALOG, MAX_BODY_BYTES, type ErrorCode } from '../domain/errors';
+import { errorEnvelope, successEnvelope } from './envelope';
+import { logger } from './logger';
+
+/** What every handler gets besides the event: the request's id and clock, and the validated config. */
+export interface RequestScope {
+  readonly requestId: string;
+  readonly receivedAt: Date;
+  readonly config: ServiceConfig;
+}
+
+export type ApiContext = Context & { scope: RequestScope };
+
+/** A handler's answer; the envelope middleware renders it. `data` undefined means no body (204). */
+export interface Reply {
+  readonly status: number;
+  readonly data?: unknown;
+}
+
+export type ApiRequest<TEvent = APIGatewayProxyEventV2> = middy.Request<TEvent, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
+
+const nextUlid = monotonicFactory();
+
+/** `req_` + a 26-character ULID: sortable by time, unique per request. */
+export function newRequestId(): string {
+  return `req_${nextUlid()}`;
+}
+
+const BASE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+} as const;
+
+/** Maps anything thrown into a catalogued code. */
+function classify(error: unknown): { code: ErrorCode; apiError?: ApiError } {
+  if (error instanceof ApiError) return { code: error.code, apiError: error };
+  const http = error as { statusCode?: number; message?: string; cause?: { package?: string } };
+  if (http?.cause?.package === '@middy/http-json-body-parser' && http.statusCode === 415) {
+    return { code: http.message === 'Unsupported Media Type' ? 'unsupported_media_type' : 'invalid_json' };
+  }
+  return { code: 'internal_error' };
+}
+
+/**
+ * The API's own middleware: gives each request an id and a clock, refuses to run on a bad
+ * configuration, renders replies and errors as the envelope, sets `X-Request-Id`, and logs one line
+ * per request with its outcome.
+ */
+export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext> {
+  const docsBaseUrl = () => (configResult.ok ? configResult.config.docsBaseUrl : DEFAULTS.docsBaseUrl);
+  const scopeOf = (request: ApiRequest): Pick<RequestScope, 'requestId' | 'receivedAt'> =>
+    request.context.scope ?? { requestId: newRequestId(), receivedAt: new Date() };
+
+  return {
+    before: (request) => {
+      const requestId = newRequestId();
+      logger.appendKeys({ request_id: requestId, route: request.event.routeKey });
+      if (!configResult.ok) {
+        (request.context as { scope?: unknown }).scope = { requestId, receivedAt: new Date() };
+        throw configResult.error;
+      }
+      request.context.scope = { requestId, receivedAt: new Date(), config: configResult.config };
+    },
+    after: (request) => {
+      const reply = request.response as unknown as Reply;
+      const { requestId, receivedAt } = scopeOf(request);
+      const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId };
+      request.response = {
+        statusCode: reply.status,
+        headers,
+        body: reply.data === undefined ? '' : JSON.stringify(successEnvelope(reply.data, { requestId, at: receivedAt })),
+      };
+      logger.info('request completed', { status: reply.status, outcome: 'ok' });
+    },
+    onError: (request) => {
+      const { requestId, receivedAt } = scopeOf(request);
+      const { code, apiError } = classify(request.error);
+      const envelope = errorEnvelope(code, {
+        details: apiError?.details,
+        requestId,
+        at: receivedAt,
+        docsBaseUrl: docsBaseUrl(),
+      });
+      const headers: Record<string, string> = {
+        ...BASE_HEADERS,
+        'x-request-id': requestId,
+        ...(apiError?.headers ?? {}),
+      };
+      if (envelope.retry_after !== null) headers['retry-after'] = String(envelope.retry_after);
+      const status = ERROR_CATALOG[code].status;
+      request.response = { statusCode: status, headers, body: JSON.stringify(envelope) };
+
+      const fields = { status, outcome: code };
+      if (request.error instanceof ConfigError) {
+        logger.error('configuration invalid', { ...fields, problem: request.error.message });
+      } else if (code === 'internal_error') {
+        logger.error('request failed', { ...fields, error: request.error });
+      } else if (status >= 500) {
+        logger.warn('request failed', { ...fields, cause: describeCause(apiError?.cause) });
+      } else {
+        logger.info('request completed', fields);
+      }
+    },
+  };
+}
+
+function describeCause(cause: unknown): string | undefined {
+  if (cause instanceof Error) return cause.name;
+  return undefined;
+}
+
+/** Refuses bodies over 8 KiB before anything parses them. */
+export function bodyLimit(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
+  return {
+    before: ({ event }) => {
+      if (!event.body) return;
+      const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body, 'utf8');
+      if (bytes > MAX_BODY_BYTES) throw new ApiError('payload_too_large');
+    },
+  };
+}

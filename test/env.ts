@@ -1,0 +1,20 @@
+/**
+ * The environment the unit tests' functions start with: what the CDK construct would set.
+ * Logs are silenced here; the logging test turns them back on for itself.
+ */
+Object.assign(process.env, {
+  TABLE_NAME: 'magic-link-auth-test',
+  SENDER_ADDRESS: 'no-reply@example.com',
+  SES_CONFIGURATION_SET: 'magic-link-auth',
+  SIGN_IN_URL: 'https://app.example.com/sign-in',
+  CORS_ALLOWED_ORIGINS: 'https://app.example.com',
+  LINK_TTL_SECONDS: '900',
+  SESSION_TTL_SECONDS: '604800',
+  IP_LIMIT_PER_HOUR: '50',
+  EMAIL_LIMIT_PER_HOUR: '5',
+  DOCS_BASE_URL: 'https://docs.asterwise.com',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+});

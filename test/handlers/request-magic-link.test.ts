@@ -1,0 +1,232 @@
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { handler } from '../../lambdas/handlers/request-magic-link';
+import { apiEvent, invoke } from '../fixtures/events';
+import { expectError, expectSuccess } from '../fixtures/assertions';
+import { awsError, mockAws, transactionCanceled } from '../fixtures/aws';
+
+const aws = mockAws();
+const NOW = new Date('2026-11-21T21:10:00Z');
+const WINDOW_START = Math.floor(Date.UTC(2026, 10, 21, 21, 0, 0) / 1000);
+
+beforeEach(() => {
+  aws.dynamo.reset();
+  aws.ses.reset();
+  aws.dynamo.on(TransactWriteCommand).resolves({});
+  aws.ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask'] });
+});
+afterEach(() => jest.useRealTimers());
+
+const request = (body: unknown, options: Parameters<typeof apiEvent>[0] = {}) =>
+  invoke(handler, apiEvent({ body: body as object, ...options }));
+
+function sentEmail() {
+  const calls = aws.ses.commandCalls(SendEmailCommand);
+  expect(calls).toHaveLength(1);
+  return calls[0]!.args[0].input;
+}
+
+function transaction() {
+  const calls = aws.dynamo.commandCalls(TransactWriteCommand);
+  expect(calls).toHaveLength(1);
+  return calls[0]!.args[0].input.TransactItems!;
+}
+
+describe('POST /v1/auth/magic-link', () => {
+  it('answers 202 with the link lifetime and mails a single-use link', async () => {
+    const response = await request({ email: 'Ada@Example.com' });
+
+    expect(expectSuccess(response, 202)).toEqual({ expires_in: 900 });
+    const mail = sentEmail();
+    expect(mail.FromEmailAddress).toBe('no-reply@example.com');
+    expect(mail.Destination?.ToAddresses).toEqual(['ada@example.com']);
+    expect(mail.ConfigurationSetName).toBe('magic-link-auth');
+    const simple = mail.Content!.Simple!;
+    expect(simple.Subject!.Data).toBe('Your sign-in link');
+    const text = simple.Body!.Text!.Data!;
+    const html = simple.Body!.Html!.Data!;
+    const link = /https:\/\/app\.example\.com\/sign-in#token=([A-Za-z0-9_-]{43})/.exec(text);
+    expect(link).not.toBeNull();
+    expect(html).toContain(`href="${link![0]}"`);
+    for (const part of [text, html]) {
+      expect(part).toContain('15 minutes');
+      expect(part).toContain('can only be used once');
+      expect(part).toMatch(/Didn't ask for this\? You can safely ignore this email/);
+    }
+  });
+
+  it('stores only a hash of the token, never the token itself', async () => {
+    await request({ email: 'ada@example.com' });
+    const token = /#token=([A-Za-z0-9_-]{43})/.exec(sentEmail().Content!.Simple!.Body!.Text!.Data!)![1]!;
+    const items = transaction();
+    const stored = JSON.stringify(items);
+    expect(stored).not.toContain(token);
+    const put = items[2]!.Put!;
+    expect(put.Item).toEqual({
+      pk: `signin#${createHash('sha256').update(token).digest('base64url')}`,
+      email: 'ada@example.com',
+      link_expires_at: NOW.getTime() / 1000 + 900,
+      created_at: NOW.getTime() / 1000,
+      ttl: NOW.getTime() / 1000 + 900 + 86_400,
+    });
+    expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
+  });
+
+  it('counts the source IP and the hashed address in this hour, in one transaction with the link', async () => {
+    await request({ email: ' ADA@example.com ' }, { sourceIp: '198.51.100.7', headers: { 'X-Forwarded-For': '10.9.9.9' } });
+    const [ip, email] = transaction();
+    const emailHash = createHash('sha256').update('ada@example.com').digest('hex');
+    expect(ip!.Update!.Key).toEqual({ pk: `rl#ip#v4:198.51.100.7#${WINDOW_START}` });
+    expect(email!.Update!.Key).toEqual({ pk: `rl#email#${emailHash}#${WINDOW_START}` });
+    for (const [counter, limit] of [[ip, 50], [email, 5]] as const) {
+      expect(counter!.Update!.ConditionExpression).toBe('attribute_not_exists(cnt) OR cnt < :limit');
+      expect(counter!.Update!.ExpressionAttributeValues).toMatchObject({ ':limit': limit, ':ttl': WINDOW_START + 3600 });
+    }
+  });
+
+  it('counts IPv6 callers per /64', async () => {
+    await request({ email: 'ada@example.com' }, { sourceIp: '2001:db8:85a3:7:8a2e:370:7334:1' });
+    await request({ email: 'ada@example.com' }, { sourceIp: '2001:db8:85a3:7::ffff' });
+    const keys = aws.dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems![0]!.Update!.Key);
+    expect(keys).toEqual([
+      { pk: `rl#ip#v6:2001:db8:85a3:7::/64#${WINDOW_START}` },
+      { pk: `rl#ip#v6:2001:db8:85a3:7::/64#${WINDOW_START}` },
+    ]);
+  });
+
+  it('answers a first-time and a repeat address identically (no enumeration)', async () => {
+    const first = await request({ email: 'new@example.com' });
+    const again = await request({ email: 'new@example.com' });
+    expect(first.status).toBe(again.status);
+    expect(first.body.data).toEqual(again.body.data);
+    expect(Object.keys(first.headers).sort()).toEqual(Object.keys(again.headers).sort());
+  });
+
+  it('refuses with magic_link_ip_limit_exceeded, sending nothing, when the IP is over its limit', async () => {
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['ConditionalCheckFailed', 'None', 'None']));
+    expectError(await request({ email: 'ada@example.com' }), 'magic_link_ip_limit_exceeded');
+    expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('refuses with magic_link_email_limit_exceeded, sending nothing, when the address is over its limit', async () => {
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed', 'None']));
+    expectError(await request({ email: 'ada@example.com' }), 'magic_link_email_limit_exceeded');
+    expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('reports the IP limit first when both limits are exhausted', async () => {
+    aws.dynamo
+      .on(TransactWriteCommand)
+      .rejects(transactionCanceled(['ConditionalCheckFailed', 'ConditionalCheckFailed', 'None']));
+    expectError(await request({ email: 'ada@example.com' }), 'magic_link_ip_limit_exceeded');
+  });
+
+  it('retries a transaction that lost a race with a concurrent writer', async () => {
+    aws.dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(transactionCanceled(['TransactionConflict', 'None', 'None']))
+      .rejectsOnce(transactionCanceled(['None', 'TransactionConflict', 'None']))
+      .resolves({});
+    expectSuccess(await request({ email: 'ada@example.com' }), 202);
+    expect(aws.dynamo.commandCalls(TransactWriteCommand)).toHaveLength(3);
+    expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('answers service_unavailable when conflicts persist or DynamoDB throttles', async () => {
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['TransactionConflict', 'None', 'None']));
+    expectError(await request({ email: 'ada@example.com' }), 'service_unavailable');
+    expect(aws.dynamo.commandCalls(TransactWriteCommand)).toHaveLength(8);
+
+    aws.dynamo.reset();
+    aws.dynamo.on(TransactWriteCommand).rejects(awsError('ProvisionedThroughputExceededException'));
+    expectError(await request({ email: 'ada@example.com' }), 'service_unavailable');
+    expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['MessageRejected', 'email_delivery_failed'],
+    ['MailFromDomainNotVerifiedException', 'email_delivery_failed'],
+    ['AccountSuspendedException', 'email_delivery_failed'],
+    ['SendingPausedException', 'email_delivery_failed'],
+    ['TooManyRequestsException', 'service_unavailable'],
+  ] as const)('maps SES %s to %s', async (name, code) => {
+    aws.ses.on(SendEmailCommand).rejects(awsError(name, 'Email address is not verified: secret detail'));
+    const response = await request({ email: 'ada@example.com' });
+    expectError(response, code);
+    expect(response.rawBody).not.toContain('secret detail');
+  });
+
+  it('hides unexpected failures behind internal_error', async () => {
+    aws.dynamo.on(TransactWriteCommand).rejects(awsError('ValidationException', 'One or more parameter values were invalid: table magic-link-auth-test'));
+    const response = await request({ email: 'ada@example.com' });
+    expectError(response, 'internal_error');
+    expect(response.rawBody).not.toContain('magic-link-auth-test');
+  });
+
+  describe('input', () => {
+    it.each([
+      ['missing', {}, 'is required'],
+      ['null', { email: null }, 'is required'],
+      ['blank', { email: '   ' }, 'is required'],
+      ['a number', { email: 42 }, 'must be a string'],
+      ['without @', { email: 'ada.example.com' }, 'must be a valid email address'],
+      ['without a domain dot', { email: 'ada@localhost' }, 'must be a valid email address'],
+      ['with a space inside', { email: 'ada lovelace@example.com' }, 'must be a valid email address'],
+      ['with a control character', { email: 'ada@example.com\r\nBcc: x@evil.test' }, 'must not contain control characters'],
+      ['with a NUL', { email: 'ada\u0000@example.com' }, 'must not contain control characters'],
+      ['over 254 characters', { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com` }, 'must be at most 254 characters'],
+    ])('refuses an address %s with validation_failed', async (_label, body, issue) => {
+      expectError(await request(body), 'validation_failed', [{ field: 'email', issue }]);
+      expect(aws.dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    });
+
+    it('refuses unknown fields and non-object bodies', async () => {
+      expectError(await request({ email: 'ada@example.com', emial: 'x' }), 'validation_failed', [
+        { field: 'emial', issue: 'is not a recognised field' },
+      ]);
+      expectError(await request('["ada@example.com"]'), 'validation_failed', [{ field: 'body', issue: 'must be a JSON object' }]);
+    });
+
+    it('refuses malformed JSON with invalid_json', async () => {
+      expectError(await request('{"email": "ada@example.com"'), 'invalid_json');
+      expectError(await invoke(handler, apiEvent({})), 'invalid_json');
+    });
+
+    it('refuses other media types with unsupported_media_type', async () => {
+      expectError(await request({ email: 'ada@example.com' }, { headers: { 'Content-Type': 'text/plain' } }), 'unsupported_media_type');
+      const event = apiEvent({ body: { email: 'ada@example.com' } });
+      delete event.headers['Content-Type'];
+      expectError(await invoke(handler, event), 'unsupported_media_type');
+    });
+
+    it('accepts JSON with a charset and a base64-encoded body', async () => {
+      const body = Buffer.from(JSON.stringify({ email: 'ada@example.com' })).toString('base64');
+      const response = await request(body, { headers: { 'content-type': 'application/json; charset=utf-8' }, isBase64Encoded: true });
+      expectSuccess(response, 202);
+    });
+
+    it('refuses bodies over 8 KiB with payload_too_large before parsing them', async () => {
+      const response = await request(JSON.stringify({ email: 'ada@example.com', pad: 'x'.repeat(8192) }));
+      expectError(response, 'payload_too_large');
+      expectError(await request(`{${'x'.repeat(9000)}`), 'payload_too_large');
+    });
+  });
+
+  describe('CORS', () => {
+    it('allows a configured origin and exposes Retry-After and X-Request-Id', async () => {
+      const response = await request({ email: 'ada@example.com' }, { headers: { Origin: 'https://app.example.com' } });
+      expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
+      expect(response.headers['access-control-expose-headers']).toBe('retry-after,x-request-id');
+    });
+
+    it('grants nothing to an origin outside the allowlist, errors included', async () => {
+      const ok = await request({ email: 'ada@example.com' }, { headers: { Origin: 'https://evil.example.net' } });
+      expect(ok.headers['access-control-allow-origin']).toBeUndefined();
+      aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['ConditionalCheckFailed', 'None', 'None']));
+      const limited = await request({ email: 'ada@example.com' }, { headers: { Origin: 'https://app.example.com' } });
+      expect(limited.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    });
+  });
+});
