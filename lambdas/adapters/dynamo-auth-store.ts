@@ -120,7 +120,7 @@ export class DynamoAuthStore implements AuthStore {
         // The IP limit is checked first: when both are exhausted the caller hears about the IP.
         if (codes[0] === 'ConditionalCheckFailed') return 'ip_limit_exceeded';
         if (codes[1] === 'ConditionalCheckFailed') return 'email_limit_exceeded';
-        if (codes[2] === 'ConditionalCheckFailed') throw new Error('magic link id collision');
+        if (codes[2] === 'ConditionalCheckFailed') throw new Error('magic link id collision', { cause: error });
         const retryable = codes.some((code) => code === 'TransactionConflict' || code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded');
         if (!retryable) throw error;
         if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw unavailable(error);

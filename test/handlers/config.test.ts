@@ -1,0 +1,73 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { parseConfig } from '../../lambdas/config';
+import { apiEvent, invoke } from '../fixtures/events';
+import { expectError } from '../fixtures/assertions';
+import { captureLogs } from '../fixtures/logs';
+
+const base = {
+  TABLE_NAME: 't',
+  SENDER_ADDRESS: 'no-reply@example.com',
+  SIGN_IN_URL: 'https://app.example.com/sign-in',
+};
+
+describe('configuration', () => {
+  it('applies the product defaults', () => {
+    expect(parseConfig(base)).toEqual({
+      tableName: 't',
+      senderAddress: 'no-reply@example.com',
+      sesConfigurationSet: undefined,
+      signInUrl: 'https://app.example.com/sign-in',
+      corsAllowedOrigins: ['https://app.example.com'],
+      linkTtlSeconds: 900,
+      sessionTtlSeconds: 604_800,
+      ipLimit: 50,
+      emailLimit: 5,
+      docsBaseUrl: 'https://docs.asterwise.com',
+    });
+  });
+
+  it.each([
+    [{ TABLE_NAME: '' }, 'TABLE_NAME is required but not set'],
+    [{ SENDER_ADDRESS: 'nobody' }, 'SENDER_ADDRESS must be a valid email address'],
+    [{ SIGN_IN_URL: 'http://app.example.com/sign-in' }, 'SIGN_IN_URL must use https'],
+    [{ SIGN_IN_URL: 'https://app.example.com/sign-in#x' }, 'SIGN_IN_URL must not contain a fragment'],
+    [{ SIGN_IN_URL: 'sign-in' }, 'SIGN_IN_URL must be an absolute URL'],
+    [{ CORS_ALLOWED_ORIGINS: '*' }, 'CORS_ALLOWED_ORIGINS must list origins'],
+    [{ CORS_ALLOWED_ORIGINS: 'https://a.example.com/path' }, 'CORS_ALLOWED_ORIGINS must be an origin without a path'],
+    [{ LINK_TTL_SECONDS: '15m' }, 'LINK_TTL_SECONDS must be a whole number'],
+    [{ LINK_TTL_SECONDS: '10' }, 'LINK_TTL_SECONDS must be between 60 and 86400'],
+    [{ EMAIL_LIMIT_PER_HOUR: '0' }, 'EMAIL_LIMIT_PER_HOUR must be between 1'],
+  ])('names the variable when %o is bad', (override, message) => {
+    expect(() => parseConfig({ ...base, ...override })).toThrow(message);
+  });
+
+  it('allows http only on loopback, for local emulators', () => {
+    expect(parseConfig({ ...base, SIGN_IN_URL: 'http://127.0.0.1:3000/sign-in' }).signInUrl).toBe('http://127.0.0.1:3000/sign-in');
+  });
+
+  it('fails the first invocation with internal_error and logs the variable, not the request', async () => {
+    const saved = { ...process.env };
+    const { entries } = await captureLogs(async () => {
+      try {
+        delete process.env.TABLE_NAME;
+        process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+        let handler: unknown;
+        jest.isolateModules(() => {
+          handler = require('../../lambdas/handlers/verify').handler; // eslint-disable-line @typescript-eslint/no-require-imports
+        });
+        const event: APIGatewayProxyEventV2 = apiEvent({ path: '/v1/auth/verify', body: { token: 'x'.repeat(43) } });
+        expectError(await invoke(handler, event), 'internal_error');
+      } finally {
+        process.env = saved;
+      }
+    });
+    expect(entries).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'configuration invalid',
+        outcome: 'internal_error',
+        problem: 'Invalid configuration: TABLE_NAME is required but not set',
+      }),
+    ]);
+  });
+});

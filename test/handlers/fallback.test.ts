@@ -1,0 +1,35 @@
+import { handler } from '../../lambdas/handlers/fallback';
+import { apiEvent, invoke } from '../fixtures/events';
+import { expectError } from '../fixtures/assertions';
+
+const route = (method: string, path: string, headers: Record<string, string> = {}) =>
+  invoke(handler, apiEvent({ method, path, routeKey: '$default', headers }));
+
+describe('$default route', () => {
+  it('answers route_not_found for an unknown path', async () => {
+    expectError(await route('GET', '/v1/auth/nope'), 'route_not_found');
+    expectError(await route('POST', '/'), 'route_not_found');
+  });
+
+  it('answers method_not_allowed with Allow for a known path under another method', async () => {
+    const response = await route('GET', '/v1/auth/magic-link');
+    expectError(response, 'method_not_allowed');
+    expect(response.headers.allow).toBe('POST, OPTIONS');
+    expect((await route('DELETE', '/v1/auth/session')).headers.allow).toBe('GET, OPTIONS');
+  });
+
+  it('answers a CORS preflight for a real route from an allowed origin', async () => {
+    const response = await route('OPTIONS', '/v1/auth/verify', {
+      Origin: 'https://app.example.com',
+      'Access-Control-Request-Method': 'POST',
+    });
+    expect(response.status).toBe(204);
+    expect(response.rawBody).toBe('');
+    expect(response.headers).toMatchObject({
+      'access-control-allow-origin': 'https://app.example.com',
+      'access-control-allow-methods': 'GET,POST,OPTIONS',
+      'access-control-allow-headers': 'authorization,content-type',
+      'access-control-max-age': '600',
+    });
+  });
+});

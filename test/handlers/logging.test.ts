@@ -1,0 +1,49 @@
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { apiEvent, invoke } from '../fixtures/events';
+import { mockAws } from '../fixtures/aws';
+import { captureLogs } from '../fixtures/logs';
+
+const aws = mockAws();
+
+// The logger reads its level once, at module load, like in Lambda: load the handlers with logging on.
+process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { handler: requestMagicLink } = require('../../lambdas/handlers/request-magic-link');
+const { handler: verify } = require('../../lambdas/handlers/verify');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+it('logs one structured line per request with its id and outcome, and no address or token', async () => {
+  aws.dynamo.on(TransactWriteCommand).resolves({});
+  aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada.lovelace@example.com' } });
+  aws.ses.on(SendEmailCommand).resolves({});
+  const seen: { ids: string[]; linkToken?: string; sessionToken?: string } = { ids: [] };
+
+  const { raw, entries } = await captureLogs(async () => {
+    const first = await invoke(requestMagicLink, apiEvent({ body: { email: 'Ada.Lovelace@Example.com' } }));
+    const text = aws.ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content!.Simple!.Body!.Text!.Data!;
+    seen.linkToken = /#token=([A-Za-z0-9_-]{43})/.exec(text)![1]!;
+    const second = await invoke(verify, apiEvent({ path: '/v1/auth/verify', body: { token: seen.linkToken } }));
+    seen.sessionToken = second.body.data.session.token;
+    seen.ids.push(first.body.request_id, second.body.request_id);
+  });
+
+  const completed = entries.filter((entry) => entry.message === 'request completed');
+  expect(completed).toEqual([
+    expect.objectContaining({
+      level: 'INFO',
+      status: 202,
+      outcome: 'ok',
+      request_id: seen.ids[0],
+      route: 'POST /v1/auth/magic-link',
+      email_hash: createHash('sha256').update('ada.lovelace@example.com').digest('hex'),
+    }),
+    expect.objectContaining({ level: 'INFO', status: 200, outcome: 'ok', request_id: seen.ids[1] }),
+  ]);
+  expect(completed[1]).not.toHaveProperty('email_hash');
+  const lower = raw.toLowerCase();
+  expect(lower).not.toContain('ada.lovelace@example.com');
+  expect(raw).not.toContain(seen.linkToken);
+  for (const part of seen.sessionToken!.split('.')) expect(raw).not.toContain(part);
+});

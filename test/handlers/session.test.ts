@@ -1,0 +1,86 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { handler as getSession } from '../../lambdas/handlers/get-session';
+import { handler as signOut } from '../../lambdas/handlers/sign-out';
+import { apiEvent, invoke } from '../fixtures/events';
+import { expectError, expectSuccess } from '../fixtures/assertions';
+import { conditionFailed, mockAws } from '../fixtures/aws';
+
+const aws = mockAws();
+const NOW = new Date('2026-11-21T21:10:00Z');
+const NOW_S = NOW.getTime() / 1000;
+const ID = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const SECRET = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+const SESSION = `${ID}.${SECRET}`;
+const SECRET_HASH = createHash('sha256').update(SECRET).digest('base64url');
+const record = (extra: Record<string, unknown> = {}) => ({
+  email: 'ada@example.com',
+  session_hash: SECRET_HASH,
+  session_expires_at: NOW_S + 3600,
+  ...extra,
+});
+
+beforeEach(() => {
+  aws.dynamo.reset();
+  jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'] });
+});
+afterEach(() => jest.useRealTimers());
+
+const sessionRequest = (authorization?: string) =>
+  invoke(getSession, apiEvent({ method: 'GET', path: '/v1/auth/session', headers: authorization === undefined ? {} : { Authorization: authorization } }));
+const signOutRequest = (authorization?: string) =>
+  invoke(signOut, apiEvent({ method: 'POST', path: '/v1/auth/sign-out', headers: authorization === undefined ? {} : { Authorization: authorization } }));
+
+describe('GET /v1/auth/session', () => {
+  it('returns the user and expiry of a live session, read consistently', async () => {
+    aws.dynamo.on(GetCommand).resolves({ Item: record() });
+    const data = expectSuccess(await sessionRequest(`Bearer ${SESSION}`), 200);
+    expect(data).toEqual({ user: { email: 'ada@example.com' }, expires_at: '2026-11-21T22:10:00Z' });
+    const input = aws.dynamo.commandCalls(GetCommand)[0]!.args[0].input;
+    expect(input.Key).toEqual({ pk: `signin#${ID}` });
+    expect(input.ConsistentRead).toBe(true);
+  });
+
+  it('accepts the scheme in any case', async () => {
+    aws.dynamo.on(GetCommand).resolves({ Item: record() });
+    expectSuccess(await sessionRequest(`bearer ${SESSION}`), 200);
+  });
+
+  it.each([
+    ['no header', undefined],
+    ['another scheme', `Basic ${SESSION}`],
+    ['a malformed token', 'Bearer not-a-session'],
+    ['a link token instead of a session', `Bearer ${ID}`],
+  ])('answers session_invalid for %s, without a read', async (_label, header) => {
+    expectError(await sessionRequest(header), 'session_invalid');
+    expect(aws.dynamo.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['unknown', undefined],
+    ['a link not yet used', { email: 'ada@example.com', link_expires_at: NOW_S + 60 }],
+    ['a different secret', record({ session_hash: 'x'.repeat(43) })],
+    ['expired, not yet deleted by TTL', record({ session_expires_at: NOW_S })],
+    ['signed out', record({ revoked_at: NOW_S - 1 })],
+  ])('answers session_invalid for a session that is %s', async (_label, item) => {
+    aws.dynamo.on(GetCommand).resolves({ Item: item });
+    expectError(await sessionRequest(`Bearer ${SESSION}`), 'session_invalid');
+  });
+});
+
+describe('POST /v1/auth/sign-out', () => {
+  it('revokes the session with one conditional write', async () => {
+    aws.dynamo.on(UpdateCommand).resolves({});
+    expect(expectSuccess(await signOutRequest(`Bearer ${SESSION}`), 200)).toEqual({ signed_out: true });
+    const input = aws.dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(input.Key).toEqual({ pk: `signin#${ID}` });
+    expect(input.ConditionExpression).toBe('session_hash = :session_hash AND attribute_not_exists(revoked_at) AND session_expires_at > :now');
+    expect(input.ExpressionAttributeValues).toMatchObject({ ':session_hash': SECRET_HASH, ':now': NOW_S });
+  });
+
+  it('answers session_invalid when there is no live session to revoke', async () => {
+    aws.dynamo.on(UpdateCommand).rejects(conditionFailed());
+    expectError(await signOutRequest(`Bearer ${SESSION}`), 'session_invalid');
+    expectError(await signOutRequest(undefined), 'session_invalid');
+  });
+});

@@ -1,0 +1,220 @@
+import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { MagicLinkAuth, type MagicLinkAuthProps } from '../../lib/magic-link-auth';
+import { MagicLinkAuthStack, propsFromContext } from '../../lib/magic-link-auth-stack';
+import { ROUTES } from '../../lambdas/http/routes';
+
+const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
+
+/** Synthesizes without bundling: these tests read the template, not the code. */
+function synth(props: Partial<MagicLinkAuthProps> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new MagicLinkAuthStack(app, 'Test', { auth: { ...required, ...props } });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const { stack, template } = synth();
+const functions = template.findResources('AWS::Lambda::Function');
+
+/** The IAM statements attached to the role of the function whose handler file is `name`. */
+function statementsOf(name: string): Record<string, unknown>[] {
+  const logicalId = Object.keys(functions).find((id) => id.startsWith(`MagicLinkAuth${name}`) && !id.includes('Logs'))!;
+  const roleRef = (functions[logicalId]!.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+describe('MagicLinkAuth', () => {
+  it('routes each public route to its own function and everything else to the fallback', () => {
+    const routes = template.findResources('AWS::ApiGatewayV2::Route');
+    expect(Object.values(routes).map((route) => route.Properties.RouteKey).sort()).toEqual(
+      [...ROUTES.map((route) => `${route.method} ${route.path}`), '$default'].sort(),
+    );
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
+    });
+  });
+
+  it('runs every function on nodejs22.x, arm64, with source maps and a retained log group', () => {
+    expect(Object.keys(functions)).toHaveLength(5);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Timeout: 10,
+        Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
+        LoggingConfig: { LogGroup: expect.anything() },
+      });
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('keeps the table: on-demand, TTL on `ttl`, point-in-time recovery, retained and protected', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('can let the table go with the stack when asked', () => {
+    synth({ tableRemovalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+  });
+
+  it('creates the SES identity and a configuration set', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'no-reply@example.com' });
+    template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+
+  it('uses an existing SES identity when given one', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const own = new Stack(app, 'Own');
+    new MagicLinkAuth(own, 'Auth', { ...required, emailIdentity: ses.EmailIdentity.fromEmailIdentityName(own, 'Domain', 'example.com') });
+    const ownTemplate = Template.fromStack(own);
+    ownTemplate.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    expect(JSON.stringify(ownTemplate.findResources('AWS::IAM::Policy'))).toContain(':identity/example.com');
+  });
+
+  it('passes the configuration to the functions', () => {
+    const custom = synth({
+      linkLifetime: Duration.minutes(10),
+      sessionLifetime: Duration.days(1),
+      ipLimitPerHour: 20,
+      emailLimitPerHour: 3,
+      docsBaseUrl: 'https://docs.example.com/',
+      allowedOrigins: ['https://app.example.com', 'https://admin.example.com'],
+    }).template;
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          SENDER_ADDRESS: 'no-reply@example.com',
+          SIGN_IN_URL: 'https://app.example.com/sign-in',
+          CORS_ALLOWED_ORIGINS: 'https://app.example.com,https://admin.example.com',
+          LINK_TTL_SECONDS: '600',
+          SESSION_TTL_SECONDS: '86400',
+          IP_LIMIT_PER_HOUR: '20',
+          EMAIL_LIMIT_PER_HOUR: '3',
+          DOCS_BASE_URL: 'https://docs.example.com',
+        }),
+      },
+    });
+  });
+
+  it.each([
+    [{ senderAddress: 'nobody' }, 'senderAddress must be a valid email address'],
+    [{ signInUrl: 'http://app.example.com/sign-in' }, 'signInUrl must use https'],
+    [{ signInUrl: 'https://app.example.com/#/sign-in' }, 'signInUrl must not contain a fragment'],
+    [{ allowedOrigins: ['*'] }, 'allowedOrigins must list origins'],
+    [{ linkLifetime: Duration.seconds(5) }, 'linkLifetime must be between 60 and 86400 seconds'],
+    [{ emailLimitPerHour: 0 }, 'emailLimitPerHour must be a whole number from 1'],
+    [{ ipLimitPerHour: 2.5 }, 'ipLimitPerHour must be a whole number'],
+  ])('refuses %o at synth time, naming the prop', (props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+
+  describe('least privilege', () => {
+    const tableAccess = (name: string) =>
+      statementsOf(name)
+        .filter((statement) => String(statement.Action).startsWith('dynamodb:'))
+        .map((statement) => ({ Action: statement.Action, Keys: (statement.Condition as Record<string, Record<string, unknown>>)['ForAllValues:StringLike']!['dynamodb:LeadingKeys'] }));
+
+    it('lets the request function count (rl#) and create links (signin#), nothing else', () => {
+      expect(tableAccess('RequestMagicLink')).toEqual([
+        { Action: 'dynamodb:UpdateItem', Keys: ['rl#*'] },
+        { Action: 'dynamodb:PutItem', Keys: ['signin#*'] },
+      ]);
+    });
+
+    it.each([
+      ['Verify', 'dynamodb:UpdateItem'],
+      ['GetSession', 'dynamodb:GetItem'],
+      ['SignOut', 'dynamodb:UpdateItem'],
+    ])('gives %s only %s on sign-in records', (name, action) => {
+      expect(tableAccess(name)).toEqual([{ Action: action, Keys: ['signin#*'] }]);
+    });
+
+    it('gives the fallback nothing but its own logs', () => {
+      expect(statementsOf('Fallback').map((statement) => statement.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
+    });
+
+    it('lets each function write only to its own log group, with no managed policies', () => {
+      for (const [id, fn] of Object.entries(functions)) {
+        const name = id.replace(/^MagicLinkAuth/, '').replace(/[0-9A-F]{8}$/, '');
+        const logGroupRef = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+        const logs = statementsOf(name).filter((statement) => JSON.stringify(statement.Action).includes('logs:'));
+        expect(logs).toEqual([
+          expect.objectContaining({ Resource: { 'Fn::GetAtt': [logGroupRef, 'Arn'] } }),
+        ]);
+      }
+      for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+
+    it('lets only the request function send mail, as the sender, through the configuration set', () => {
+      const sesStatements = (name: string) => statementsOf(name).filter((statement) => JSON.stringify(statement.Action).includes('ses:'));
+      expect(sesStatements('RequestMagicLink')).toEqual([
+        expect.objectContaining({
+          Action: 'ses:SendEmail',
+          Condition: { StringEquals: { 'ses:FromAddress': 'no-reply@example.com' } },
+          Resource: [expect.anything(), expect.anything()],
+        }),
+      ]);
+      for (const name of ['Verify', 'GetSession', 'SignOut', 'Fallback']) expect(sesStatements(name)).toEqual([]);
+      expect(JSON.stringify(statementsOf('RequestMagicLink'))).not.toContain('"*"');
+    });
+  });
+
+  it('outputs the API URL, API id and table name', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('ApiId', {});
+    template.hasOutput('TableName', {});
+    expect(stack.auth.url).toBeDefined();
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('passes the pack; the construct acknowledges and explains its two exceptions', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new MagicLinkAuthStack(app, 'Nag', { auth: required });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const output: string[] = [];
+    const log = jest.spyOn(console, 'error').mockImplementation((...args) => void output.push(args.join(' ')));
+    const warn = jest.spyOn(console, 'warn').mockImplementation((...args) => void output.push(args.join(' ')));
+    try {
+      expect(() => app.synth()).not.toThrow();
+    } finally {
+      log.mockRestore();
+      warn.mockRestore();
+    }
+    expect(output.join('\n')).not.toMatch(/AwsSolutions-/);
+  });
+});
+
+describe('propsFromContext', () => {
+  it('reads cdk.json-style context, keeping construct defaults for unset values', () => {
+    const context: Record<string, unknown> = { senderAddress: 'a@example.com', signInUrl: 'https://x.example.com/in', emailLimitPerHour: '3', tableRemovalPolicy: 'destroy' };
+    const props = propsFromContext({ tryGetContext: (key) => context[key] });
+    expect(props).toMatchObject({ senderAddress: 'a@example.com', emailLimitPerHour: 3, ipLimitPerHour: undefined, tableRemovalPolicy: RemovalPolicy.DESTROY });
+    expect(() => propsFromContext({ tryGetContext: () => undefined })).toThrow('senderAddress and signInUrl');
+    expect(() => propsFromContext({ tryGetContext: (key) => ({ ...context, ipLimitPerHour: 'lots' })[key] })).toThrow('ipLimitPerHour must be a whole number');
+  });
+});
