@@ -1,0 +1,102 @@
+import { DescribeTimeToLiveCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT } from './emulator';
+
+export interface Deployment {
+  readonly stackName: string;
+  readonly apiId: string;
+  readonly tableName: string;
+  /** Base URL of the API as a Node client reaches it through the emulator. */
+  readonly apiBaseUrl: string;
+  readonly endpoint: string;
+  readonly timings: { bootstrapMs: number; deployMs: number };
+}
+
+/** Credentials and region for an emulator: it accepts any, and none of the caller's real ones leak into it. */
+export function emulatorAwsEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+  };
+}
+
+function cdk(args: string[], env: Record<string, string>, log: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'cdk'), args, {
+      cwd: ROOT,
+      env: { ...process.env, AWS_PROFILE: '', AWS_SESSION_TOKEN: '', ...env, CDK_DISABLE_VERSION_CHECK: '1', CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve();
+      else {
+        log(output);
+        reject(new Error(`cdk ${args[0]} exited with ${code}`));
+      }
+    });
+  });
+}
+
+/**
+ * Bootstraps the emulator's account and deploys the real stack into it with `cdk deploy`, then
+ * applies what the emulator's CloudFormation leaves out (TTL: see docs/local-emulator.md).
+ */
+export async function deployToEmulator(options: {
+  endpoint: string;
+  stackName: string;
+  context: Record<string, string>;
+  log?: (line: string) => void;
+}): Promise<Deployment> {
+  const log = options.log ?? (() => undefined);
+  const env = emulatorAwsEnv(options.endpoint);
+  const outDir = path.join(ROOT, '.local', `cdk.out.${options.stackName}`);
+  mkdirSync(outDir, { recursive: true });
+  const outputsFile = path.join(outDir, 'outputs.json');
+  const context = Object.entries({ ...options.context, stackName: options.stackName }).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+
+  let started = Date.now();
+  await cdk(['bootstrap', '--output', outDir, ...context], env, log);
+  const bootstrapMs = Date.now() - started;
+  started = Date.now();
+  await cdk(['deploy', options.stackName, '--require-approval', 'never', '--output', outDir, '--outputs-file', outputsFile, ...context], env, log);
+  const deployMs = Date.now() - started;
+
+  const outputs = JSON.parse(readFileSync(outputsFile, 'utf8'))[options.stackName] as Record<string, string>;
+  const tableName = outputs.TableName!;
+  await ensureTimeToLive(options.endpoint, tableName, log);
+  return {
+    stackName: options.stackName,
+    apiId: outputs.ApiId!,
+    tableName,
+    apiBaseUrl: `${options.endpoint}/_aws/execute-api/${outputs.ApiId}`,
+    endpoint: options.endpoint,
+    timings: { bootstrapMs, deployMs },
+  };
+}
+
+/** MiniStack's CloudFormation ignores TimeToLiveSpecification; turn TTL on the way the template asks. */
+export async function ensureTimeToLive(endpoint: string, tableName: string, log: (line: string) => void): Promise<void> {
+  const env = emulatorAwsEnv(endpoint);
+  const client = new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  try {
+    const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    const status = current.TimeToLiveDescription?.TimeToLiveStatus;
+    if (status === 'ENABLED' || status === 'ENABLING') return;
+    log('the emulator ignored the table\'s TimeToLiveSpecification: enabling TTL on "ttl" with UpdateTimeToLive');
+    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } }));
+  } finally {
+    client.destroy();
+  }
+}

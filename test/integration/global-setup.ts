@@ -1,0 +1,30 @@
+import { deployToEmulator } from '../../scripts/local/deploy';
+import { startEmulator, type Emulator } from '../../scripts/local/emulator';
+import { ENV_KEY, TEST_CONTEXT, TEST_STACK } from './settings';
+
+declare global {
+  var magicLinkEmulator: Emulator | undefined; // eslint-disable-line no-var
+}
+
+/**
+ * Starts an emulator on a free port (or uses AWS_ENDPOINT_URL), deploys the real stack into it with
+ * `cdk deploy`, and hands the API's address to the tests. Anything it started is stopped on failure
+ * here, or by global teardown.
+ */
+export default async function globalSetup(): Promise<void> {
+  const log = (line: string) => process.stderr.write(`[integration] ${line}\n`);
+  const started = Date.now();
+  const emulator = await startEmulator({ log });
+  globalThis.magicLinkEmulator = emulator;
+  try {
+    const deployment = await deployToEmulator({ endpoint: emulator.endpoint, stackName: TEST_STACK, context: { ...TEST_CONTEXT }, log });
+    log(
+      `deployed ${TEST_STACK} (api ${deployment.apiId}): bootstrap ${deployment.timings.bootstrapMs} ms, deploy ${deployment.timings.deployMs} ms, setup total ${Date.now() - started} ms`,
+    );
+    process.env[ENV_KEY] = JSON.stringify(deployment);
+  } catch (error) {
+    await emulator.stop();
+    globalThis.magicLinkEmulator = undefined;
+    throw error;
+  }
+}
