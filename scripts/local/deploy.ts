@@ -57,6 +57,8 @@ export async function deployToEmulator(options: {
   endpoint: string;
   stackName: string;
   context: Record<string, string>;
+  /** Run `cdk bootstrap` first (once per emulator). */
+  bootstrap?: boolean;
   log?: (line: string) => void;
 }): Promise<Deployment> {
   const log = options.log ?? (() => undefined);
@@ -67,7 +69,7 @@ export async function deployToEmulator(options: {
   const context = Object.entries({ ...options.context, stackName: options.stackName }).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
 
   let started = Date.now();
-  await cdk(['bootstrap', '--output', outDir, ...context], env, log);
+  if (options.bootstrap ?? true) await cdk(['bootstrap', '--output', outDir, ...context], env, log);
   const bootstrapMs = Date.now() - started;
   started = Date.now();
   await cdk(['deploy', options.stackName, '--require-approval', 'never', '--output', outDir, '--outputs-file', outputsFile, ...context], env, log);

@@ -1,6 +1,6 @@
 import { deployToEmulator } from '../../scripts/local/deploy';
 import { startEmulator, type Emulator } from '../../scripts/local/emulator';
-import { ENV_KEY, TEST_CONTEXT, TEST_STACK } from './settings';
+import { ENV_KEY, TEST_STACKS } from './settings';
 
 declare global {
   var magicLinkEmulator: Emulator | undefined; // eslint-disable-line no-var
@@ -17,11 +17,15 @@ export default async function globalSetup(): Promise<void> {
   const emulator = await startEmulator({ log });
   globalThis.magicLinkEmulator = emulator;
   try {
-    const deployment = await deployToEmulator({ endpoint: emulator.endpoint, stackName: TEST_STACK, context: { ...TEST_CONTEXT }, log });
-    log(
-      `deployed ${TEST_STACK} (api ${deployment.apiId}): bootstrap ${deployment.timings.bootstrapMs} ms, deploy ${deployment.timings.deployMs} ms, setup total ${Date.now() - started} ms`,
-    );
-    process.env[ENV_KEY] = JSON.stringify(deployment);
+    const deploy = (which: keyof typeof TEST_STACKS, bootstrap: boolean) =>
+      deployToEmulator({ endpoint: emulator.endpoint, ...TEST_STACKS[which], context: { ...TEST_STACKS[which].context }, bootstrap, log });
+    const main = await deploy('main', true);
+    const ipLimited = await deploy('ipLimited', false);
+    for (const deployment of [main, ipLimited]) {
+      log(`deployed ${deployment.stackName} (api ${deployment.apiId}): bootstrap ${deployment.timings.bootstrapMs} ms, deploy ${deployment.timings.deployMs} ms`);
+    }
+    log(`setup total ${Date.now() - started} ms`);
+    process.env[ENV_KEY] = JSON.stringify({ main, ipLimited });
   } catch (error) {
     await emulator.stop();
     globalThis.magicLinkEmulator = undefined;

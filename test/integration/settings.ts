@@ -1,13 +1,24 @@
-/** What the integration suite deploys: the product defaults, except a one-minute link lifetime. */
-export const TEST_STACK = 'MagicLinkAuthIt';
-export const TEST_CONTEXT = {
+/**
+ * What the integration suite deploys. Two copies of the real stack, because MiniStack reports every
+ * HTTP API caller as 127.0.0.1 (docs/local-emulator.md): all test traffic shares one per-IP quota.
+ *
+ * - `main`: product defaults except a one-minute link lifetime (so expiry is observable) and an IP
+ *   limit high enough for the whole suite's traffic.
+ * - `ipLimited`: an IP limit of 3, to exhaust it on purpose without starving the other tests.
+ */
+const common = {
   senderAddress: 'no-reply@example.com',
   signInUrl: 'http://127.0.0.1:3000/sign-in',
-  linkLifetimeSeconds: '60',
-  ipLimitPerHour: '50',
   emailLimitPerHour: '5',
   tableRemovalPolicy: 'destroy',
 } as const;
 
-/** Where global setup leaves the deployment for the test files (environment variables cross into workers). */
-export const ENV_KEY = 'MAGIC_LINK_IT_DEPLOYMENT';
+export const TEST_STACKS = {
+  main: { stackName: 'MagicLinkAuthIt', context: { ...common, linkLifetimeSeconds: '60', ipLimitPerHour: '100000' } },
+  ipLimited: { stackName: 'MagicLinkAuthItIp', context: { ...common, ipLimitPerHour: '3' } },
+} as const;
+
+export type TestStack = keyof typeof TEST_STACKS;
+
+/** Where global setup leaves the deployments for the test files (environment variables cross into workers). */
+export const ENV_KEY = 'MAGIC_LINK_IT_DEPLOYMENTS';
