@@ -38,8 +38,8 @@ export function consumeRefusal(record: SignInSnapshot | null, nowSeconds: number
   throw new Error('consume refused for a live, unused link');
 }
 
-/** The sign-in use cases. Pure orchestration over the store and mailer ports. */
-export class AuthService {
+/** Requesting a link: the only use case that mails. Pure orchestration over the store and mailer ports. */
+export class MagicLinkService {
   constructor(
     private readonly store: AuthStore,
     private readonly mailer: Mailer,
@@ -71,6 +71,15 @@ export class AuthService {
     await this.mailer.send({ to: email, ...message });
     return { expiresIn: this.settings.linkTtlSeconds };
   }
+
+}
+
+/** Verifying links and managing sessions: store only, so these functions carry no mail client. */
+export class SessionService {
+  constructor(
+    private readonly store: AuthStore,
+    private readonly settings: Pick<AuthSettings, 'sessionTtlSeconds'>,
+  ) {}
 
   /** Consumes a link exactly once and starts a session. `token` must already be well-formed. */
   async verify(token: string, now: Date): Promise<SignedIn> {

@@ -1,9 +1,9 @@
 import { bearerToken } from '../domain/sessions';
 import { httpHandler } from '../http/chain';
-import { authService } from '../http/service';
+import { sessionService } from '../http/service';
 
 /** POST /v1/auth/sign-out: revokes the session at once. */
 export const handler = httpHandler({ jsonBody: false }, async (event, { scope }) => {
-  await authService(scope.config).signOut(bearerToken(event.headers.authorization), scope.receivedAt);
+  await sessionService(scope.config).signOut(bearerToken(event.headers.authorization), scope.receivedAt);
   return { status: 200, data: { signed_out: true } };
 });

@@ -1,19 +1,15 @@
 import { DynamoAuthStore } from '../adapters/dynamo-auth-store';
-import { SesMailer } from '../adapters/ses-mailer';
 import type { ServiceConfig } from '../config';
-import { AuthService } from '../domain/auth-service';
+import { SessionService } from '../domain/auth-service';
 
-let cached: { config: ServiceConfig; service: AuthService } | undefined;
+let cached: { config: ServiceConfig; service: SessionService } | undefined;
 
 /**
- * The composition root: wires the domain to its AWS adapters, once per container (SDK clients are
- * reused across invocations so connections stay warm).
+ * Composition root for the session functions (verify, session, sign-out): the domain wired to
+ * DynamoDB, once per container so the SDK client's connections stay warm. No SES client here, so
+ * these bundles do not carry one.
  */
-export function authService(config: ServiceConfig): AuthService {
-  if (cached?.config !== config) {
-    const store = new DynamoAuthStore({ tableName: config.tableName });
-    const mailer = new SesMailer({ from: config.senderAddress, configurationSet: config.sesConfigurationSet });
-    cached = { config, service: new AuthService(store, mailer, config) };
-  }
+export function sessionService(config: ServiceConfig): SessionService {
+  if (cached?.config !== config) cached = { config, service: new SessionService(new DynamoAuthStore({ tableName: config.tableName }), config) };
   return cached.service;
 }

@@ -123,7 +123,7 @@ export async function startEmulator(options: { port?: number; log?: (line: strin
     await waitForHealth(endpoint, child, 30_000);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n${stderr}`);
+    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
   log(`MiniStack ${MINISTACK_VERSION} up at ${endpoint} in ${Date.now() - started} ms (pid ${child.pid})`);
   return { endpoint, owned: true, stop };

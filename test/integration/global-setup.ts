@@ -3,7 +3,7 @@ import { startEmulator, type Emulator } from '../../scripts/local/emulator';
 import { ENV_KEY, TEST_STACKS } from './settings';
 
 declare global {
-  var magicLinkEmulator: Emulator | undefined; // eslint-disable-line no-var
+  var magicLinkEmulator: Emulator | undefined;
 }
 
 /**

@@ -1,0 +1,117 @@
+/**
+ * `npm start`: the service on your machine. Starts MiniStack on 127.0.0.1 (or uses AWS_ENDPOINT_URL),
+ * deploys the real CDK stack into it, serves the API at http://127.0.0.1:3000 (PORT overrides), and
+ * prints every magic link the service mails. Ctrl-C stops everything it started.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { deployToEmulator } from './local/deploy';
+import { startEmulator, type Emulator } from './local/emulator';
+import { magicLinkIn, readMailbox } from './local/mailbox';
+
+const PORT = Number(process.env.PORT ?? 3000);
+const EMULATOR_PORT = Number(process.env.MINISTACK_PORT ?? 4566);
+const log = (line: string) => console.log(`[local] ${line}`);
+
+/** A minimal sign-in page: what your app's page at signInUrl does with the link. */
+const SIGN_IN_PAGE = `<!doctype html><meta charset="utf-8"><title>Sign in</title>
+<body style="font-family:system-ui;max-width:40em;margin:3em auto"><h1>Signing you in…</h1><pre id="out"></pre>
+<script>
+const token = new URLSearchParams(location.hash.slice(1)).get('token');
+history.replaceState(null, '', location.pathname); // drop the token from the address bar and history
+fetch('/v1/auth/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) })
+  .then((r) => r.json()).then((body) => { document.getElementById('out').textContent = JSON.stringify(body, null, 2); });
+</script>`;
+
+async function forward(apiBaseUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || ['host', 'connection', 'content-length'].includes(name)) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const upstream = await fetch(`${apiBaseUrl}${req.url ?? '/'}`, {
+    method: req.method,
+    headers,
+    body: chunks.length > 0 && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined,
+  });
+  const body = Buffer.from(await upstream.arrayBuffer());
+  const outHeaders: Record<string, string> = {};
+  upstream.headers.forEach((value, name) => {
+    if (!['content-encoding', 'transfer-encoding', 'connection', 'content-length'].includes(name)) outHeaders[name] = value;
+  });
+  res.writeHead(upstream.status, outHeaders).end(body);
+}
+
+async function main(): Promise<void> {
+  let emulator: Emulator | undefined;
+  let stopping = false;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping');
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    emulator = await startEmulator({ port: EMULATOR_PORT, log });
+    cleanups.push(() => emulator!.stop());
+    const origin = `http://127.0.0.1:${PORT}`;
+    log('deploying the stack (cdk bootstrap + cdk deploy)…');
+    const deployment = await deployToEmulator({
+      endpoint: emulator.endpoint,
+      stackName: 'MagicLinkAuthLocal',
+      context: {
+        senderAddress: process.env.SENDER_ADDRESS ?? 'no-reply@example.com',
+        signInUrl: `${origin}/sign-in`,
+        allowedOrigins: origin,
+        tableRemovalPolicy: 'destroy',
+      },
+      log,
+    });
+    log(`deployed in ${deployment.timings.bootstrapMs + deployment.timings.deployMs} ms (api ${deployment.apiId})`);
+
+    const server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/sign-in') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(SIGN_IN_PAGE);
+        return;
+      }
+      forward(deployment.apiBaseUrl, req, res).catch((error: Error) => {
+        res.writeHead(502, { 'content-type': 'text/plain' }).end(`local forwarder: ${error.message}`);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(PORT, '127.0.0.1', resolve);
+    });
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    let seen = (await readMailbox(emulator.endpoint)).length;
+    const poll = setInterval(() => {
+      readMailbox(emulator!.endpoint)
+        .then((mails) => {
+          for (const mail of mails.slice(seen)) {
+            const link = magicLinkIn(mail);
+            console.log(`[mail] to ${mail.to.join(', ')}: ${mail.subject}${link ? `\n       ${link.url}` : ''}`);
+          }
+          seen = mails.length;
+        })
+        .catch(() => undefined);
+    }, 500);
+    cleanups.push(() => clearInterval(poll));
+
+    console.log(`\nMagic-link sign-in is running at ${origin}\n`);
+    console.log(`  curl -X POST ${origin}/v1/auth/magic-link -H 'content-type: application/json' -d '{"email":"a@example.com"}'`);
+    console.log(`  then open the printed link, or: curl -X POST ${origin}/v1/auth/verify -H 'content-type: application/json' -d '{"token":"<token>"}'\n`);
+    console.log('Ctrl-C stops it.');
+  } catch (error) {
+    console.error(`[local] ${(error as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+void main();
