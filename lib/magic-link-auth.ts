@@ -105,6 +105,7 @@ const TABLE_ACCESS: Record<FunctionName, { actions: string[]; prefix: string }[]
   verify: [{ actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn }],
   'get-session': [{ actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.signIn }],
   'sign-out': [{ actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn }],
+  openapi: [],
   fallback: [],
 };
 

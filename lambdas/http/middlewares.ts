@@ -17,10 +17,14 @@ export interface RequestScope {
 
 export type ApiContext = Context & { scope: RequestScope };
 
-/** A handler's answer; the envelope middleware renders it. `data` undefined means no body (204). */
+/**
+ * A handler's answer; the envelope middleware renders it. `data` goes in the success envelope;
+ * `document` is sent as it is (the OpenAPI document); neither means no body (204).
+ */
 export interface Reply {
   readonly status: number;
   readonly data?: unknown;
+  readonly document?: unknown;
 }
 
 export type ApiRequest<TEvent = APIGatewayProxyEventV2> = middy.Request<TEvent, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
@@ -74,7 +78,12 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
       request.response = {
         statusCode: reply.status,
         headers,
-        body: reply.data === undefined ? '' : JSON.stringify(successEnvelope(reply.data, { requestId, at: receivedAt })),
+        body:
+          reply.document !== undefined
+            ? JSON.stringify(reply.document)
+            : reply.data === undefined
+              ? ''
+              : JSON.stringify(successEnvelope(reply.data, { requestId, at: receivedAt })),
       };
       logger.info('request completed', { status: reply.status, outcome: 'ok' });
     },

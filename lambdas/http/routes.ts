@@ -1,18 +1,96 @@
+import type { ErrorCode } from '../domain/errors';
+
+/** Errors any route can answer with: they come from the shared chain, not the route's own logic. */
+export const CHAIN_ERRORS = ['payload_too_large', 'service_unavailable', 'internal_error'] as const satisfies readonly ErrorCode[];
+
 /**
- * The public routes. The CDK construct creates exactly these, and the fallback handler answers
- * everything else (404, or 405 with `Allow` when the path exists under another method).
+ * The public routes. The CDK construct creates exactly these, the OpenAPI document and the typed
+ * client are generated from them, and the fallback handler answers everything else (404, or 405 with
+ * `Allow` when the path exists under another method).
  */
 export const ROUTES = [
-  { method: 'POST', path: '/v1/auth/magic-link', handler: 'request-magic-link' },
-  { method: 'POST', path: '/v1/auth/verify', handler: 'verify' },
-  { method: 'GET', path: '/v1/auth/session', handler: 'get-session' },
-  { method: 'POST', path: '/v1/auth/sign-out', handler: 'sign-out' },
-] as const;
+  {
+    method: 'POST',
+    path: '/v1/auth/magic-link',
+    handler: 'request-magic-link',
+    operationId: 'requestMagicLink',
+    summary: 'Mail a single-use sign-in link',
+    successStatus: 202,
+    errors: [
+      'invalid_json',
+      'validation_failed',
+      'unsupported_media_type',
+      'magic_link_ip_limit_exceeded',
+      'magic_link_email_limit_exceeded',
+      'email_delivery_failed',
+      ...CHAIN_ERRORS,
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/v1/auth/verify',
+    handler: 'verify',
+    operationId: 'verify',
+    summary: 'Consume a magic link and start a session',
+    successStatus: 200,
+    errors: [
+      'invalid_json',
+      'validation_failed',
+      'unsupported_media_type',
+      'magic_link_not_found',
+      'magic_link_expired',
+      'magic_link_already_used',
+      ...CHAIN_ERRORS,
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/v1/auth/session',
+    handler: 'get-session',
+    operationId: 'getSession',
+    summary: 'The session a bearer token belongs to',
+    successStatus: 200,
+    errors: ['session_invalid', ...CHAIN_ERRORS],
+  },
+  {
+    method: 'POST',
+    path: '/v1/auth/sign-out',
+    handler: 'sign-out',
+    operationId: 'signOut',
+    summary: 'Revoke a session at once',
+    successStatus: 200,
+    errors: ['session_invalid', ...CHAIN_ERRORS],
+  },
+  {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    handler: 'openapi',
+    operationId: 'getOpenApiDocument',
+    summary: 'This OpenAPI document',
+    successStatus: 200,
+    errors: [...CHAIN_ERRORS],
+  },
+] as const satisfies readonly {
+  method: 'GET' | 'POST';
+  path: string;
+  handler: string;
+  operationId: string;
+  summary: string;
+  successStatus: number;
+  errors: readonly ErrorCode[];
+}[];
 
-export type RouteHandlerName = (typeof ROUTES)[number]['handler'];
+export type Route = (typeof ROUTES)[number];
+export type RouteHandlerName = Route['handler'];
 
-/** Methods served at `path`, or an empty list when the path is unknown. */
+/** Errors the `$default` route answers with, for any path no route matches. */
+export const FALLBACK_ERRORS = ['route_not_found', 'method_not_allowed', ...CHAIN_ERRORS] as const satisfies readonly ErrorCode[];
+
+/**
+ * Methods served at exactly `path`, or an empty list when the path is unknown. No normalization:
+ * API Gateway does not match `/v1/auth/verify/` to `/v1/auth/verify`, so neither do we (a 405 with
+ * `Allow: POST` would tell a POST caller to do what it just did).
+ */
 export function methodsForPath(path: string): string[] {
-  const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  return ROUTES.filter((route) => route.path === normalized).map((route) => route.method);
+  return ROUTES.filter((route) => route.path === path).map((route) => route.method);
 }

@@ -9,6 +9,8 @@ describe('$default route', () => {
   it('answers route_not_found for an unknown path', async () => {
     expectError(await route('GET', '/v1/auth/nope'), 'route_not_found');
     expectError(await route('POST', '/'), 'route_not_found');
+    // API Gateway does not match a trailing slash to the route; neither does the fallback.
+    expectError(await route('POST', '/v1/auth/verify/'), 'route_not_found');
   });
 
   it('answers method_not_allowed with Allow for a known path under another method', async () => {

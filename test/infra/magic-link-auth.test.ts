@@ -34,7 +34,7 @@ describe('MagicLinkAuth', () => {
     expect(Object.values(routes).map((route) => route.Properties.RouteKey).sort()).toEqual(
       [...ROUTES.map((route) => `${route.method} ${route.path}`), '$default'].sort(),
     );
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -45,7 +45,7 @@ describe('MagicLinkAuth', () => {
   });
 
   it('runs every function on nodejs22.x, arm64, with source maps and a retained log group', () => {
-    expect(Object.keys(functions)).toHaveLength(5);
+    expect(Object.keys(functions)).toHaveLength(ROUTES.length + 1);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -151,8 +151,8 @@ describe('MagicLinkAuth', () => {
       expect(tableAccess(name)).toEqual([{ Action: action, Keys: ['signin#*'] }]);
     });
 
-    it('gives the fallback nothing but its own logs', () => {
-      expect(statementsOf('Fallback').map((statement) => statement.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
+    it.each(['Fallback', 'Openapi'])('gives %s nothing but its own logs', (name) => {
+      expect(statementsOf(name).map((statement) => statement.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
     });
 
     it('lets each function write only to its own log group, with no managed policies', () => {
@@ -178,7 +178,7 @@ describe('MagicLinkAuth', () => {
           Resource: [expect.anything(), expect.anything()],
         }),
       ]);
-      for (const name of ['Verify', 'GetSession', 'SignOut', 'Fallback']) expect(sesStatements(name)).toEqual([]);
+      for (const name of ['Verify', 'GetSession', 'SignOut', 'Openapi', 'Fallback']) expect(sesStatements(name)).toEqual([]);
       expect(JSON.stringify(statementsOf('RequestMagicLink'))).not.toContain('"*"');
     });
   });

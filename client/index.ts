@@ -1,0 +1,206 @@
+/**
+ * A typed client for the magic-link sign-in API. No runtime dependency beyond `fetch`.
+ *
+ * Every method resolves to a discriminated union: `{ ok: true, data }` or `{ ok: false, error, ... }`
+ * where `error` is one of the codes that route can really give. It never retries by itself (least of
+ * all a 429): it tells you `retryAfterSeconds` and gives a `userMessage` you can show as it is.
+ * It throws only when no API answered (network failure, or a body that is not this API's envelope).
+ */
+import {
+  ERROR_STATUS,
+  type ErrorCode,
+  type GetSessionError,
+  type RequestMagicLinkError,
+  type SignOutError,
+  type VerifyError,
+} from './generated';
+
+export * from './generated';
+
+export interface FieldIssue {
+  readonly field: string;
+  readonly issue: string;
+}
+
+export interface Success<T> {
+  readonly ok: true;
+  readonly status: number;
+  readonly data: T;
+  readonly requestId: string;
+}
+
+export interface Failure<C extends ErrorCode> {
+  readonly ok: false;
+  readonly status: number;
+  readonly error: C;
+  /** The API's own one-sentence message (for logs; show `userMessage` to people). */
+  readonly message: string;
+  readonly details: readonly FieldIssue[];
+  /** Seconds to wait before trying again, on 429 and 503; otherwise null. */
+  readonly retryAfterSeconds: number | null;
+  readonly docUrl: string;
+  readonly requestId: string;
+  /** A sentence to show the person, in the style the error reference recommends. */
+  readonly userMessage: string;
+}
+
+export type Result<T, C extends ErrorCode> = Success<T> | Failure<C>;
+
+export interface MagicLinkRequested {
+  /** Seconds the mailed link works for. */
+  readonly expires_in: number;
+}
+export interface SignedIn {
+  readonly session: { readonly token: string; readonly expires_at: string };
+  readonly user: { readonly email: string };
+}
+export interface ActiveSession {
+  readonly user: { readonly email: string };
+  readonly expires_at: string;
+}
+export interface SignedOut {
+  readonly signed_out: true;
+}
+
+/** Thrown when no answer from this API came back: the network failed, or something else answered. */
+export class MagicLinkTransportError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MagicLinkTransportError';
+  }
+}
+
+const minutes = (seconds: number | null) => Math.max(1, Math.ceil((seconds ?? 3600) / 60));
+
+/** The sentence to show a person for each code. */
+export function userMessage(code: ErrorCode, retryAfterSeconds: number | null, details: readonly FieldIssue[] = []): string {
+  switch (code) {
+    case 'magic_link_ip_limit_exceeded':
+      return `Too many sign-in requests from your network. Please try again in ${minutes(retryAfterSeconds)} minutes.`;
+    case 'magic_link_email_limit_exceeded':
+      return `Too many sign-in links were requested for this email address. Please check your inbox (and spam folder), or try again in ${minutes(retryAfterSeconds)} minutes.`;
+    case 'magic_link_already_used':
+      return "This sign-in link was already used. If you're already signed in elsewhere, use that session. Otherwise, request a fresh link.";
+    case 'magic_link_expired':
+      return 'This sign-in link has expired. Please request a fresh link.';
+    case 'magic_link_not_found':
+      return "This sign-in link isn't valid. Make sure you opened the whole link from your most recent email, or request a fresh one.";
+    case 'session_invalid':
+      return 'Your session has ended. Please sign in again.';
+    case 'validation_failed':
+      return details.some((d) => d.field === 'email')
+        ? 'Please enter a valid email address.'
+        : details.some((d) => d.field === 'token')
+          ? "This sign-in link isn't complete. Open the whole link from your email, or request a fresh one."
+          : 'Some of the information sent was not valid. Please check it and try again.';
+    case 'email_delivery_failed':
+      return "We couldn't send the sign-in email. Please check the address and try again in a moment.";
+    case 'service_unavailable':
+      return `The service is busy right now. Please try again in ${retryAfterSeconds ?? 5} seconds.`;
+    case 'invalid_json':
+    case 'payload_too_large':
+    case 'unsupported_media_type':
+    case 'route_not_found':
+    case 'method_not_allowed':
+    case 'internal_error':
+      return 'Something went wrong. Please try again later.';
+  }
+}
+
+export interface MagicLinkClientOptions {
+  /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com`. */
+  readonly baseUrl: string;
+  /** A `fetch` to use instead of the global one. */
+  readonly fetch?: typeof fetch;
+}
+
+interface Envelope {
+  success: boolean;
+  data?: unknown;
+  error?: string;
+  message?: string;
+  details?: FieldIssue[];
+  retry_after?: number | null;
+  doc_url?: string;
+  request_id?: string;
+}
+
+export class MagicLinkClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: MagicLinkClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
+  }
+
+  /** `POST /v1/auth/magic-link`: mails a single-use sign-in link. Same answer for known and unknown addresses. */
+  requestMagicLink(email: string): Promise<Result<MagicLinkRequested, RequestMagicLinkError>> {
+    return this.call('POST', '/v1/auth/magic-link', { body: { email } });
+  }
+
+  /** `POST /v1/auth/verify`: consumes the link's token (from `#token=` in the link) and starts a session. */
+  verify(token: string): Promise<Result<SignedIn, VerifyError>> {
+    return this.call('POST', '/v1/auth/verify', { body: { token } });
+  }
+
+  /** `GET /v1/auth/session`: the session a token belongs to. */
+  getSession(sessionToken: string): Promise<Result<ActiveSession, GetSessionError>> {
+    return this.call('GET', '/v1/auth/session', { sessionToken });
+  }
+
+  /** `POST /v1/auth/sign-out`: revokes the session at once. */
+  signOut(sessionToken: string): Promise<Result<SignedOut, SignOutError>> {
+    return this.call('POST', '/v1/auth/sign-out', { sessionToken });
+  }
+
+  private async call<T, C extends ErrorCode>(
+    method: string,
+    path: string,
+    options: { body?: unknown; sessionToken?: string },
+  ): Promise<Result<T, C>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.sessionToken !== undefined) headers.authorization = `Bearer ${options.sessionToken}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+    } catch (cause) {
+      throw new MagicLinkTransportError(`${method} ${path} failed: ${(cause as Error).message}`, undefined, { cause });
+    }
+    let envelope: Envelope;
+    try {
+      envelope = (await response.json()) as Envelope;
+    } catch (cause) {
+      throw new MagicLinkTransportError(`${method} ${path} answered ${response.status} without a JSON body`, response.status, { cause });
+    }
+    if (envelope.success === true && response.ok) {
+      return { ok: true, status: response.status, data: envelope.data as T, requestId: envelope.request_id ?? '' };
+    }
+    const code = envelope.error;
+    if (envelope.success !== false || typeof code !== 'string' || !(code in ERROR_STATUS)) {
+      throw new MagicLinkTransportError(`${method} ${path} answered ${response.status} with a body that is not this API's envelope`, response.status);
+    }
+    const retryAfterSeconds = envelope.retry_after ?? null;
+    const details = envelope.details ?? [];
+    return {
+      ok: false,
+      status: response.status,
+      error: code as C,
+      message: envelope.message ?? '',
+      details,
+      retryAfterSeconds,
+      docUrl: envelope.doc_url ?? '',
+      requestId: envelope.request_id ?? '',
+      userMessage: userMessage(code as ErrorCode, retryAfterSeconds, details),
+    };
+  }
+}

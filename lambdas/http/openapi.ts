@@ -1,0 +1,188 @@
+import { ERROR_CATALOG, RATE_LIMIT_WINDOW_SECONDS, type ErrorCode } from '../domain/errors';
+import { MAX_EMAIL_LENGTH } from '../domain/email';
+import { ROUTES, type Route } from './routes';
+
+/**
+ * The OpenAPI 3.1 document, built from the routes and the error catalog. The stack serves it at
+ * `GET /v1/openapi.json`; `npm run docs` writes it to docs/openapi.json; the tests validate real
+ * responses against it.
+ */
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const TOKEN = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', description: 'The 43-character token from the link fragment (`#token=...`).' };
+const SESSION_TOKEN = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}$' };
+const TIMESTAMP = { type: 'string', format: 'date-time', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$' };
+const REQUEST_ID = { type: 'string', pattern: '^req_[0-9A-HJKMNP-TV-Z]{26}$' };
+
+const SUCCESS_DATA: Record<Route['operationId'], Schema> = {
+  requestMagicLink: {
+    type: 'object',
+    required: ['expires_in'],
+    additionalProperties: false,
+    properties: { expires_in: { type: 'integer', minimum: 1, description: 'Seconds the mailed link works for.' } },
+  },
+  verify: {
+    type: 'object',
+    required: ['session', 'user'],
+    additionalProperties: false,
+    properties: {
+      session: {
+        type: 'object',
+        required: ['token', 'expires_at'],
+        additionalProperties: false,
+        properties: { token: { ...SESSION_TOKEN, description: 'Send as `Authorization: Bearer <token>`.' }, expires_at: TIMESTAMP },
+      },
+      user: ref('User'),
+    },
+  },
+  getSession: {
+    type: 'object',
+    required: ['user', 'expires_at'],
+    additionalProperties: false,
+    properties: { user: ref('User'), expires_at: TIMESTAMP },
+  },
+  signOut: {
+    type: 'object',
+    required: ['signed_out'],
+    additionalProperties: false,
+    properties: { signed_out: { const: true } },
+  },
+  getOpenApiDocument: { type: 'object' },
+};
+
+const REQUEST_BODIES: Partial<Record<Route['operationId'], Schema>> = {
+  requestMagicLink: {
+    type: 'object',
+    required: ['email'],
+    additionalProperties: false,
+    properties: {
+      email: { type: 'string', format: 'email', maxLength: MAX_EMAIL_LENGTH, description: 'Trimmed and lower-cased before use.' },
+    },
+  },
+  verify: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: TOKEN } },
+};
+
+const REQUEST_ID_HEADER = { 'X-Request-Id': { description: 'Equal to `request_id` in the body.', schema: REQUEST_ID } };
+
+function errorResponse(codes: readonly ErrorCode[]) {
+  const status = ERROR_CATALOG[codes[0]!].status;
+  const retryAfter = ERROR_CATALOG[codes[0]!].retryAfter;
+  return {
+    description: codes.map((code) => `\`${code}\`: ${ERROR_CATALOG[code].message}`).join(' '),
+    headers: {
+      ...REQUEST_ID_HEADER,
+      ...(retryAfter === null ? {} : { 'Retry-After': { description: 'Seconds to wait; equal to `retry_after`.', schema: { type: 'integer' } } }),
+      ...(status === 405 ? { Allow: { description: 'The methods this path accepts.', schema: { type: 'string' } } } : {}),
+    },
+    content: {
+      'application/json': {
+        schema: { allOf: [ref('ErrorEnvelope'), { properties: { error: { enum: codes } } }] },
+      },
+    },
+  };
+}
+
+/** Responses keyed by status, with every code the route can give grouped under its status. */
+function errorResponses(codes: readonly ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const status = ERROR_CATALOG[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries([...byStatus.entries()].sort(([a], [b]) => a - b).map(([status, group]) => [String(status), errorResponse(group)]));
+}
+
+export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: string }): Schema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const body = REQUEST_BODIES[route.operationId];
+    const needsSession = route.operationId === 'getSession' || route.operationId === 'signOut';
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method.toLowerCase()]: {
+        operationId: route.operationId,
+        summary: route.summary,
+        ...(needsSession ? { security: [{ session: [] }] } : {}),
+        ...(body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } }
+          : {}),
+        responses: {
+          [String(route.successStatus)]: {
+            description: route.summary,
+            headers: REQUEST_ID_HEADER,
+            content: {
+              'application/json': {
+                schema:
+                  route.operationId === 'getOpenApiDocument'
+                    ? { type: 'object', required: ['openapi', 'paths'] }
+                    : { allOf: [ref('SuccessEnvelope'), { properties: { data: SUCCESS_DATA[route.operationId] } }] },
+              },
+            },
+          },
+          ...errorResponses(route.errors),
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Magic-link sign-in',
+      version: '1.0.0',
+      description: [
+        'Passwordless sign-in: request a single-use link by email, verify it once, use the session.',
+        `Every non-2xx response is an \`ErrorEnvelope\`; \`doc_url\` points to ${options.docsBaseUrl}/reference/errors/<code>.`,
+        `Paths that do not exist answer 404 \`route_not_found\`; a path under the wrong method answers 405 \`method_not_allowed\` with \`Allow\`.`,
+      ].join('\n\n'),
+    },
+    ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+    paths,
+    components: {
+      securitySchemes: { session: { type: 'http', scheme: 'bearer', description: 'The session token from `POST /v1/auth/verify`.' } },
+      schemas: {
+        User: {
+          type: 'object',
+          required: ['email'],
+          additionalProperties: false,
+          properties: { email: { type: 'string', format: 'email' } },
+        },
+        SuccessEnvelope: {
+          type: 'object',
+          required: ['success', 'data', 'request_id', 'timestamp'],
+          additionalProperties: false,
+          properties: { success: { const: true }, data: {}, request_id: REQUEST_ID, timestamp: TIMESTAMP },
+        },
+        ErrorEnvelope: {
+          type: 'object',
+          required: ['success', 'error', 'message', 'details', 'retry_after', 'doc_url', 'request_id', 'timestamp'],
+          additionalProperties: false,
+          properties: {
+            success: { const: false },
+            error: { type: 'string', enum: Object.keys(ERROR_CATALOG) },
+            message: { type: 'string' },
+            details: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['field', 'issue'],
+                additionalProperties: false,
+                properties: { field: { type: 'string' }, issue: { type: 'string' } },
+              },
+            },
+            retry_after: { type: ['integer', 'null'], description: `Seconds to wait: ${RATE_LIMIT_WINDOW_SECONDS} on the 429s, a few seconds on 503, null otherwise.` },
+            doc_url: { type: 'string', format: 'uri' },
+            request_id: REQUEST_ID,
+            timestamp: TIMESTAMP,
+          },
+        },
+      },
+      responses: {
+        RouteNotFound: errorResponse(['route_not_found']),
+        MethodNotAllowed: errorResponse(['method_not_allowed']),
+      },
+    },
+  };
+}
