@@ -32,7 +32,7 @@ import type {
  */
 export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#' } as const;
 
-/** Cancellation reasons that mean "another writer got there at the same moment": safe to retry. */
+/** Attempts at a transaction cancelled because another writer touched the same item at the same moment. */
 const MAX_TRANSACTION_ATTEMPTS = 8;
 
 const THROTTLING_ERRORS = new Set([

@@ -25,6 +25,12 @@ export function emulatorAwsEnv(endpoint: string): Record<string, string> {
   };
 }
 
+/** A DynamoDB client for the emulator's own table access (tests, TTL fix-up). Destroy it when done. */
+export function emulatorDynamoClient(endpoint: string): DynamoDBClient {
+  const env = emulatorAwsEnv(endpoint);
+  return new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+}
+
 function cdk(args: string[], env: Record<string, string>, log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'cdk'), args, {
@@ -90,8 +96,7 @@ export async function deployToEmulator(options: {
 
 /** MiniStack's CloudFormation ignores TimeToLiveSpecification; turn TTL on the way the template asks. */
 export async function ensureTimeToLive(endpoint: string, tableName: string, log: (line: string) => void): Promise<void> {
-  const env = emulatorAwsEnv(endpoint);
-  const client = new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = emulatorDynamoClient(endpoint);
   try {
     const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
     const status = current.TimeToLiveDescription?.TimeToLiveStatus;

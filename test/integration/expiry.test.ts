@@ -1,7 +1,7 @@
-import { DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
-import { emulatorAwsEnv } from '../../scripts/local/deploy';
+import { emulatorDynamoClient } from '../../scripts/local/deploy';
 import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { call, deployment, freshEmail } from './client';
 
@@ -10,7 +10,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 function table() {
   const { endpoint } = deployment();
-  const client = new DynamoDBClient({ endpoint, region: emulatorAwsEnv(endpoint).AWS_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = emulatorDynamoClient(endpoint);
   return { client, doc: DynamoDBDocumentClient.from(client) };
 }
 

@@ -1,29 +1,17 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { emulatorDynamoClient } from '../../scripts/local/deploy';
 import { createHash } from 'node:crypto';
 import { mailTo, waitForMail } from '../../scripts/local/mailbox';
+import { expectError } from '../fixtures/assertions';
 import { call, deployment, freshEmail } from './client';
 import type { TestStack } from './settings';
 
 const requestLink = (email: string, stack: TestStack = 'main') => call('POST', '/v1/auth/magic-link', { body: { email }, stack });
 
-function expectLimited(response: { status: number; body: any; headers: Record<string, string> }, code: string) { // eslint-disable-line @typescript-eslint/no-explicit-any
-  expect(response.status).toBe(429);
-  expect(response.headers['retry-after']).toBe('3600');
-  expect(Object.keys(response.body)).toEqual(['success', 'error', 'message', 'details', 'retry_after', 'doc_url', 'request_id', 'timestamp']);
-  expect(response.body).toMatchObject({
-    success: false,
-    error: code,
-    details: [],
-    retry_after: 3600,
-    doc_url: `https://docs.asterwise.com/reference/errors/${code}`,
-    request_id: response.headers['x-request-id'],
-  });
-}
-
 /** The rate-limit counters in a deployment's table, by key. */
 async function counters(stack: TestStack): Promise<Map<string, number>> {
   const { endpoint, tableName } = deployment(stack);
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = emulatorDynamoClient(endpoint);
   try {
     const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName, FilterExpression: 'begins_with(pk, :rl)', ExpressionAttributeValues: { ':rl': { S: 'rl#' } } }));
     return new Map(Items.map((item) => [item.pk!.S!, Number(item.cnt!.N)]));
@@ -37,7 +25,7 @@ describe('rate limits', () => {
     const email = freshEmail('five');
     for (let i = 0; i < 5; i++) expect((await requestLink(email)).status).toBe(202);
     const refused = await requestLink(email);
-    expectLimited(refused, 'magic_link_email_limit_exceeded');
+    expectError(refused, 'magic_link_email_limit_exceeded');
     expect(refused.body.message).toBe('Too many magic link requests for this email address.');
     expect(await waitForMail(deployment().endpoint, email, 5)).toHaveLength(5);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -49,7 +37,7 @@ describe('rate limits', () => {
     const victim = freshEmail('untouched');
     for (let i = 0; i < 3; i++) {
       const refused = await requestLink(victim, 'ipLimited');
-      expectLimited(refused, 'magic_link_ip_limit_exceeded');
+      expectError(refused, 'magic_link_ip_limit_exceeded');
       expect(refused.body.message).toBe('Too many magic link requests from this IP.');
     }
     expect(await mailTo(deployment('ipLimited').endpoint, victim)).toHaveLength(0);
@@ -67,7 +55,7 @@ describe('rate limits', () => {
     expect(statuses.filter((status) => status === 202)).toHaveLength(5);
     const refused = responses.filter((response) => response.status === 429);
     expect(refused).toHaveLength(45);
-    for (const response of refused) expectLimited(response, 'magic_link_email_limit_exceeded');
+    for (const response of refused) expectError(response, 'magic_link_email_limit_exceeded');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await mailTo(deployment().endpoint, email)).toHaveLength(5);
   });
