@@ -9,9 +9,15 @@
 import {
   ERROR_STATUS,
   type ErrorCode,
+  type GetSessionData,
   type GetSessionError,
+  type RequestMagicLinkBody,
+  type RequestMagicLinkData,
   type RequestMagicLinkError,
+  type SignOutData,
   type SignOutError,
+  type VerifyBody,
+  type VerifyData,
   type VerifyError,
 } from './generated';
 
@@ -46,21 +52,11 @@ export interface Failure<C extends ErrorCode> {
 
 export type Result<T, C extends ErrorCode> = Success<T> | Failure<C>;
 
-export interface MagicLinkRequested {
-  /** Seconds the mailed link works for. */
-  readonly expires_in: number;
-}
-export interface SignedIn {
-  readonly session: { readonly token: string; readonly expires_at: string };
-  readonly user: { readonly email: string };
-}
-export interface ActiveSession {
-  readonly user: { readonly email: string };
-  readonly expires_at: string;
-}
-export interface SignedOut {
-  readonly signed_out: true;
-}
+/** Names for the success data, as earlier versions of this client exported them. */
+export type MagicLinkRequested = RequestMagicLinkData;
+export type SignedIn = VerifyData;
+export type ActiveSession = GetSessionData;
+export type SignedOut = SignOutData;
 
 /** Thrown when no answer from this API came back: the network failed, or something else answered. */
 export class MagicLinkTransportError extends Error {
@@ -140,12 +136,14 @@ export class MagicLinkClient {
 
   /** `POST /v1/auth/magic-link`: mails a single-use sign-in link. Same answer for known and unknown addresses. */
   requestMagicLink(email: string): Promise<Result<MagicLinkRequested, RequestMagicLinkError>> {
-    return this.call('POST', '/v1/auth/magic-link', { body: { email } });
+    const body: RequestMagicLinkBody = { email };
+    return this.call('POST', '/v1/auth/magic-link', { body });
   }
 
   /** `POST /v1/auth/verify`: consumes the link's token (from `#token=` in the link) and starts a session. */
   verify(token: string): Promise<Result<SignedIn, VerifyError>> {
-    return this.call('POST', '/v1/auth/verify', { body: { token } });
+    const body: VerifyBody = { token };
+    return this.call('POST', '/v1/auth/verify', { body });
   }
 
   /** `GET /v1/auth/session`: the session a token belongs to. */

@@ -1,6 +1,7 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { MagicLinkAuth, type MagicLinkAuthProps } from './magic-link-auth';
+import { settingsFromContext } from './settings';
 
 export interface MagicLinkAuthStackProps extends StackProps {
   readonly auth: MagicLinkAuthProps;
@@ -20,40 +21,10 @@ export class MagicLinkAuthStack extends Stack {
 }
 
 /**
- * Reads the stack's settings from CDK context (`cdk.json`, or `-c key=value` on the command line).
+ * Reads the stack's settings from CDK context (`cdk.json`, or `-c key=value` on the command line),
+ * each under its name in `lambdas/settings.ts` (durations in seconds: `linkLifetimeSeconds`).
  * Unset values keep the construct's defaults.
  */
 export function propsFromContext(node: { tryGetContext(key: string): unknown }): MagicLinkAuthProps {
-  const text = (key: string) => {
-    const value = node.tryGetContext(key);
-    return value === undefined || value === null || value === '' ? undefined : String(value);
-  };
-  const number = (key: string) => {
-    const value = text(key);
-    if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value)) throw new Error(`context ${key} must be a whole number, got "${value}"`);
-    return Number(value);
-  };
-  const senderAddress = text('senderAddress');
-  const signInUrl = text('signInUrl');
-  if (!senderAddress || !signInUrl) {
-    throw new Error('set the senderAddress and signInUrl context values (cdk.json or -c key=value)');
-  }
-  const linkSeconds = number('linkLifetimeSeconds');
-  const sessionSeconds = number('sessionLifetimeSeconds');
-  const removal = text('tableRemovalPolicy');
-  if (removal !== undefined && !['retain', 'destroy'].includes(removal)) {
-    throw new Error(`context tableRemovalPolicy must be "retain" or "destroy", got "${removal}"`);
-  }
-  return {
-    senderAddress,
-    signInUrl,
-    allowedOrigins: text('allowedOrigins')?.split(',').map((origin) => origin.trim()),
-    linkLifetime: linkSeconds === undefined ? undefined : Duration.seconds(linkSeconds),
-    sessionLifetime: sessionSeconds === undefined ? undefined : Duration.seconds(sessionSeconds),
-    ipLimitPerHour: number('ipLimitPerHour'),
-    emailLimitPerHour: number('emailLimitPerHour'),
-    docsBaseUrl: text('docsBaseUrl'),
-    tableRemovalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : undefined,
-  };
+  return settingsFromContext(node);
 }

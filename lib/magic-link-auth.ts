@@ -10,67 +10,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { ENV, isAcceptableUrl } from '../lambdas/config';
-import { DEFAULTS, LIMITS } from '../lambdas/domain/defaults';
-import { normalizeEmail } from '../lambdas/domain/email';
-import { KEY_PREFIX } from '../lambdas/adapters/dynamo-auth-store';
-import { ROUTES, type RouteHandlerName } from '../lambdas/http/routes';
+import { ROUTES, type RouteHandlerName } from '../lambdas/contract/routes';
+import { RESOURCE_ENV } from '../lambdas/settings';
+import { KEY_PREFIX, TABLE_KEYS } from '../lambdas/table-layout';
+import { removalPolicy, resolveSettings } from './settings';
+import type { MagicLinkAuthSettings } from './settings-props.generated';
 
-export interface MagicLinkAuthProps {
-  /**
-   * The address sign-in emails come from. SES must be allowed to send as it: verify the address (or its
-   * domain) in SES before the first send.
-   */
-  readonly senderAddress: string;
-
-  /**
-   * The page of your application that receives `#token=...` and posts it to `/v1/auth/verify`.
-   * Must be https (http is accepted for localhost) and carry no fragment.
-   */
-  readonly signInUrl: string;
-
-  /**
-   * Browser origins allowed to call the API (CORS). Never `*`.
-   * @default - the origin of `signInUrl`
-   */
-  readonly allowedOrigins?: string[];
-
-  /**
-   * How long a magic link works.
-   * @default Duration.minutes(15)
-   */
-  readonly linkLifetime?: Duration;
-
-  /**
-   * How long a session lasts.
-   * @default Duration.days(7)
-   */
-  readonly sessionLifetime?: Duration;
-
-  /**
-   * Magic-link requests allowed per source IP (IPv6: per /64) per hour.
-   * @default 50
-   */
-  readonly ipLimitPerHour?: number;
-
-  /**
-   * Magic-link requests allowed per email address per hour.
-   * @default 5
-   */
-  readonly emailLimitPerHour?: number;
-
-  /**
-   * Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.
-   * @default 'https://docs.asterwise.com'
-   */
-  readonly docsBaseUrl?: string;
-
-  /**
-   * What happens to the table (links, sessions, counters) when it leaves the stack.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly tableRemovalPolicy?: RemovalPolicy;
-
+/** The construct's props: the service's settings (generated from `lambdas/settings.ts`) and its AWS wiring. */
+export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
   /**
    * An SES identity you already verified (an address or a domain) that may send as `senderAddress`.
    * @default - a new email-address identity for `senderAddress` (SES mails a verification link to it)
@@ -128,16 +75,17 @@ export class MagicLinkAuth extends Construct {
 
   constructor(scope: Construct, id: string, props: MagicLinkAuthProps) {
     super(scope, id);
-    const settings = resolveSettings(props);
+    const { values: settings, environment: settingsEnvironment } = resolveSettings(props);
+    const tableRemovalPolicy = removalPolicy(settings.tableRemovalPolicy);
 
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'ttl',
+      timeToLiveAttribute: TABLE_KEYS.timeToLive,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: (props.tableRemovalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN,
-      removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
+      deletionProtection: tableRemovalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy: tableRemovalPolicy,
     });
 
     this.emailIdentity =
@@ -149,16 +97,9 @@ export class MagicLinkAuth extends Construct {
     });
 
     const environment: Record<string, string> = {
-      [ENV.tableName]: this.table.tableName,
-      [ENV.senderAddress]: settings.senderAddress,
-      [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
-      [ENV.signInUrl]: settings.signInUrl,
-      [ENV.corsAllowedOrigins]: settings.allowedOrigins.join(','),
-      [ENV.linkTtlSeconds]: String(settings.linkTtlSeconds),
-      [ENV.sessionTtlSeconds]: String(settings.sessionTtlSeconds),
-      [ENV.ipLimit]: String(settings.ipLimitPerHour),
-      [ENV.emailLimit]: String(settings.emailLimitPerHour),
-      [ENV.docsBaseUrl]: settings.docsBaseUrl,
+      ...settingsEnvironment,
+      [RESOURCE_ENV.tableName]: this.table.tableName,
+      [RESOURCE_ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
       POWERTOOLS_SERVICE_NAME: 'magic-link-auth',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -277,69 +218,6 @@ export class MagicLinkAuth extends Construct {
       },
     });
   }
-}
-
-interface Settings {
-  senderAddress: string;
-  signInUrl: string;
-  allowedOrigins: string[];
-  linkTtlSeconds: number;
-  sessionTtlSeconds: number;
-  ipLimitPerHour: number;
-  emailLimitPerHour: number;
-  docsBaseUrl: string;
-}
-
-/** Applies defaults and refuses bad values at synth time, with the prop's name. */
-function resolveSettings(props: MagicLinkAuthProps): Settings {
-  const fail = (prop: string, problem: string): never => {
-    throw new Error(`MagicLinkAuth: ${prop} ${problem}`);
-  };
-  const sender = normalizeEmail(props.senderAddress);
-  if (!sender.ok) fail('senderAddress', `${sender.issue}, got "${props.senderAddress}"`);
-  const parseUrl = (prop: string, value: string) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      return fail(prop, `must be an absolute URL, got "${value}"`);
-    }
-    if (!isAcceptableUrl(url)) fail(prop, 'must use https (http is accepted only for localhost)');
-    if (value.includes('#')) fail(prop, 'must not contain a fragment (#)');
-    return url;
-  };
-  const signInUrl = parseUrl('signInUrl', props.signInUrl);
-  const allowedOrigins = (props.allowedOrigins ?? [signInUrl.origin]).map((origin) => {
-    if (origin === '*') fail('allowedOrigins', 'must list origins, not "*"');
-    const url = parseUrl('allowedOrigins', origin);
-    if (url.pathname !== '/' || url.search) fail('allowedOrigins', `must be origins without a path, got "${origin}"`);
-    return url.origin;
-  });
-  const seconds = (prop: string, value: Duration | undefined, fallback: number, range: { min: number; max: number }) => {
-    const result = value === undefined ? fallback : value.toSeconds();
-    if (!Number.isInteger(result) || result < range.min || result > range.max) {
-      fail(prop, `must be between ${range.min} and ${range.max} seconds, got ${result}`);
-    }
-    return result;
-  };
-  const count = (prop: string, value: number | undefined, fallback: number) => {
-    const result = value ?? fallback;
-    if (!Number.isInteger(result) || result < LIMITS.perHourLimit.min || result > LIMITS.perHourLimit.max) {
-      fail(prop, `must be a whole number from ${LIMITS.perHourLimit.min} to ${LIMITS.perHourLimit.max}, got ${result}`);
-    }
-    return result;
-  };
-  const docsBaseUrl = parseUrl('docsBaseUrl', props.docsBaseUrl ?? DEFAULTS.docsBaseUrl).href.replace(/\/+$/, '');
-  return {
-    senderAddress: sender.ok ? sender.email : '',
-    signInUrl: signInUrl.href,
-    allowedOrigins,
-    linkTtlSeconds: seconds('linkLifetime', props.linkLifetime, DEFAULTS.linkTtlSeconds, LIMITS.linkTtlSeconds),
-    sessionTtlSeconds: seconds('sessionLifetime', props.sessionLifetime, DEFAULTS.sessionTtlSeconds, LIMITS.sessionTtlSeconds),
-    ipLimitPerHour: count('ipLimitPerHour', props.ipLimitPerHour, DEFAULTS.ipLimitPerHour),
-    emailLimitPerHour: count('emailLimitPerHour', props.emailLimitPerHour, DEFAULTS.emailLimitPerHour),
-    docsBaseUrl,
-  };
 }
 
 function identityArn(scope: Construct, identity: ses.IEmailIdentity): string {

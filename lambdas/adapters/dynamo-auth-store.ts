@@ -6,7 +6,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ApiError } from '../domain/errors';
+import { DependencyUnavailableError } from '../domain/errors';
+import { KEY_PREFIX, TABLE_KEYS } from '../table-layout';
+
+const TTL_NAME = { '#ttl': TABLE_KEYS.timeToLive } as const;
 import type {
   AuthStore,
   ConsumeLink,
@@ -18,19 +21,6 @@ import type {
   SignInSnapshot,
 } from '../domain/ports';
 
-/**
- * Single-table layout (partition key `pk`, TTL attribute `ttl`):
- *
- * | pk                          | what                                  | attributes                                   |
- * |-----------------------------|---------------------------------------|----------------------------------------------|
- * | `rl#ip#<ip key>#<window>`   | requests from one IP in one hour      | `cnt`, `ttl` (window end)                    |
- * | `rl#email#<sha256>#<window>`| requests for one address in one hour  | `cnt`, `ttl` (window end)                    |
- * | `signin#<sha256(token)>`    | a magic link, then its session       | `email`, `link_expires_at`, `created_at`, `used_at`, `session_hash`, `session_expires_at`, `revoked_at`, `ttl` |
- *
- * Correctness never rests on TTL deletion: counters live under their window's key, and every expiry
- * is checked in a condition or on read.
- */
-export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#' } as const;
 
 /** Attempts at a transaction cancelled because another writer touched the same item at the same moment. */
 const MAX_TRANSACTION_ATTEMPTS = 8;
@@ -44,8 +34,8 @@ const THROTTLING_ERRORS = new Set([
   'TransactionInProgressException',
 ]);
 
-function unavailable(cause: unknown): ApiError {
-  return new ApiError('service_unavailable', [], { cause });
+function unavailable(cause: unknown): DependencyUnavailableError {
+  return new DependencyUnavailableError('store', { cause });
 }
 
 function isThrottling(error: unknown): boolean {
@@ -82,7 +72,7 @@ export class DynamoAuthStore implements AuthStore {
         Key: { pk: `${KEY_PREFIX.rateLimit}${id}` },
         UpdateExpression: 'SET cnt = if_not_exists(cnt, :zero) + :one, #ttl = :ttl',
         ConditionExpression: 'attribute_not_exists(cnt) OR cnt < :limit',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeNames: TTL_NAME,
         ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':limit': limit, ':ttl': request.windowEnd },
       },
     });
@@ -99,7 +89,7 @@ export class DynamoAuthStore implements AuthStore {
               email: link.email,
               link_expires_at: link.expiresAt,
               created_at: link.createdAt,
-              ttl: link.retainUntil,
+              [TABLE_KEYS.timeToLive]: link.retainUntil,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -138,7 +128,7 @@ export class DynamoAuthStore implements AuthStore {
           UpdateExpression:
             'SET used_at = :now, session_hash = :session_hash, session_expires_at = :session_expires_at, #ttl = :ttl',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(used_at) AND link_expires_at > :now',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeNames: TTL_NAME,
           ExpressionAttributeValues: {
             ':now': request.now,
             ':session_hash': request.sessionSecretHash,
@@ -191,7 +181,7 @@ export class DynamoAuthStore implements AuthStore {
           UpdateExpression: 'SET revoked_at = :now, #ttl = :ttl',
           ConditionExpression:
             'session_hash = :session_hash AND attribute_not_exists(revoked_at) AND session_expires_at > :now',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeNames: TTL_NAME,
           ExpressionAttributeValues: { ':now': request.now, ':session_hash': request.sessionSecretHash, ':ttl': request.retainUntil },
         }),
       );

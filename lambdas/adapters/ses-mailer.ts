@@ -1,8 +1,8 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { ApiError } from '../domain/errors';
+import { DeliveryFailedError, DependencyUnavailableError } from '../domain/errors';
 import type { Mailer, OutgoingEmail } from '../domain/ports';
 
-/** SES answers that mean "slow down", not "no": reported as `service_unavailable`. */
+/** SES answers that mean "slow down", not "no": the dependency is unavailable for a moment. */
 const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException']);
 
 export interface SesMailerOptions {
@@ -38,8 +38,8 @@ export class SesMailer implements Mailer {
       );
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
-      if (THROTTLED.has(name)) throw new ApiError('service_unavailable', [], { cause: error });
-      throw new ApiError('email_delivery_failed', [], { cause: error });
+      if (THROTTLED.has(name)) throw new DependencyUnavailableError('mailer', { cause: error });
+      throw new DeliveryFailedError({ cause: error });
     }
   }
 }

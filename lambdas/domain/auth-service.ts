@@ -1,4 +1,4 @@
-import { ApiError } from './errors';
+import { RefusedError, type Refusal } from './errors';
 import { ipRateLimitKey } from './ip';
 import { rateLimitCounterIds, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
@@ -9,12 +9,13 @@ import { generateToken, hashToken, hashesEqual } from './tokens';
 /** How long used, expired and signed-out records are kept, so callers get the precise error, not `not_found`. */
 export const RECORD_RETENTION_SECONDS = 24 * 3600;
 
+/** The settings the domain uses, under the names `lambdas/settings.ts` gives them. */
 export interface AuthSettings {
   readonly signInUrl: string;
-  readonly linkTtlSeconds: number;
-  readonly sessionTtlSeconds: number;
-  readonly ipLimit: number;
-  readonly emailLimit: number;
+  readonly linkLifetimeSeconds: number;
+  readonly sessionLifetimeSeconds: number;
+  readonly ipLimitPerHour: number;
+  readonly emailLimitPerHour: number;
 }
 
 export interface SignedIn {
@@ -30,10 +31,10 @@ export interface ActiveSession {
 const toSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** Why a consume was refused, from the record as it stood when the condition failed. */
-export function consumeRefusal(record: SignInSnapshot | null, nowSeconds: number) {
-  if (record === null) return 'magic_link_not_found' as const;
-  if (record.usedAt !== undefined) return 'magic_link_already_used' as const;
-  if (record.linkExpiresAt <= nowSeconds) return 'magic_link_expired' as const;
+export function consumeRefusal(record: SignInSnapshot | null, nowSeconds: number): Refusal {
+  if (record === null) return 'link_not_found';
+  if (record.usedAt !== undefined) return 'link_already_used';
+  if (record.linkExpiresAt <= nowSeconds) return 'link_expired';
   // The condition failed on a record that looks live: the store contradicted itself.
   throw new Error('consume refused for a live, unused link');
 }
@@ -54,22 +55,21 @@ export class MagicLinkService {
     const window = rateLimitWindow(nowSeconds);
     const counters = rateLimitCounterIds(ipKey, email, window);
     const token = generateToken();
-    const expiresAt = nowSeconds + this.settings.linkTtlSeconds;
+    const expiresAt = nowSeconds + this.settings.linkLifetimeSeconds;
 
     const outcome = await this.store.recordLinkRequest({
       ipCounterId: counters.ip,
       emailCounterId: counters.email,
-      ipLimit: this.settings.ipLimit,
-      emailLimit: this.settings.emailLimit,
+      ipLimit: this.settings.ipLimitPerHour,
+      emailLimit: this.settings.emailLimitPerHour,
       windowEnd: window.end,
       link: { id: hashToken(token), email, expiresAt, retainUntil: expiresAt + RECORD_RETENTION_SECONDS, createdAt: nowSeconds },
     });
-    if (outcome === 'ip_limit_exceeded') throw new ApiError('magic_link_ip_limit_exceeded');
-    if (outcome === 'email_limit_exceeded') throw new ApiError('magic_link_email_limit_exceeded');
+    if (outcome !== 'created') throw new RefusedError(outcome);
 
-    const message = renderMagicLinkEmail(magicLinkUrl(this.settings.signInUrl, token), this.settings.linkTtlSeconds);
+    const message = renderMagicLinkEmail(magicLinkUrl(this.settings.signInUrl, token), this.settings.linkLifetimeSeconds);
     await this.mailer.send({ to: email, ...message });
-    return { expiresIn: this.settings.linkTtlSeconds };
+    return { expiresIn: this.settings.linkLifetimeSeconds };
   }
 
 }
@@ -78,7 +78,7 @@ export class MagicLinkService {
 export class SessionService {
   constructor(
     private readonly store: AuthStore,
-    private readonly settings: Pick<AuthSettings, 'sessionTtlSeconds'>,
+    private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds'>,
   ) {}
 
   /** Consumes a link exactly once and starts a session. `token` must already be well-formed. */
@@ -86,7 +86,7 @@ export class SessionService {
     const id = hashToken(token);
     const nowSeconds = toSeconds(now);
     const session = issueSessionToken(id);
-    const sessionExpiresAt = nowSeconds + this.settings.sessionTtlSeconds;
+    const sessionExpiresAt = nowSeconds + this.settings.sessionLifetimeSeconds;
     const result = await this.store.consumeLink({
       id,
       now: nowSeconds,
@@ -94,7 +94,7 @@ export class SessionService {
       sessionExpiresAt,
       retainUntil: sessionExpiresAt + RECORD_RETENTION_SECONDS,
     });
-    if (result.outcome === 'refused') throw new ApiError(consumeRefusal(result.record, nowSeconds));
+    if (result.outcome === 'refused') throw new RefusedError(consumeRefusal(result.record, nowSeconds));
     return {
       session: { token: session.token, expiresAt: new Date(sessionExpiresAt * 1000) },
       user: { email: result.email },
@@ -104,7 +104,7 @@ export class SessionService {
   /** The live session a token belongs to; `session_invalid` when missing, unknown, expired or signed out. */
   async getSession(sessionToken: string | null, now: Date): Promise<ActiveSession> {
     const parsed = sessionToken === null ? null : parseSessionToken(sessionToken);
-    if (parsed === null) throw new ApiError('session_invalid');
+    if (parsed === null) throw new RefusedError('session_invalid');
     const record = await this.store.getSession(parsed.signInId);
     const live =
       record !== null &&
@@ -113,14 +113,14 @@ export class SessionService {
       record.revokedAt === undefined &&
       record.sessionExpiresAt > toSeconds(now) &&
       hashesEqual(record.sessionSecretHash, parsed.secretHash);
-    if (!live) throw new ApiError('session_invalid');
+    if (!live) throw new RefusedError('session_invalid');
     return { user: { email: record.email }, expiresAt: new Date(record.sessionExpiresAt! * 1000) };
   }
 
   /** Revokes a live session at once. */
   async signOut(sessionToken: string | null, now: Date): Promise<void> {
     const parsed = sessionToken === null ? null : parseSessionToken(sessionToken);
-    if (parsed === null) throw new ApiError('session_invalid');
+    if (parsed === null) throw new RefusedError('session_invalid');
     const nowSeconds = toSeconds(now);
     const revoked = await this.store.revokeSession({
       id: parsed.signInId,
@@ -128,6 +128,6 @@ export class SessionService {
       now: nowSeconds,
       retainUntil: nowSeconds + RECORD_RETENTION_SECONDS,
     });
-    if (!revoked) throw new ApiError('session_invalid');
+    if (!revoked) throw new RefusedError('session_invalid');
   }
 }

@@ -1,152 +1,39 @@
 /**
- * The error catalog: every error the API can return is defined here, once.
- *
- * Handlers throw `ApiError(code)`, the HTTP layer turns it into the envelope, the tests iterate over
- * this catalog, and the reference docs are generated from it. Adding a code means adding it here.
+ * What the domain reports when it refuses or cannot do something. No HTTP here: the contract
+ * (`lambdas/contract/errors.ts`) says which catalogued code each of these is on the wire.
  */
 
-/** One field problem, listed in `details` on 400 responses. */
-export interface FieldIssue {
-  readonly field: string;
-  readonly issue: string;
-}
+/** Why a sign-in step was refused: the caller's doing, not a fault. */
+export type Refusal =
+  | 'ip_limit_exceeded'
+  | 'email_limit_exceeded'
+  | 'link_not_found'
+  | 'link_expired'
+  | 'link_already_used'
+  | 'session_invalid';
 
-export interface ErrorDefinition {
-  /** HTTP status code. */
-  readonly status: number;
-  /** One clear sentence, safe to show to the caller. Never contains internal detail. */
-  readonly message: string;
-  /** Seconds a client should wait before retrying (`retry_after` and the `Retry-After` header), or null. */
-  readonly retryAfter: number | null;
-  /** Where the code belongs, for grouping in docs. */
-  readonly area: 'request' | 'routing' | 'rate_limiting' | 'authentication' | 'delivery' | 'server';
-}
-
-/** Length of a rate-limit window, and therefore `retry_after` on the 429s, by contract. */
-export const RATE_LIMIT_WINDOW_SECONDS = 3600;
-
-/** Seconds a client should wait after a throttled or unavailable dependency. */
-export const SERVICE_UNAVAILABLE_RETRY_SECONDS = 5;
-
-/** Request bodies larger than this are refused with `payload_too_large`. */
-export const MAX_BODY_BYTES = 8 * 1024;
-
-export const ERROR_CATALOG = {
-  invalid_json: {
-    status: 400,
-    message: 'The request body is not valid JSON.',
-    retryAfter: null,
-    area: 'request',
-  },
-  validation_failed: {
-    status: 400,
-    message: 'The request is invalid; see details for each field.',
-    retryAfter: null,
-    area: 'request',
-  },
-  payload_too_large: {
-    status: 413,
-    message: 'The request body is larger than 8 KiB.',
-    retryAfter: null,
-    area: 'request',
-  },
-  unsupported_media_type: {
-    status: 415,
-    message: 'The request body must be JSON sent with content-type application/json.',
-    retryAfter: null,
-    area: 'request',
-  },
-  route_not_found: {
-    status: 404,
-    message: 'No route matches this path.',
-    retryAfter: null,
-    area: 'routing',
-  },
-  method_not_allowed: {
-    status: 405,
-    message: 'This route does not accept this HTTP method.',
-    retryAfter: null,
-    area: 'routing',
-  },
-  magic_link_ip_limit_exceeded: {
-    status: 429,
-    message: 'Too many magic link requests from this IP.',
-    retryAfter: RATE_LIMIT_WINDOW_SECONDS,
-    area: 'rate_limiting',
-  },
-  magic_link_email_limit_exceeded: {
-    status: 429,
-    message: 'Too many magic link requests for this email address.',
-    retryAfter: RATE_LIMIT_WINDOW_SECONDS,
-    area: 'rate_limiting',
-  },
-  magic_link_not_found: {
-    status: 401,
-    message: 'This magic link is not valid.',
-    retryAfter: null,
-    area: 'authentication',
-  },
-  magic_link_expired: {
-    status: 401,
-    message: 'This magic link has expired.',
-    retryAfter: null,
-    area: 'authentication',
-  },
-  magic_link_already_used: {
-    status: 401,
-    message: 'This magic link has already been used.',
-    retryAfter: null,
-    area: 'authentication',
-  },
-  session_invalid: {
-    status: 401,
-    message: 'The session is missing, expired or signed out.',
-    retryAfter: null,
-    area: 'authentication',
-  },
-  email_delivery_failed: {
-    status: 502,
-    message: 'The sign-in email could not be sent.',
-    retryAfter: null,
-    area: 'delivery',
-  },
-  service_unavailable: {
-    status: 503,
-    message: 'The service is temporarily unavailable; retry shortly.',
-    retryAfter: SERVICE_UNAVAILABLE_RETRY_SECONDS,
-    area: 'server',
-  },
-  internal_error: {
-    status: 500,
-    message: 'An unexpected error occurred.',
-    retryAfter: null,
-    area: 'server',
-  },
-} as const satisfies Record<string, ErrorDefinition>;
-
-export type ErrorCode = keyof typeof ERROR_CATALOG;
-
-export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
-
-export function isErrorCode(value: string): value is ErrorCode {
-  return Object.prototype.hasOwnProperty.call(ERROR_CATALOG, value);
-}
-
-/** An error the API reports to its caller with a catalogued code. */
-export class ApiError extends Error {
-  readonly definition: ErrorDefinition;
-
-  constructor(
-    readonly code: ErrorCode,
-    readonly details: readonly FieldIssue[] = [],
-    options: { cause?: unknown; headers?: Readonly<Record<string, string>> } = {},
-  ) {
-    super(ERROR_CATALOG[code].message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ApiError';
-    this.definition = ERROR_CATALOG[code];
-    this.headers = options.headers ?? {};
+export class RefusedError extends Error {
+  constructor(readonly reason: Refusal) {
+    super(`refused: ${reason}`);
+    this.name = 'RefusedError';
   }
+}
 
-  /** Extra response headers this error needs (for example `Allow` on a 405). */
-  readonly headers: Readonly<Record<string, string>>;
+/** A dependency (the table, the mail service) throttled or was unavailable: worth retrying shortly. */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: 'store' | 'mailer',
+    options: { cause?: unknown } = {},
+  ) {
+    super(`${dependency} unavailable`, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
+/** The mail service refused or failed to send: retrying the same request will not help by itself. */
+export class DeliveryFailedError extends Error {
+  constructor(options: { cause?: unknown } = {}) {
+    super('mail delivery failed', options);
+    this.name = 'DeliveryFailedError';
+  }
 }

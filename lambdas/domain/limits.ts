@@ -1,5 +1,7 @@
-import { RATE_LIMIT_WINDOW_SECONDS } from './errors';
 import { hashEmail } from './tokens';
+
+/** Length of a rate-limit window: the limits count per clock hour. */
+export const RATE_LIMIT_WINDOW_SECONDS = 3600;
 
 export interface RateLimitWindow {
   /** Epoch seconds at which the window opened (a multiple of the window length). */

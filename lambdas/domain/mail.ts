@@ -4,9 +4,10 @@ export interface MagicLinkEmail {
   readonly html: string;
 }
 
-/** "15 minutes", "1 hour", "90 seconds": the lifetime as a person reads it. */
+/** "15 minutes", "1 hour", "7 days", "90 seconds": a lifetime as a person reads it. */
 export function describeDuration(seconds: number): string {
   const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (seconds % 86_400 === 0) return unit(seconds / 86_400, 'day');
   if (seconds % 3600 === 0) return unit(seconds / 3600, 'hour');
   if (seconds % 60 === 0) return unit(seconds / 60, 'minute');
   return unit(seconds, 'second');

@@ -1,4 +1,4 @@
-import { generateToken, hashToken } from './tokens';
+import { TOKEN_SOURCE, generateToken, hashToken } from './tokens';
 
 /**
  * A session token is `<sign-in id>.<secret>`: the id locates the sign-in record (it is the stored
@@ -6,7 +6,7 @@ import { generateToken, hashToken } from './tokens';
  * a hash is stored. This split-token form lets one conditional write both consume the link and start
  * the session, and one consistent read check a session, without a secondary index.
  */
-const SESSION_TOKEN_PATTERN = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/;
+export const SESSION_TOKEN_PATTERN = new RegExp(`^(${TOKEN_SOURCE})\\.(${TOKEN_SOURCE})$`);
 
 export interface IssuedSession {
   /** Handed to the caller once; never stored. */

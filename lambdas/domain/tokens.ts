@@ -3,8 +3,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /** Random bytes in every link and session secret: 256 bits. */
 export const TOKEN_BYTES = 32;
 
-/** base64url of 32 bytes, unpadded: exactly 43 characters of [A-Za-z0-9_-]. */
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** base64url of 32 bytes, unpadded: exactly 43 characters of [A-Za-z0-9_-]. The one place this shape is written. */
+export const TOKEN_SOURCE = '[A-Za-z0-9_-]{43}';
+export const TOKEN_PATTERN = new RegExp(`^${TOKEN_SOURCE}$`);
 
 /** A new 256-bit secret from the operating system's CSPRNG, base64url-encoded. */
 export function generateToken(): string {

@@ -1,6 +1,6 @@
-import { ApiError } from '../domain/errors';
+import { ApiError } from '../contract/errors';
 import { httpHandler } from '../http/chain';
-import { methodsForPath } from '../http/routes';
+import { methodsForPath } from '../contract/routes';
 
 /**
  * API Gateway's `$default` route: everything no route matched. Answers CORS preflights for real

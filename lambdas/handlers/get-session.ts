@@ -1,10 +1,12 @@
+import type { SuccessData } from '../contract/shapes';
 import { bearerToken } from '../domain/sessions';
-import { timestamp } from '../http/envelope';
 import { httpHandler } from '../http/chain';
-import { sessionService } from '../http/service';
+import { sessionService } from '../http/composition';
+import { timestamp } from '../http/envelope';
 
 /** GET /v1/auth/session with `Authorization: Bearer <session token>`. */
 export const handler = httpHandler({ jsonBody: false }, async (event, { scope }) => {
   const session = await sessionService(scope.config).getSession(bearerToken(event.headers.authorization), scope.receivedAt);
-  return { status: 200, data: { user: { email: session.user.email }, expires_at: timestamp(session.expiresAt) } };
+  const data: SuccessData<'getSession'> = { user: { email: session.user.email }, expires_at: timestamp(session.expiresAt) };
+  return { status: 200, data };
 });

@@ -1,12 +1,9 @@
 import { httpHandler } from '../http/chain';
 import { openApiDocument } from '../http/openapi';
+import { perConfig } from '../http/per-config';
 
-let cached: { docsBaseUrl: string; document: unknown } | undefined;
+/** Rendered once for the deployment's `doc_url` base. */
+const document = perConfig((config) => openApiDocument({ docsBaseUrl: config.docsBaseUrl }));
 
 /** GET /v1/openapi.json: the API's OpenAPI 3.1 document. */
-export const handler = httpHandler({ jsonBody: false }, async (_event, { scope }) => {
-  if (cached?.docsBaseUrl !== scope.config.docsBaseUrl) {
-    cached = { docsBaseUrl: scope.config.docsBaseUrl, document: openApiDocument({ docsBaseUrl: scope.config.docsBaseUrl }) };
-  }
-  return { status: 200, document: cached.document };
-});
+export const handler = httpHandler({ jsonBody: false }, async (_event, { scope }) => ({ status: 200, document: document(scope.config) }));

@@ -2,12 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadConfig, type ConfigResult } from '../config';
 import { logger } from './logger';
-import { apiEnvelope, bodyLimit, type ApiContext, type Reply } from './middlewares';
+import { apiEnvelope, bodyLimit, jsonBody, type ApiContext, type Reply } from './middlewares';
 
 /** Read once per container, at init. */
 const containerConfig: ConfigResult = loadConfig();
@@ -31,7 +30,7 @@ export interface ChainOptions {
  */
 export function httpHandler<TBody = undefined>(options: ChainOptions, handler: ApiHandler<TBody>) {
   const configResult = options.config ?? containerConfig;
-  const origins = configResult.ok ? [...configResult.config.corsAllowedOrigins] : [];
+  const origins = configResult.ok ? [...configResult.config.allowedOrigins] : [];
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(
@@ -52,6 +51,6 @@ export function httpHandler<TBody = undefined>(options: ChainOptions, handler: A
     .use(apiEnvelope(configResult))
     .use(httpHeaderNormalizer())
     .use(bodyLimit());
-  if (options.jsonBody) chain.use(httpJsonBodyParser());
+  if (options.jsonBody) chain.use(jsonBody());
   return chain.handler(handler as never);
 }

@@ -1,4 +1,4 @@
-import { ERROR_CATALOG, type ErrorCode, type FieldIssue } from '../domain/errors';
+import { ERROR_CATALOG, type ErrorCode, type FieldIssue } from '../contract/errors';
 
 /** UTC to the second, with `Z`: `2026-05-25T12:34:56Z`. */
 export function timestamp(at: Date): string {

@@ -3,8 +3,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { monotonicFactory } from 'ulid';
 import type { ConfigResult, ServiceConfig } from '../config';
 import { ConfigError } from '../config';
-import { DEFAULTS } from '../domain/defaults';
-import { ApiError, ERROR_CATALOG, MAX_BODY_BYTES, type ErrorCode } from '../domain/errors';
+import { ApiError, ERROR_CATALOG, MAX_BODY_BYTES, classifyError } from '../contract/errors';
+import { SETTINGS } from '../settings';
 import { errorEnvelope, successEnvelope } from './envelope';
 import { logger } from './logger';
 
@@ -41,28 +41,20 @@ const BASE_HEADERS = {
   'cache-control': 'no-store',
 } as const;
 
-/** Maps anything thrown into a catalogued code. */
-function classify(error: unknown): { code: ErrorCode; apiError?: ApiError } {
-  if (error instanceof ApiError) return { code: error.code, apiError: error };
-  const http = error as { statusCode?: number; message?: string; cause?: { package?: string } };
-  if (http?.cause?.package === '@middy/http-json-body-parser' && http.statusCode === 415) {
-    return { code: http.message === 'Unsupported Media Type' ? 'unsupported_media_type' : 'invalid_json' };
-  }
-  return { code: 'internal_error' };
-}
-
 /**
  * The API's own middleware: gives each request an id and a clock, refuses to run on a bad
  * configuration, renders replies and errors as the envelope, sets `X-Request-Id`, and logs one line
  * per request with its outcome.
  */
 export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext> {
-  const docsBaseUrl = () => (configResult.ok ? configResult.config.docsBaseUrl : DEFAULTS.docsBaseUrl);
+  const docsBaseUrl = () => (configResult.ok ? configResult.config.docsBaseUrl : SETTINGS.docsBaseUrl.default);
   const scopeOf = (request: ApiRequest): Pick<RequestScope, 'requestId' | 'receivedAt'> =>
     request.context.scope ?? { requestId: newRequestId(), receivedAt: new Date() };
 
   return {
     before: (request) => {
+      // API Gateway omits `headers` when a request has none; every later step may read them.
+      request.event.headers ??= {};
       const requestId = newRequestId();
       logger.appendKeys({ request_id: requestId, route: request.event.routeKey });
       if (!configResult.ok) {
@@ -89,7 +81,7 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
     },
     onError: (request) => {
       const { requestId, receivedAt } = scopeOf(request);
-      const { code, apiError } = classify(request.error);
+      const { code, apiError } = classifyError(request.error);
       const envelope = errorEnvelope(code, {
         details: apiError?.details,
         requestId,
@@ -131,6 +123,28 @@ export function bodyLimit(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
       if (!event.body) return;
       const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body, 'utf8');
       if (bytes > MAX_BODY_BYTES) throw new ApiError('payload_too_large');
+    },
+  };
+}
+
+/** `application/json`, `application/problem+json`, with or without parameters such as a charset. */
+const JSON_MEDIA_TYPE = /^application\/([^;\s]+\+)?json\s*($|;)/i;
+
+/**
+ * Requires a JSON body and parses it in place: `unsupported_media_type` for another content type,
+ * `invalid_json` for a missing, empty or malformed body. Runs after the header normalizer.
+ */
+export function jsonBody(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
+  return {
+    before: (request) => {
+      const { headers, body, isBase64Encoded } = request.event;
+      if (!JSON_MEDIA_TYPE.test(headers?.['content-type'] ?? '')) throw new ApiError('unsupported_media_type');
+      if (!body) throw new ApiError('invalid_json');
+      try {
+        (request.event as { body: unknown }).body = JSON.parse(isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body);
+      } catch {
+        throw new ApiError('invalid_json');
+      }
     },
   };
 }

@@ -1,6 +1,9 @@
-import { ERROR_CATALOG, RATE_LIMIT_WINDOW_SECONDS, type ErrorCode } from '../domain/errors';
-import { MAX_EMAIL_LENGTH } from '../domain/email';
-import { ROUTES, type Route } from './routes';
+import { toJsonSchema, type ConversionConfig } from '@valibot/to-json-schema';
+import type { GenericSchema } from 'valibot';
+import { ERROR_CATALOG, type ErrorCode } from '../contract/errors';
+import { REQUEST_BODIES, SUCCESS_DATA, User } from '../contract/shapes';
+import { RATE_LIMIT_WINDOW_SECONDS } from '../domain/limits';
+import { ROUTES } from '../contract/routes';
 
 /**
  * The OpenAPI 3.1 document, built from the routes and the error catalog. The stack serves it at
@@ -12,58 +15,24 @@ type Schema = Record<string, unknown>;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-const TOKEN = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', description: 'The 43-character token from the link fragment (`#token=...`).' };
-const SESSION_TOKEN = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}$' };
 const TIMESTAMP = { type: 'string', format: 'date-time', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$' };
 const REQUEST_ID = { type: 'string', pattern: '^req_[0-9A-HJKMNP-TV-Z]{26}$' };
 
-const SUCCESS_DATA: Record<Route['operationId'], Schema> = {
-  requestMagicLink: {
-    type: 'object',
-    required: ['expires_in'],
-    additionalProperties: false,
-    properties: { expires_in: { type: 'integer', minimum: 1, description: 'Seconds the mailed link works for.' } },
-  },
-  verify: {
-    type: 'object',
-    required: ['session', 'user'],
-    additionalProperties: false,
-    properties: {
-      session: {
-        type: 'object',
-        required: ['token', 'expires_at'],
-        additionalProperties: false,
-        properties: { token: { ...SESSION_TOKEN, description: 'Send as `Authorization: Bearer <token>`.' }, expires_at: TIMESTAMP },
-      },
-      user: ref('User'),
-    },
-  },
-  getSession: {
-    type: 'object',
-    required: ['user', 'expires_at'],
-    additionalProperties: false,
-    properties: { user: ref('User'), expires_at: TIMESTAMP },
-  },
-  signOut: {
-    type: 'object',
-    required: ['signed_out'],
-    additionalProperties: false,
-    properties: { signed_out: { const: true } },
-  },
-  getOpenApiDocument: { type: 'object' },
+/** Shapes listed once under `components.schemas` and referenced from each use. */
+export const COMPONENTS = { User } as const;
+
+const CONVERSION: ConversionConfig = {
+  target: 'draft-2020-12',
+  typeMode: 'input',
+  errorMode: 'ignore',
+  overrideRef: ({ referenceId }) => `#/components/schemas/${referenceId}`,
 };
 
-const REQUEST_BODIES: Partial<Record<Route['operationId'], Schema>> = {
-  requestMagicLink: {
-    type: 'object',
-    required: ['email'],
-    additionalProperties: false,
-    properties: {
-      email: { type: 'string', format: 'email', maxLength: MAX_EMAIL_LENGTH, description: 'Trimmed and lower-cased before use.' },
-    },
-  },
-  verify: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: TOKEN } },
-};
+/** JSON Schema 2020-12 of a shape, as OpenAPI 3.1 embeds it. */
+export function schemaOf(shape: GenericSchema, options: { components?: boolean } = {}): Schema {
+  const { $schema: _dialect, $defs: _defs, ...schema } = toJsonSchema(shape, { ...CONVERSION, ...(options.components === false ? {} : { definitions: COMPONENTS }) }) as Schema;
+  return schema;
+}
 
 const REQUEST_ID_HEADER = { 'X-Request-Id': { description: 'Equal to `request_id` in the body.', schema: REQUEST_ID } };
 
@@ -98,7 +67,7 @@ function errorResponses(codes: readonly ErrorCode[]) {
 export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: string }): Schema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
-    const body = REQUEST_BODIES[route.operationId];
+    const body = route.operationId in REQUEST_BODIES ? REQUEST_BODIES[route.operationId as keyof typeof REQUEST_BODIES] : undefined;
     const needsSession = route.operationId === 'getSession' || route.operationId === 'signOut';
     paths[route.path] = {
       ...paths[route.path],
@@ -107,7 +76,7 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
         summary: route.summary,
         ...(needsSession ? { security: [{ session: [] }] } : {}),
         ...(body
-          ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } }
+          ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(body) } } } }
           : {}),
         responses: {
           [String(route.successStatus)]: {
@@ -116,9 +85,9 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
             content: {
               'application/json': {
                 schema:
-                  route.operationId === 'getOpenApiDocument'
-                    ? { type: 'object', required: ['openapi', 'paths'] }
-                    : { allOf: [ref('SuccessEnvelope'), { properties: { data: SUCCESS_DATA[route.operationId] } }] },
+                  route.operationId in SUCCESS_DATA
+                    ? { allOf: [ref('SuccessEnvelope'), { properties: { data: schemaOf(SUCCESS_DATA[route.operationId as keyof typeof SUCCESS_DATA]) } }] }
+                    : { type: 'object', required: ['openapi', 'paths'] },
               },
             },
           },
@@ -143,12 +112,7 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
     components: {
       securitySchemes: { session: { type: 'http', scheme: 'bearer', description: 'The session token from `POST /v1/auth/verify`.' } },
       schemas: {
-        User: {
-          type: 'object',
-          required: ['email'],
-          additionalProperties: false,
-          properties: { email: { type: 'string', format: 'email' } },
-        },
+        ...Object.fromEntries(Object.entries(COMPONENTS).map(([name, shape]) => [name, schemaOf(shape, { components: false })])),
         SuccessEnvelope: {
           type: 'object',
           required: ['success', 'data', 'request_id', 'timestamp'],

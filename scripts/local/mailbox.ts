@@ -1,3 +1,5 @@
+import { TOKEN_SOURCE } from '../../lambdas/domain/tokens';
+
 /**
  * Reads the mail an emulator captured instead of sending: MiniStack at `GET /_ministack/ses/messages`,
  * LocalStack at `GET /_aws/ses`. One shape for both.
@@ -37,9 +39,11 @@ export async function readMailbox(endpoint: string): Promise<CapturedMail[]> {
   throw new Error(`${endpoint} exposes neither MiniStack's nor LocalStack's captured-mail endpoint`);
 }
 
+const MAGIC_LINK = new RegExp(`(\\S+#token=(${TOKEN_SOURCE}))`);
+
 /** The magic link in a message, if it has one. */
 export function magicLinkIn(mail: CapturedMail): { url: string; token: string } | null {
-  const match = /(\S+#token=([A-Za-z0-9_-]{43}))/.exec(mail.text);
+  const match = MAGIC_LINK.exec(mail.text);
   return match ? { url: match[1]!, token: match[2]! } : null;
 }
 

@@ -2,7 +2,7 @@ import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { MagicLinkClient, MagicLinkTransportError, userMessage, ERROR_STATUS } from '../../client';
-import { ERROR_CATALOG, ERROR_CODES } from '../../lambdas/domain/errors';
+import { ERROR_CATALOG, ERROR_CODES } from '../../lambdas/contract/errors';
 import { aws, resetAws } from '../fixtures/error-scenarios';
 import { conditionFailed, transactionCanceled } from '../fixtures/aws';
 import { handlerFetch } from '../fixtures/handler-fetch';

@@ -17,11 +17,11 @@ describe('configuration', () => {
       senderAddress: 'no-reply@example.com',
       sesConfigurationSet: undefined,
       signInUrl: 'https://app.example.com/sign-in',
-      corsAllowedOrigins: ['https://app.example.com'],
-      linkTtlSeconds: 900,
-      sessionTtlSeconds: 604_800,
-      ipLimit: 50,
-      emailLimit: 5,
+      allowedOrigins: ['https://app.example.com'],
+      linkLifetimeSeconds: 900,
+      sessionLifetimeSeconds: 604_800,
+      ipLimitPerHour: 50,
+      emailLimitPerHour: 5,
       docsBaseUrl: 'https://docs.asterwise.com',
     });
   });
@@ -32,11 +32,12 @@ describe('configuration', () => {
     [{ SIGN_IN_URL: 'http://app.example.com/sign-in' }, 'SIGN_IN_URL must use https'],
     [{ SIGN_IN_URL: 'https://app.example.com/sign-in#x' }, 'SIGN_IN_URL must not contain a fragment'],
     [{ SIGN_IN_URL: 'sign-in' }, 'SIGN_IN_URL must be an absolute URL'],
-    [{ CORS_ALLOWED_ORIGINS: '*' }, 'CORS_ALLOWED_ORIGINS must list origins'],
-    [{ CORS_ALLOWED_ORIGINS: 'https://a.example.com/path' }, 'CORS_ALLOWED_ORIGINS must be an origin without a path'],
-    [{ LINK_TTL_SECONDS: '15m' }, 'LINK_TTL_SECONDS must be a whole number'],
-    [{ LINK_TTL_SECONDS: '10' }, 'LINK_TTL_SECONDS must be between 60 and 86400'],
-    [{ EMAIL_LIMIT_PER_HOUR: '0' }, 'EMAIL_LIMIT_PER_HOUR must be between 1'],
+    [{ ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS must list origins'],
+    [{ ALLOWED_ORIGINS: 'https://a.example.com/path' }, 'ALLOWED_ORIGINS must be origins without a path'],
+    [{ ALLOWED_ORIGINS: 'https://a.example.com?x=1' }, 'ALLOWED_ORIGINS must be origins without a path or query'],
+    [{ LINK_LIFETIME_SECONDS: '15m' }, 'LINK_LIFETIME_SECONDS must be a whole number'],
+    [{ LINK_LIFETIME_SECONDS: '10' }, 'LINK_LIFETIME_SECONDS must be a whole number from 60 to 86400 seconds'],
+    [{ EMAIL_LIMIT_PER_HOUR: '0' }, 'EMAIL_LIMIT_PER_HOUR must be a whole number from 1 to 1000000'],
   ])('names the variable when %o is bad', (override, message) => {
     expect(() => parseConfig({ ...base, ...override })).toThrow(message);
   });

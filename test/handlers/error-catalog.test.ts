@@ -1,4 +1,4 @@
-import { ERROR_CODES } from '../../lambdas/domain/errors';
+import { ERROR_CODES } from '../../lambdas/contract/errors';
 import { expectError } from '../fixtures/assertions';
 import { resetAws, scenarios } from '../fixtures/error-scenarios';
 

@@ -201,6 +201,14 @@ describe('POST /v1/auth/magic-link', () => {
       expectError(await invoke(handler, event), 'unsupported_media_type');
     });
 
+    it.each(['application/json', 'Application/JSON; charset=UTF-8', 'application/vnd.api+json'])('accepts the JSON media type %s', async (type) => {
+      expectSuccess(await request({ email: 'ada@example.com' }, { headers: { 'Content-Type': type } }), 202);
+    });
+
+    it.each(['application/jsonp', 'application/json-seq', 'text/json'])('refuses the near miss %s with unsupported_media_type', async (type) => {
+      expectError(await request({ email: 'ada@example.com' }, { headers: { 'Content-Type': type } }), 'unsupported_media_type');
+    });
+
     it('accepts JSON with a charset and a base64-encoded body', async () => {
       const body = Buffer.from(JSON.stringify({ email: 'ada@example.com' })).toString('base64');
       const response = await request(body, { headers: { 'content-type': 'application/json; charset=utf-8' }, isBase64Encoded: true });

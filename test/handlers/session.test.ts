@@ -84,3 +84,15 @@ describe('POST /v1/auth/sign-out', () => {
     expectError(await signOutRequest(undefined), 'session_invalid');
   });
 });
+
+describe('an event without a headers object (API Gateway omits it when a request has none)', () => {
+  it.each([
+    ['GET /v1/auth/session', getSession, 'GET', '/v1/auth/session'],
+    ['POST /v1/auth/sign-out', signOut, 'POST', '/v1/auth/sign-out'],
+  ] as const)('%s answers session_invalid, not a 500', async (_label, handler, method, path) => {
+    const event = apiEvent({ method, path });
+    delete (event as { headers?: unknown }).headers;
+    expectError(await invoke(handler, event), 'session_invalid');
+    expect(aws.dynamo.calls()).toHaveLength(0);
+  });
+});

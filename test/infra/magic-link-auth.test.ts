@@ -4,7 +4,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { MagicLinkAuth, type MagicLinkAuthProps } from '../../lib/magic-link-auth';
 import { MagicLinkAuthStack, propsFromContext } from '../../lib/magic-link-auth-stack';
-import { ROUTES } from '../../lambdas/http/routes';
+import { ROUTES } from '../../lambdas/contract/routes';
 
 const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
 
@@ -107,9 +107,9 @@ describe('MagicLinkAuth', () => {
         Variables: Match.objectLike({
           SENDER_ADDRESS: 'no-reply@example.com',
           SIGN_IN_URL: 'https://app.example.com/sign-in',
-          CORS_ALLOWED_ORIGINS: 'https://app.example.com,https://admin.example.com',
-          LINK_TTL_SECONDS: '600',
-          SESSION_TTL_SECONDS: '86400',
+          ALLOWED_ORIGINS: 'https://app.example.com,https://admin.example.com',
+          LINK_LIFETIME_SECONDS: '600',
+          SESSION_LIFETIME_SECONDS: '86400',
           IP_LIMIT_PER_HOUR: '20',
           EMAIL_LIMIT_PER_HOUR: '3',
           DOCS_BASE_URL: 'https://docs.example.com',
@@ -123,7 +123,7 @@ describe('MagicLinkAuth', () => {
     [{ signInUrl: 'http://app.example.com/sign-in' }, 'signInUrl must use https'],
     [{ signInUrl: 'https://app.example.com/#/sign-in' }, 'signInUrl must not contain a fragment'],
     [{ allowedOrigins: ['*'] }, 'allowedOrigins must list origins'],
-    [{ linkLifetime: Duration.seconds(5) }, 'linkLifetime must be between 60 and 86400 seconds'],
+    [{ linkLifetime: Duration.seconds(5) }, 'linkLifetime must be a whole number from 60 to 86400 seconds'],
     [{ emailLimitPerHour: 0 }, 'emailLimitPerHour must be a whole number from 1'],
     [{ ipLimitPerHour: 2.5 }, 'ipLimitPerHour must be a whole number'],
   ])('refuses %o at synth time, naming the prop', (props, message) => {

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { ERROR_CATALOG, ERROR_CODES, isErrorCode, type ErrorCode } from '../../lambdas/domain/errors';
+import { ERROR_CATALOG, ERROR_CODES, isErrorCode, type ErrorCode } from '../../lambdas/contract/errors';
 import { ERRORS_DIR, EXAMPLE_DETAILS, renderAll } from '../../scripts/docs/render';
 import { resetAws, scenarios } from '../fixtures/error-scenarios';
 import { REQUEST_ID, TIMESTAMP } from '../fixtures/assertions';

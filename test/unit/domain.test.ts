@@ -130,10 +130,10 @@ describe('sessions', () => {
 
 describe('consumeRefusal', () => {
   it('tells not found, already used and expired apart, preferring already used', () => {
-    expect(consumeRefusal(null, 100)).toBe('magic_link_not_found');
-    expect(consumeRefusal({ linkExpiresAt: 200, usedAt: 50 }, 100)).toBe('magic_link_already_used');
-    expect(consumeRefusal({ linkExpiresAt: 50, usedAt: 40 }, 100)).toBe('magic_link_already_used');
-    expect(consumeRefusal({ linkExpiresAt: 100 }, 100)).toBe('magic_link_expired');
+    expect(consumeRefusal(null, 100)).toBe('link_not_found');
+    expect(consumeRefusal({ linkExpiresAt: 200, usedAt: 50 }, 100)).toBe('link_already_used');
+    expect(consumeRefusal({ linkExpiresAt: 50, usedAt: 40 }, 100)).toBe('link_already_used');
+    expect(consumeRefusal({ linkExpiresAt: 100 }, 100)).toBe('link_expired');
     expect(() => consumeRefusal({ linkExpiresAt: 101 }, 100)).toThrow();
   });
 });

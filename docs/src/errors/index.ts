@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../lambdas/domain/errors';
+import type { ErrorCode } from '../../../lambdas/contract/errors';
 import type { ErrorDoc } from '../error-doc';
 import email_delivery_failed from './email_delivery_failed';
 import internal_error from './internal_error';

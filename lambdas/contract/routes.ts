@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../domain/errors';
+import type { ErrorCode } from './errors';
 
 /** Errors any route can answer with: they come from the shared chain, not the route's own logic. */
 export const CHAIN_ERRORS = ['payload_too_large', 'service_unavailable', 'internal_error'] as const satisfies readonly ErrorCode[];
@@ -93,4 +93,9 @@ export const FALLBACK_ERRORS = ['route_not_found', 'method_not_allowed', ...CHAI
  */
 export function methodsForPath(path: string): string[] {
   return ROUTES.filter((route) => route.path === path).map((route) => route.method);
+}
+
+/** The route API Gateway picks for a request (exact method and path), or undefined for `$default`. */
+export function routeFor(method: string, path: string): Route | undefined {
+  return ROUTES.find((route) => route.method === method && route.path === path);
 }

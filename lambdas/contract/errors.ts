@@ -1,0 +1,172 @@
+/**
+ * The error catalog: every error the API can return is defined here, once, with its HTTP status,
+ * message and `retry_after`.
+ *
+ * The HTTP layer turns `ApiError(code)` and the domain's own errors (mapped below) into the envelope,
+ * the tests iterate over this catalog, and the reference docs, the OpenAPI document and the client's
+ * code unions are generated from it. Adding a code means adding it here.
+ */
+import { DeliveryFailedError, DependencyUnavailableError, RefusedError, type Refusal } from '../domain/errors';
+import { RATE_LIMIT_WINDOW_SECONDS } from '../domain/limits';
+
+/** One field problem, listed in `details` on 400 responses. */
+export interface FieldIssue {
+  readonly field: string;
+  readonly issue: string;
+}
+
+export interface ErrorDefinition {
+  /** HTTP status code. */
+  readonly status: number;
+  /** One clear sentence, safe to show to the caller. Never contains internal detail. */
+  readonly message: string;
+  /** Seconds a client should wait before retrying (`retry_after` and the `Retry-After` header), or null. */
+  readonly retryAfter: number | null;
+  /** Where the code belongs, for grouping in docs. */
+  readonly area: 'request' | 'routing' | 'rate_limiting' | 'authentication' | 'delivery' | 'server';
+}
+
+/** Seconds a client should wait after a throttled or unavailable dependency. */
+export const SERVICE_UNAVAILABLE_RETRY_SECONDS = 5;
+
+/** Request bodies larger than this are refused with `payload_too_large`. */
+export const MAX_BODY_BYTES = 8 * 1024;
+
+export const ERROR_CATALOG = {
+  invalid_json: {
+    status: 400,
+    message: 'The request body is not valid JSON.',
+    retryAfter: null,
+    area: 'request',
+  },
+  validation_failed: {
+    status: 400,
+    message: 'The request is invalid; see details for each field.',
+    retryAfter: null,
+    area: 'request',
+  },
+  payload_too_large: {
+    status: 413,
+    message: 'The request body is larger than 8 KiB.',
+    retryAfter: null,
+    area: 'request',
+  },
+  unsupported_media_type: {
+    status: 415,
+    message: 'The request body must be JSON sent with content-type application/json.',
+    retryAfter: null,
+    area: 'request',
+  },
+  route_not_found: {
+    status: 404,
+    message: 'No route matches this path.',
+    retryAfter: null,
+    area: 'routing',
+  },
+  method_not_allowed: {
+    status: 405,
+    message: 'This route does not accept this HTTP method.',
+    retryAfter: null,
+    area: 'routing',
+  },
+  magic_link_ip_limit_exceeded: {
+    status: 429,
+    message: 'Too many magic link requests from this IP.',
+    retryAfter: RATE_LIMIT_WINDOW_SECONDS,
+    area: 'rate_limiting',
+  },
+  magic_link_email_limit_exceeded: {
+    status: 429,
+    message: 'Too many magic link requests for this email address.',
+    retryAfter: RATE_LIMIT_WINDOW_SECONDS,
+    area: 'rate_limiting',
+  },
+  magic_link_not_found: {
+    status: 401,
+    message: 'This magic link is not valid.',
+    retryAfter: null,
+    area: 'authentication',
+  },
+  magic_link_expired: {
+    status: 401,
+    message: 'This magic link has expired.',
+    retryAfter: null,
+    area: 'authentication',
+  },
+  magic_link_already_used: {
+    status: 401,
+    message: 'This magic link has already been used.',
+    retryAfter: null,
+    area: 'authentication',
+  },
+  session_invalid: {
+    status: 401,
+    message: 'The session is missing, expired or signed out.',
+    retryAfter: null,
+    area: 'authentication',
+  },
+  email_delivery_failed: {
+    status: 502,
+    message: 'The sign-in email could not be sent.',
+    retryAfter: null,
+    area: 'delivery',
+  },
+  service_unavailable: {
+    status: 503,
+    message: 'The service is temporarily unavailable; retry shortly.',
+    retryAfter: SERVICE_UNAVAILABLE_RETRY_SECONDS,
+    area: 'server',
+  },
+  internal_error: {
+    status: 500,
+    message: 'An unexpected error occurred.',
+    retryAfter: null,
+    area: 'server',
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CATALOG, value);
+}
+
+/** An error the API reports to its caller with a catalogued code. */
+export class ApiError extends Error {
+  readonly definition: ErrorDefinition;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly details: readonly FieldIssue[] = [],
+    options: { cause?: unknown; headers?: Readonly<Record<string, string>> } = {},
+  ) {
+    super(ERROR_CATALOG[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ApiError';
+    this.definition = ERROR_CATALOG[code];
+    this.headers = options.headers ?? {};
+  }
+
+  /** Extra response headers this error needs (for example `Allow` on a 405). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The code each domain refusal is reported as. */
+const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
+  ip_limit_exceeded: 'magic_link_ip_limit_exceeded',
+  email_limit_exceeded: 'magic_link_email_limit_exceeded',
+  link_not_found: 'magic_link_not_found',
+  link_expired: 'magic_link_expired',
+  link_already_used: 'magic_link_already_used',
+  session_invalid: 'session_invalid',
+};
+
+/** The catalogued code for anything thrown while handling a request; unknown errors are bugs. */
+export function classifyError(error: unknown): { readonly code: ErrorCode; readonly apiError?: ApiError } {
+  if (error instanceof ApiError) return { code: error.code, apiError: error };
+  if (error instanceof RefusedError) return { code: REFUSAL_CODES[error.reason] };
+  if (error instanceof DependencyUnavailableError) return { code: 'service_unavailable' };
+  if (error instanceof DeliveryFailedError) return { code: 'email_delivery_failed' };
+  return { code: 'internal_error' };
+}

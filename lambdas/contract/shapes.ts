@@ -1,0 +1,100 @@
+/**
+ * Every route's request body and success data, defined once (valibot schemas). Derived from here:
+ * - the runtime validation of request bodies (`parseBody`, with the `details` each field reports);
+ * - the OpenAPI document's request and response schemas (`lambdas/http/openapi.ts`);
+ * - the typed client's request and response types (`client/generated.ts`, written by `npm run docs`);
+ * - the handlers' types for what they return.
+ */
+import * as v from 'valibot';
+import { normalizeEmail, MAX_EMAIL_LENGTH } from '../domain/email';
+import { SESSION_TOKEN_PATTERN } from '../domain/sessions';
+import { TOKEN_PATTERN } from '../domain/tokens';
+import { ApiError, type FieldIssue } from './errors';
+import type { Route } from './routes';
+
+/**
+ * Keywords for the JSON Schema (OpenAPI) that the runtime check covers in its own way, such as
+ * `format: email` where the domain's address rules apply: the conversion copies metadata into the
+ * schema. Placed before a transform, since the conversion stops at the first transform in a pipe.
+ */
+export const jsonSchemaHint = <T>(hint: Record<string, unknown>) => v.metadata<T, Record<string, unknown>>(hint);
+
+const stringMessage = (issue: v.BaseIssue<unknown>) => (issue.input === undefined || issue.input === null ? 'is required' : 'must be a string');
+
+/** An address as a person types it: trimmed, lower-cased and checked by the domain's rules. */
+const email = v.pipe(
+  v.string(stringMessage),
+  jsonSchemaHint<string>({ format: 'email', maxLength: MAX_EMAIL_LENGTH }),
+  v.description('Trimmed and lower-cased before use.'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const checked = normalizeEmail(dataset.value);
+    if (checked.ok) return checked.email;
+    addIssue({ message: checked.issue });
+    return NEVER;
+  }),
+);
+
+/** The token from a magic link's fragment. */
+const linkToken = v.pipe(
+  v.string(stringMessage),
+  v.nonEmpty('is required'),
+  v.regex(TOKEN_PATTERN, 'must be the 43-character token from the magic link'),
+  v.description('The 43-character token from the link fragment (`#token=...`).'),
+);
+
+/**
+ * A request body: a JSON object with exactly these fields. A missing field reports `is required`
+ * (the object's own issue; anything that is not an object never reaches valibot, see `parseBody`).
+ */
+const body = <const E extends v.ObjectEntries>(entries: E) => v.strictObject(entries, 'is required');
+
+const timestamp = v.pipe(v.string(), jsonSchemaHint<string>({ format: 'date-time' }), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/));
+
+/** Shared by several responses: the OpenAPI document lists it once, under components. */
+export const User = v.strictObject({ email: v.pipe(v.string(), jsonSchemaHint<string>({ format: 'email' })) });
+
+/** What each route accepts as its JSON body (routes without one are absent). */
+export const REQUEST_BODIES = {
+  requestMagicLink: body({ email }),
+  verify: body({ token: linkToken }),
+} as const satisfies Partial<Record<Route['operationId'], v.GenericSchema>>;
+
+/** What each route returns in `data` on success (the OpenAPI document route returns the document itself). */
+export const SUCCESS_DATA = {
+  requestMagicLink: v.strictObject({
+    expires_in: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('Seconds the mailed link works for.')),
+  }),
+  verify: v.strictObject({
+    session: v.strictObject({
+      token: v.pipe(v.string(), v.regex(SESSION_TOKEN_PATTERN), v.description('Send as `Authorization: Bearer <token>`.')),
+      expires_at: timestamp,
+    }),
+    user: User,
+  }),
+  getSession: v.strictObject({ user: User, expires_at: timestamp }),
+  signOut: v.strictObject({ signed_out: v.literal(true) }),
+} as const satisfies Partial<Record<Route['operationId'], v.GenericSchema>>;
+
+export type RequestBody<O extends keyof typeof REQUEST_BODIES> = v.InferOutput<(typeof REQUEST_BODIES)[O]>;
+export type SuccessData<O extends keyof typeof SUCCESS_DATA> = v.InferOutput<(typeof SUCCESS_DATA)[O]>;
+
+const invalid = (details: readonly FieldIssue[]) => new ApiError('validation_failed', details);
+
+/**
+ * Checks a parsed JSON body against its route's shape and returns it normalized, or throws
+ * `validation_failed` with one `details` entry per problem: the body itself when it is not an object,
+ * else every field the route does not accept, else every field whose value is wrong (its first problem).
+ */
+export function parseBody<O extends keyof typeof REQUEST_BODIES>(operation: O, input: unknown): RequestBody<O> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw invalid([{ field: 'body', issue: 'must be a JSON object' }]);
+  }
+  const schema = REQUEST_BODIES[operation];
+  const unknown = Object.keys(input).filter((key) => !Object.prototype.hasOwnProperty.call(schema.entries, key));
+  if (unknown.length > 0) throw invalid(unknown.map((field) => ({ field, issue: 'is not a recognised field' })));
+  const result = v.safeParse(schema, input, { abortPipeEarly: true });
+  if (result.success) return result.output as RequestBody<O>;
+  throw invalid(
+    result.issues.map((issue) => ({ field: String(issue.path?.[0]?.key ?? 'body'), issue: issue.message })),
+  );
+}

@@ -1,0 +1,260 @@
+/**
+ * Every setting of the service, declared once: its name, type, default, accepted range and meaning.
+ *
+ * Everything else derives from this table:
+ * - the construct's props (`lib/settings-props.generated.ts`, written by `npm run docs`) and its
+ *   synth-time validation (`lib/magic-link-auth.ts`);
+ * - the app's `-c` context keys (`lib/magic-link-auth-stack.ts`);
+ * - the functions' environment variables and their validation at start (`lambdas/config.ts`);
+ * - the settings reference (`docs/reference/settings.md`).
+ *
+ * One name per setting: the prop is the name; a duration's prop is a CDK `Duration` while its context
+ * key, environment variable and config field carry whole seconds (`linkLifetime` is
+ * `linkLifetimeSeconds`, `LINK_LIFETIME_SECONDS`).
+ *
+ * No AWS SDK and no CDK imports: the functions bundle this file.
+ */
+import { normalizeEmail } from './domain/email';
+import { describeDuration } from './domain/mail';
+
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const bad = (problem: string): Checked<never> => ({ ok: false, problem });
+
+/** How one kind of setting is written as text (context, environment) and what values it accepts. */
+export interface SettingKind<T> {
+  /** The prop's TypeScript type in the construct (the generated props interface uses it). */
+  readonly propType: string;
+  /** `seconds` when the prop is a `Duration` and the text forms carry whole seconds. */
+  readonly unit?: 'seconds';
+  /** Bounds of a whole-number setting, for the docs. */
+  readonly range?: Range;
+  /** Checks a typed value (a prop, a default) and returns its canonical form. */
+  check(value: unknown): Checked<T>;
+  /** Reads the text form (environment variable, `-c` context value) and checks it. */
+  fromText(text: string): Checked<T>;
+  /** The text form handed to the functions. */
+  toText(value: T): string;
+  /** How the reference docs show a value. */
+  describe(value: T): string;
+}
+
+/** Bounds of a whole-number setting, inclusive. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+function wholeNumber(range: Range, unit: string): SettingKind<number> {
+  const check = (value: unknown): Checked<number> =>
+    typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max
+      ? ok(value)
+      : bad(`must be a whole number from ${range.min} to ${range.max}${unit}, got ${String(value)}`);
+  return {
+    propType: 'number',
+    range,
+    check,
+    fromText: (text) => (/^\d+$/.test(text) ? check(Number(text)) : bad(`must be a whole number, got "${text}"`)),
+    toText: String,
+    describe: String,
+  };
+}
+
+/** A whole number of something per hour, such as a limit. */
+export function count(range: Range): SettingKind<number> {
+  return wholeNumber(range, '');
+}
+
+/** A duration: a CDK `Duration` as a prop, whole seconds everywhere else. */
+export function seconds(range: Range): SettingKind<number> & { readonly unit: 'seconds' } {
+  return { ...wholeNumber(range, ' seconds'), propType: 'Duration', unit: 'seconds', describe: describeDuration };
+}
+
+/** An email address, trimmed and lower-cased. */
+export function emailAddress(): SettingKind<string> {
+  const check = (value: unknown): Checked<string> => {
+    const result = normalizeEmail(value);
+    return result.ok ? ok(result.email) : bad(`${result.issue}, got "${String(value)}"`);
+  };
+  return { propType: 'string', check, fromText: check, toText: String, describe: String };
+}
+
+/** True for https URLs, and for http on loopback (local development against an emulator). */
+export function isAcceptableUrl(url: URL): boolean {
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+function parseUrl(value: unknown): Checked<URL> {
+  if (typeof value !== 'string') return bad(`must be an absolute URL, got ${String(value)}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return bad(`must be an absolute URL, got "${value}"`);
+  }
+  if (!isAcceptableUrl(url)) return bad('must use https (http is accepted only for localhost)');
+  if (value.includes('#')) return bad('must not contain a fragment (#)');
+  return ok(url);
+}
+
+/** An absolute https URL (http only on loopback) without a fragment. Trailing slashes are kept or dropped as asked. */
+export function httpsUrl(options: { readonly trimTrailingSlash: boolean }): SettingKind<string> {
+  const check = (value: unknown): Checked<string> => {
+    const url = parseUrl(value);
+    if (!url.ok) return url;
+    return ok(options.trimTrailingSlash ? url.value.href.replace(/\/+$/, '') : url.value.href);
+  };
+  return { propType: 'string', check, fromText: check, toText: String, describe: String };
+}
+
+/** Browser origins (scheme, host and port only). `*` is refused: the allowlist is the point. */
+export function origins(): SettingKind<readonly string[]> {
+  const one = (value: unknown): Checked<string> => {
+    if (value === '*') return bad('must list origins, not "*"');
+    const url = parseUrl(value);
+    if (!url.ok) return url;
+    if (url.value.pathname !== '/' || url.value.search || String(value).replace(/\/$/, '') !== url.value.origin) {
+      return bad(`must be origins without a path or query, got "${String(value)}"`);
+    }
+    return ok(url.value.origin);
+  };
+  const check = (value: unknown): Checked<readonly string[]> => {
+    if (!Array.isArray(value) || value.length === 0) return bad('must list at least one origin');
+    const result: string[] = [];
+    for (const item of value) {
+      const origin = one(item);
+      if (!origin.ok) return origin;
+      result.push(origin.value);
+    }
+    return ok(result);
+  };
+  return {
+    propType: 'string[]',
+    check,
+    fromText: (text) => check(text.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    toText: (value) => value.join(','),
+    describe: (value) => value.join(', '),
+  };
+}
+
+/** One of a few words. */
+export function oneOf<const T extends string>(values: readonly T[], propType: string): SettingKind<T> {
+  const check = (value: unknown): Checked<T> =>
+    values.includes(value as T) ? ok(value as T) : bad(`must be one of ${values.map((v) => `"${v}"`).join(', ')}, got "${String(value)}"`);
+  return { propType, check, fromText: check, toText: String, describe: (value) => `\`${value}\`` };
+}
+
+export interface SettingSpec<T> {
+  readonly kind: SettingKind<T>;
+  /** What the setting means, for the props' docs and the reference. */
+  readonly description: string;
+  /** The default; absent for required settings and for those `derivedDefault` fills in. */
+  readonly default?: T;
+  /** A default computed from the other settings (documented by `defaultText`). */
+  readonly derivedDefault?: (settings: { readonly signInUrl: string }) => T;
+  /** How the default reads in the props' `@default` doc, when it is not a plain value. */
+  readonly defaultText?: string;
+  /** Whether the functions read it (an environment variable), or only the construct does. */
+  readonly runtime: boolean;
+}
+
+/** Keeps each entry's literal type (its kind, `runtime`), from which the config's type derives. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const setting = <const S extends SettingSpec<any>>(spec: S): S => spec;
+
+/** Accepted bounds, named so the docs and tests can quote them. */
+export const RANGES = {
+  linkLifetime: { min: 60, max: 24 * 3600 },
+  sessionLifetime: { min: 5 * 60, max: 365 * 24 * 3600 },
+  perHour: { min: 1, max: 1_000_000 },
+} as const satisfies Record<string, Range>;
+
+export const SETTINGS = {
+  senderAddress: setting({
+    kind: emailAddress(),
+    description: 'The address sign-in emails come from. SES must be allowed to send as it: verify the address (or its domain) in SES before the first send.',
+    runtime: true,
+  }),
+  signInUrl: setting({
+    kind: httpsUrl({ trimTrailingSlash: false }),
+    description: 'The page of your application that receives `#token=...` and posts it to `/v1/auth/verify`. Must be https (http is accepted for localhost) and carry no fragment.',
+    runtime: true,
+  }),
+  allowedOrigins: setting({
+    kind: origins(),
+    description: 'Browser origins allowed to call the API (CORS). Never `*`.',
+    derivedDefault: ({ signInUrl }) => [new URL(signInUrl).origin],
+    defaultText: '- the origin of `signInUrl`',
+    runtime: true,
+  }),
+  linkLifetime: setting({
+    kind: seconds(RANGES.linkLifetime),
+    description: 'How long a magic link works.',
+    default: 15 * 60,
+    runtime: true,
+  }),
+  sessionLifetime: setting({
+    kind: seconds(RANGES.sessionLifetime),
+    description: 'How long a session lasts.',
+    default: 7 * 24 * 3600,
+    runtime: true,
+  }),
+  ipLimitPerHour: setting({
+    kind: count(RANGES.perHour),
+    description: 'Magic-link requests allowed per source IP (IPv6: per /64) per hour.',
+    default: 50,
+    runtime: true,
+  }),
+  emailLimitPerHour: setting({
+    kind: count(RANGES.perHour),
+    description: 'Magic-link requests allowed per email address per hour.',
+    default: 5,
+    runtime: true,
+  }),
+  docsBaseUrl: setting({
+    kind: httpsUrl({ trimTrailingSlash: true }),
+    description: 'Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.',
+    default: 'https://docs.asterwise.com',
+    runtime: true,
+  }),
+  tableRemovalPolicy: setting({
+    kind: oneOf(['retain', 'destroy'] as const, 'RemovalPolicy'),
+    description: 'What happens to the table (links, sessions, counters) when it leaves the stack. `retain` also turns on deletion protection.',
+    default: 'retain',
+    defaultText: 'RemovalPolicy.RETAIN',
+    runtime: false,
+  }),
+};
+
+export type SettingName = keyof typeof SETTINGS;
+export type SettingValue<N extends SettingName> = (typeof SETTINGS)[N]['kind'] extends SettingKind<infer T> ? T : never;
+export type RuntimeSettingName = { [N in SettingName]: (typeof SETTINGS)[N]['runtime'] extends true ? N : never }[SettingName];
+
+/** The `-c` context key and config field: the name, plus `Seconds` for durations. */
+export type TextName<N extends SettingName> = (typeof SETTINGS)[N]['kind'] extends { unit: 'seconds' } ? `${N}Seconds` : N;
+
+/** The settings as the functions see them: canonical values under their text names. */
+export type RuntimeSettings = { readonly [N in RuntimeSettingName as TextName<N>]: SettingValue<N> };
+
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+export const RUNTIME_SETTING_NAMES = SETTING_NAMES.filter((name) => SETTINGS[name].runtime) as RuntimeSettingName[];
+
+/** `linkLifetime` → `linkLifetimeSeconds`; other names are their own text name. */
+export function textName<N extends SettingName>(name: N): TextName<N> {
+  return (SETTINGS[name].kind.unit === 'seconds' ? `${name}Seconds` : name) as TextName<N>;
+}
+
+/** `linkLifetimeSeconds` → `LINK_LIFETIME_SECONDS`. */
+export function envName(name: SettingName): string {
+  return textName(name)
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase();
+}
+
+/** Environment variables that wire the functions to the stack's resources (not settings a user chooses). */
+export const RESOURCE_ENV = {
+  tableName: 'TABLE_NAME',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+} as const;

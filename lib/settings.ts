@@ -1,0 +1,90 @@
+import { Duration, Token, Tokenization, type RemovalPolicy } from 'aws-cdk-lib';
+import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, textName, type SettingName, type SettingSpec, type SettingValue } from '../lambdas/settings';
+import type { MagicLinkAuthSettings } from './settings-props.generated';
+
+/** A setting as the construct resolved it: a checked literal, or a Token left for deploy time. */
+type Resolved = { readonly [N in SettingName]: SettingValue<N> };
+
+export interface ResolvedSettings {
+  /** Checked values; a Token-valued setting keeps its Token (strings and numbers stay encoded). */
+  readonly values: Resolved;
+  /** The functions' environment: every runtime setting present as text, under its variable name. */
+  readonly environment: Record<string, string>;
+}
+
+const isDuration = (value: unknown): value is Duration => typeof (value as Duration | undefined)?.toSeconds === 'function';
+
+/** True when any part of a value is only known at deploy time (an SSM parameter, another stack's output). */
+function unresolved(value: unknown): boolean {
+  if (Array.isArray(value)) return Token.isUnresolved(value) || value.some((item) => Token.isUnresolved(item));
+  return Token.isUnresolved(value);
+}
+
+function asText(value: unknown): string {
+  if (typeof value === 'number') return Token.isUnresolved(value) ? Tokenization.stringifyNumber(value) : String(value);
+  if (Array.isArray(value)) return value.join(',');
+  return String(value);
+}
+
+/**
+ * Applies the defaults and checks every prop against `lambdas/settings.ts`. A bad literal fails synth
+ * and names the prop; an unresolved Token is passed through and checked by the functions at start.
+ */
+export function resolveSettings(props: MagicLinkAuthSettings, owner = 'MagicLinkAuth'): ResolvedSettings {
+  const values: Record<string, unknown> = {};
+  const environment: Record<string, string> = {};
+  for (const name of SETTING_NAMES) {
+    const spec = SETTINGS[name] as SettingSpec<unknown>;
+    let raw: unknown = props[name];
+    if (isDuration(raw)) raw = raw.toSeconds({ integral: false });
+    let value: unknown;
+    if (raw === undefined) {
+      if (spec.derivedDefault) {
+        // Derived from signInUrl: when that is a Token, the functions derive it at start instead.
+        value = unresolved(values.signInUrl) ? undefined : spec.derivedDefault(values as { signInUrl: string });
+      } else if (spec.default !== undefined) {
+        value = spec.default;
+      } else {
+        throw new Error(`${owner}: ${name} is required`);
+      }
+    } else if (unresolved(raw)) {
+      value = raw;
+    } else {
+      const checked = spec.kind.check(raw);
+      if (!checked.ok) throw new Error(`${owner}: ${name} ${checked.problem}`);
+      value = checked.value;
+    }
+    values[name] = value;
+    if (value !== undefined && (RUNTIME_SETTING_NAMES as readonly string[]).includes(name)) environment[envName(name)] = asText(value);
+  }
+  return { values: values as Resolved, environment };
+}
+
+/**
+ * Reads the settings from CDK context (`cdk.json`, or `-c key=value`): each setting under its text
+ * name (`linkLifetimeSeconds`, `emailLimitPerHour`, ...). Unset values keep the construct's defaults.
+ */
+export function settingsFromContext(node: { tryGetContext(key: string): unknown }): MagicLinkAuthSettings {
+  const props: Record<string, unknown> = {};
+  const missing: string[] = [];
+  for (const name of SETTING_NAMES) {
+    const spec = SETTINGS[name] as SettingSpec<unknown>;
+    const key = textName(name);
+    const raw = node.tryGetContext(key);
+    props[name] = undefined;
+    if (raw === undefined || raw === null || raw === '') {
+      if (spec.default === undefined && !spec.derivedDefault) missing.push(key);
+      continue;
+    }
+    const checked = spec.kind.fromText(String(raw));
+    if (!checked.ok) throw new Error(`context ${key} ${checked.problem}`);
+    props[name] = spec.kind.unit === 'seconds' ? Duration.seconds(checked.value as number) : checked.value;
+  }
+  if (missing.length > 0) throw new Error(`set the ${missing.join(' and ')} context values (cdk.json or -c key=value)`);
+  return props as unknown as MagicLinkAuthSettings;
+}
+
+/** The removal policy a `tableRemovalPolicy` setting stands for (its values are RemovalPolicy's own). */
+export function removalPolicy(value: Resolved['tableRemovalPolicy']): RemovalPolicy {
+  return value as RemovalPolicy;
+}

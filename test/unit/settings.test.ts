@@ -1,0 +1,82 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { parseConfig } from '../../lambdas/config';
+import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, textName, type SettingSpec } from '../../lambdas/settings';
+import { MagicLinkAuth } from '../../lib/magic-link-auth';
+import { resolveSettings, settingsFromContext } from '../../lib/settings';
+
+const required = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
+const spec = (name: (typeof SETTING_NAMES)[number]) => SETTINGS[name] as SettingSpec<unknown>;
+
+describe('the settings schema', () => {
+  it('derives one name per setting for every layer', () => {
+    expect(SETTING_NAMES.map((name) => [name, textName(name), SETTINGS[name].runtime ? envName(name) : null])).toEqual([
+      ['senderAddress', 'senderAddress', 'SENDER_ADDRESS'],
+      ['signInUrl', 'signInUrl', 'SIGN_IN_URL'],
+      ['allowedOrigins', 'allowedOrigins', 'ALLOWED_ORIGINS'],
+      ['linkLifetime', 'linkLifetimeSeconds', 'LINK_LIFETIME_SECONDS'],
+      ['sessionLifetime', 'sessionLifetimeSeconds', 'SESSION_LIFETIME_SECONDS'],
+      ['ipLimitPerHour', 'ipLimitPerHour', 'IP_LIMIT_PER_HOUR'],
+      ['emailLimitPerHour', 'emailLimitPerHour', 'EMAIL_LIMIT_PER_HOUR'],
+      ['docsBaseUrl', 'docsBaseUrl', 'DOCS_BASE_URL'],
+      ['tableRemovalPolicy', 'tableRemovalPolicy', null],
+    ]);
+  });
+
+  it.each(SETTING_NAMES.filter((name) => spec(name).default !== undefined))('has a default for %s that its own rule accepts unchanged', (name) => {
+    const { kind, default: value } = spec(name);
+    expect(kind.check(value)).toEqual({ ok: true, value });
+    expect(kind.fromText(kind.toText(value))).toEqual({ ok: true, value });
+  });
+
+  it('applies one rule in the construct, the context and the functions: a query string in an origin is refused by all three', () => {
+    const origin = 'https://admin.example.com?x=1';
+    expect(() => resolveSettings({ ...required, allowedOrigins: [origin] })).toThrow('MagicLinkAuth: allowedOrigins must be origins without a path or query');
+    expect(() => settingsFromContext({ tryGetContext: (key) => ({ ...required, allowedOrigins: origin })[key as 'allowedOrigins'] })).toThrow(
+      'context allowedOrigins must be origins without a path or query',
+    );
+    expect(() => parseConfig({ TABLE_NAME: 't', SENDER_ADDRESS: required.senderAddress, SIGN_IN_URL: required.signInUrl, ALLOWED_ORIGINS: origin })).toThrow(
+      'ALLOWED_ORIGINS must be origins without a path or query',
+    );
+  });
+
+  it('round-trips: what the construct hands the functions is what they parse back', () => {
+    const { environment } = resolveSettings({ ...required, linkLifetime: Duration.minutes(10), allowedOrigins: ['https://app.example.com/'], docsBaseUrl: 'https://docs.example.com/' });
+    expect(Object.keys(environment).sort()).toEqual(RUNTIME_SETTING_NAMES.map(envName).sort());
+    const config = parseConfig({ ...environment, TABLE_NAME: 't' });
+    expect(config).toMatchObject({ linkLifetimeSeconds: 600, allowedOrigins: ['https://app.example.com'], docsBaseUrl: 'https://docs.example.com', emailLimitPerHour: 5 });
+  });
+});
+
+describe('the construct with values known only at deploy time (Tokens)', () => {
+  function synthWithTokens() {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Tokens');
+    const sender = ssm.StringParameter.valueForStringParameter(stack, '/auth/sender');
+    const signInUrl = ssm.StringParameter.valueForStringParameter(stack, '/auth/sign-in-url');
+    const limit = ssm.StringParameter.valueForTypedStringParameterV2(stack, '/auth/limit');
+    new MagicLinkAuth(stack, 'Auth', { senderAddress: sender, signInUrl, emailLimitPerHour: Number(limit) || 3 });
+    return Template.fromStack(stack);
+  }
+
+  it('synthesizes with a sender address and sign-in URL read from SSM, and hands the Tokens to the functions', () => {
+    const template = synthWithTokens();
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0]!;
+    const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
+    expect(variables.SENDER_ADDRESS).toEqual({ Ref: expect.stringMatching(/^SsmParameterValueauthsender/) });
+    expect(variables.SIGN_IN_URL).toEqual({ Ref: expect.stringMatching(/^SsmParameterValueauthsigninurl/) });
+    // The default origin derives from the sign-in URL, which is not known yet: the functions derive it at start.
+    expect(variables.ALLOWED_ORIGINS).toBeUndefined();
+  });
+
+  it('still refuses a bad literal and names the prop', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Bad');
+    const sender = ssm.StringParameter.valueForStringParameter(stack, '/auth/sender');
+    expect(() => new MagicLinkAuth(stack, 'Auth', { senderAddress: sender, signInUrl: 'http://app.example.com' })).toThrow('MagicLinkAuth: signInUrl must use https');
+    expect(() => new MagicLinkAuth(stack, 'Auth2', { senderAddress: sender, signInUrl: 'https://app.example.com', linkLifetime: Duration.millis(1500) })).toThrow(
+      'MagicLinkAuth: linkLifetime must be a whole number from 60 to 86400 seconds, got 1.5',
+    );
+  });
+});
