@@ -1,4 +1,4 @@
-import type { ErrorCode, FieldIssue } from '../../lambdas/domain/errors';
+import type { ErrorCode, FieldIssue } from '../../lambdas/contract/errors';
 import { expectError } from '../fixtures/assertions';
 import { call } from './client';
 
