@@ -13,6 +13,9 @@ export const ERROR_STATUS = {
   magic_link_not_found: 401,
   magic_link_expired: 401,
   magic_link_already_used: 401,
+  magic_link_device_mismatch: 403,
+  magic_link_code_invalid: 401,
+  magic_link_code_attempts_exceeded: 429,
   session_invalid: 401,
   email_delivery_failed: 502,
   service_unavailable: 503,
@@ -30,6 +33,8 @@ export interface User {
 export interface RequestMagicLinkBody {
   /** Trimmed and lower-cased before use. */
   readonly email: string;
+  /** Binds the link to this browser: base64url (unpadded) SHA-256 of a random `code_verifier` the browser keeps (RFC 7636, S256). */
+  readonly code_challenge?: string;
 }
 
 /** `data` of a successful `POST /v1/auth/magic-link` (202). */
@@ -42,10 +47,19 @@ export interface RequestMagicLinkData {
 export type RequestMagicLinkError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'magic_link_ip_limit_exceeded' | 'magic_link_email_limit_exceeded' | 'email_delivery_failed' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 /** The JSON body of `POST /v1/auth/verify`. */
-export interface VerifyBody {
+export type VerifyBody = {
   /** The 43-character token from the link fragment (`#token=...`). */
   readonly token: string;
-}
+  /** The verifier whose SHA-256 was sent as `code_challenge`; needed only for a bound sign-in. */
+  readonly code_verifier?: string;
+} | {
+  /** Trimmed and lower-cased before use. */
+  readonly email: string;
+  /** The 6-digit code from the email. */
+  readonly code: string;
+  /** The verifier whose SHA-256 was sent as `code_challenge`; needed only for a bound sign-in. */
+  readonly code_verifier?: string;
+};
 
 /** `data` of a successful `POST /v1/auth/verify` (200). */
 export interface VerifyData {
@@ -58,7 +72,7 @@ export interface VerifyData {
 }
 
 /** Errors `POST /v1/auth/verify` can answer with. */
-export type VerifyError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'magic_link_not_found' | 'magic_link_expired' | 'magic_link_already_used' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
+export type VerifyError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'magic_link_not_found' | 'magic_link_expired' | 'magic_link_already_used' | 'magic_link_device_mismatch' | 'magic_link_code_invalid' | 'magic_link_code_attempts_exceeded' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 /** `data` of a successful `GET /v1/auth/session` (200). */
 export interface GetSessionData {

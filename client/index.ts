@@ -81,6 +81,12 @@ export function userMessage(code: ErrorCode, retryAfterSeconds: number | null, d
       return `Too many sign-in links were requested for this email address. Please check your inbox (and spam folder), or try again in ${minutes(retryAfterSeconds)} minutes.`;
     case 'magic_link_already_used':
       return "This sign-in link was already used. If you're already signed in elsewhere, use that session. Otherwise, request a fresh link.";
+    case 'magic_link_device_mismatch':
+      return 'This sign-in was requested on another device or browser. Open the link there, or type the 6-digit code from the email on the device where you asked to sign in.';
+    case 'magic_link_code_invalid':
+      return "That code isn't right. Check the 6-digit code in your most recent sign-in email and try again.";
+    case 'magic_link_code_attempts_exceeded':
+      return `Too many wrong codes were entered for this email address. Please use the link in the email, or try again in ${minutes(retryAfterSeconds)} minutes.`;
     case 'magic_link_expired':
       return 'This sign-in link has expired. Please request a fresh link.';
     case 'magic_link_not_found':
@@ -90,7 +96,9 @@ export function userMessage(code: ErrorCode, retryAfterSeconds: number | null, d
     case 'validation_failed':
       return details.some((d) => d.field === 'email')
         ? 'Please enter a valid email address.'
-        : details.some((d) => d.field === 'token')
+        : details.some((d) => d.field === 'code')
+          ? 'Please enter the 6-digit code from the email.'
+          : details.some((d) => d.field === 'token')
           ? "This sign-in link isn't complete. Open the whole link from your email, or request a fresh one."
           : 'Some of the information sent was not valid. Please check it and try again.';
     case 'email_delivery_failed':
@@ -105,6 +113,24 @@ export function userMessage(code: ErrorCode, retryAfterSeconds: number | null, d
     case 'internal_error':
       return 'Something went wrong. Please try again later.';
   }
+}
+
+/**
+ * A fresh RFC 7636 pair: keep `verifier` in this browser (never send it until verify), send
+ * `challenge` with the request. Uses the platform's WebCrypto (browsers, Node 20+).
+ */
+export async function createPkcePair(): Promise<{ verifier: string; challenge: string }> {
+  const bytes = new Uint8Array(32);
+  globalThis.crypto.getRandomValues(bytes);
+  const verifier = base64url(bytes);
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return { verifier, challenge: base64url(new Uint8Array(digest)) };
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 export interface MagicLinkClientOptions {
@@ -134,15 +160,27 @@ export class MagicLinkClient {
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
   }
 
-  /** `POST /v1/auth/magic-link`: mails a single-use sign-in link. Same answer for known and unknown addresses. */
-  requestMagicLink(email: string): Promise<Result<MagicLinkRequested, RequestMagicLinkError>> {
-    const body: RequestMagicLinkBody = { email };
+  /**
+   * `POST /v1/auth/magic-link`: mails a single-use sign-in link and code. Same answer for known and
+   * unknown addresses. Pass `codeChallenge` (see `createPkcePair`) to bind the sign-in to this browser.
+   */
+  requestMagicLink(email: string, options: { codeChallenge?: string } = {}): Promise<Result<MagicLinkRequested, RequestMagicLinkError>> {
+    const body: RequestMagicLinkBody = { email, ...(options.codeChallenge === undefined ? {} : { code_challenge: options.codeChallenge }) };
     return this.call('POST', '/v1/auth/magic-link', { body });
   }
 
-  /** `POST /v1/auth/verify`: consumes the link's token (from `#token=` in the link) and starts a session. */
-  verify(token: string): Promise<Result<SignedIn, VerifyError>> {
-    const body: VerifyBody = { token };
+  /**
+   * `POST /v1/auth/verify`: consumes the link's token (from `#token=` in the link) and starts a
+   * session. A bound link also needs the `codeVerifier` this browser kept.
+   */
+  verify(token: string, options: { codeVerifier?: string } = {}): Promise<Result<SignedIn, VerifyError>> {
+    const body: VerifyBody = { token, ...(options.codeVerifier === undefined ? {} : { code_verifier: options.codeVerifier }) };
+    return this.call('POST', '/v1/auth/verify', { body });
+  }
+
+  /** `POST /v1/auth/verify` with the 6-digit code from the email instead of the link. */
+  verifyCode(email: string, code: string, options: { codeVerifier?: string } = {}): Promise<Result<SignedIn, VerifyError>> {
+    const body: VerifyBody = { email, code, ...(options.codeVerifier === undefined ? {} : { code_verifier: options.codeVerifier }) };
     return this.call('POST', '/v1/auth/verify', { body });
   }
 

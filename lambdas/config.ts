@@ -15,6 +15,7 @@ import {
 export type ServiceConfig = RuntimeSettings & {
   readonly tableName: string;
   readonly sesConfigurationSet: string | undefined;
+  readonly codeSecretArn: string;
 };
 
 export class ConfigError extends Error {
@@ -32,8 +33,13 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Reads and validates the configuration; throws `ConfigError` naming the first bad variable. */
 export function parseConfig(env: Env): ServiceConfig {
   const text = (name: string) => env[name]?.trim() || undefined;
-  const tableName = text(RESOURCE_ENV.tableName);
-  if (tableName === undefined) throw new ConfigError(RESOURCE_ENV.tableName, 'is required but not set');
+  const resource = (name: string) => {
+    const value = text(name);
+    if (value === undefined) throw new ConfigError(name, 'is required but not set');
+    return value;
+  };
+  const tableName = resource(RESOURCE_ENV.tableName);
+  const codeSecretArn = resource(RESOURCE_ENV.codeSecretArn);
 
   const values: Record<string, unknown> = {};
   // signInUrl comes before the settings whose default derives from it (the declaration order).
@@ -59,6 +65,7 @@ export function parseConfig(env: Env): ServiceConfig {
     ...(values as RuntimeSettings),
     tableName,
     sesConfigurationSet: text(RESOURCE_ENV.sesConfigurationSet),
+    codeSecretArn,
   };
 }
 

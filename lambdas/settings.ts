@@ -213,6 +213,12 @@ export const SETTINGS = {
     default: 5,
     runtime: true,
   }),
+  codeAttemptsPerHour: setting({
+    kind: count({ min: 1, max: 100 }),
+    description: 'Wrong one-time codes allowed per email address per hour. Past it, code entry for that address is refused until the hour ends (links keep working); a new link does not reset the count.',
+    default: 5,
+    runtime: true,
+  }),
   docsBaseUrl: setting({
     kind: httpsUrl({ trimTrailingSlash: true }),
     description: 'Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.',
@@ -257,4 +263,6 @@ export function envName(name: SettingName): string {
 export const RESOURCE_ENV = {
   tableName: 'TABLE_NAME',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** The Secrets Manager secret that keys the one-time codes' hashes. */
+  codeSecretArn: 'CODE_SECRET_ARN',
 } as const;

@@ -8,11 +8,13 @@
  * |-----------------------------|---------------------------------------|----------------------------------------------|
  * | `rl#ip#<ip key>#<window>`   | requests from one IP in one hour      | `cnt`, `ttl` (window end)                    |
  * | `rl#email#<sha256>#<window>`| requests for one address in one hour  | `cnt`, `ttl` (window end)                    |
- * | `signin#<sha256(token)>`    | a magic link, then its session        | `email`, `link_expires_at`, `created_at`, `used_at`, `session_hash`, `session_expires_at`, `revoked_at`, `ttl` |
+ * | `rl#code#<sha256>#<window>` | wrong codes for one address in an hour| `cnt`, `ttl` (window end)                    |
+ * | `signin#<sha256(token)>`    | a magic link, then its session        | `email`, `link_expires_at`, `created_at`, `challenge` (bound only), `used_at`, `session_hash`, `session_expires_at`, `revoked_at`, `ttl` |
+ * | `code#<hmac(email, code)>`  | the one-time code of a sign-in        | `signin` (the sign-in's id), `ttl`           |
  *
  * Correctness never rests on TTL deletion: counters live under their window's key, and every expiry
  * is checked in a condition or on read.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', timeToLive: 'ttl' } as const;
 
-export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#' } as const;
+export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#' } as const;

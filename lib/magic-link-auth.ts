@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
@@ -48,8 +49,14 @@ const TABLE_ACCESS: Record<FunctionName, { actions: string[]; prefix: string }[]
   'request-magic-link': [
     { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.rateLimit },
     { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.signIn },
+    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.code },
   ],
-  verify: [{ actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn }],
+  verify: [
+    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn },
+    { actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.code },
+    // Wrong codes are counted (UpdateItem); a code sign-in checks the count in its transaction (ConditionCheckItem).
+    { actions: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.rateLimit },
+  ],
   'get-session': [{ actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.signIn }],
   'sign-out': [{ actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn }],
   openapi: [],
@@ -66,6 +73,8 @@ export class MagicLinkAuth extends Construct {
   readonly table: dynamodb.Table;
   readonly configurationSet: ses.ConfigurationSet;
   readonly emailIdentity: ses.IEmailIdentity;
+  /** Keys the one-time codes' hashes; readable by the request and verify functions only. */
+  readonly codeSecret: secretsmanager.ISecret;
   readonly functions: Readonly<Record<FunctionName, NodejsFunction>>;
 
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com`. */
@@ -96,7 +105,20 @@ export class MagicLinkAuth extends Construct {
       sendingEnabled: true,
     });
 
+    // Keys the one-time codes' hashes: a 6-digit code hashed without a secret falls to 10^6 guesses,
+    // so a copy of the table must not be enough. Only the functions that handle codes may read it.
+    this.codeSecret = new secretsmanager.Secret(this, 'CodeSecret', {
+      description: 'magic-link-auth: keys the hashes of the one-time sign-in codes',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.codeSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The secret keys hashes of codes that live 15 minutes by default; rotating it would only invalidate the codes in flight, and a new deployment of the secret has the same effect when wanted.',
+    });
+
     const environment: Record<string, string> = {
+      [RESOURCE_ENV.codeSecretArn]: this.codeSecret.secretArn,
       ...settingsEnvironment,
       [RESOURCE_ENV.tableName]: this.table.tableName,
       [RESOURCE_ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
@@ -161,6 +183,7 @@ export class MagicLinkAuth extends Construct {
       functions[name] = makeFunction(name);
     }
     this.functions = functions;
+    for (const name of ['request-magic-link', 'verify'] as const) this.codeSecret.grantRead(functions[name]);
 
     // Only the function that mails may call SES, only as the sender, only through the configuration set.
     functions['request-magic-link'].addToRolePolicy(

@@ -58,6 +58,14 @@ export interface MagicLinkAuthSettings {
   readonly emailLimitPerHour?: number;
 
   /**
+   * Wrong one-time codes allowed per email address per hour. Past it, code entry for that address is refused until the hour ends (links keep working); a new link does not reset the count.
+   *
+   * Range: 1 to 100. Context key `codeAttemptsPerHour`; environment variable `CODE_ATTEMPTS_PER_HOUR`.
+   * @default 5
+   */
+  readonly codeAttemptsPerHour?: number;
+
+  /**
    * Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.
    *
    * Context key `docsBaseUrl`; environment variable `DOCS_BASE_URL`.

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { deployToEmulator } from './local/deploy';
 import { startEmulator, type Emulator } from './local/emulator';
-import { magicLinkIn, readMailbox } from './local/mailbox';
+import { codeIn, magicLinkIn, readMailbox } from './local/mailbox';
 
 const PORT = Number(process.env.PORT ?? 3000);
 const EMULATOR_PORT = Number(process.env.MINISTACK_PORT ?? 4566);
@@ -96,7 +96,8 @@ async function main(): Promise<void> {
         .then((mails) => {
           for (const mail of mails.slice(seen)) {
             const link = magicLinkIn(mail);
-            console.log(`[mail] to ${mail.to.join(', ')}: ${mail.subject}${link ? `\n       ${link.url}` : ''}`);
+            const code = codeIn(mail);
+            console.log(`[mail] to ${mail.to.join(', ')}: ${mail.subject}${link ? `\n       ${link.url}` : ''}${code ? `\n       code ${code}` : ''}`);
           }
           seen = mails.length;
         })
@@ -106,7 +107,8 @@ async function main(): Promise<void> {
 
     console.log(`\nMagic-link sign-in is running at ${origin}\n`);
     console.log(`  curl -X POST ${origin}/v1/auth/magic-link -H 'content-type: application/json' -d '{"email":"a@example.com"}'`);
-    console.log(`  then open the printed link, or: curl -X POST ${origin}/v1/auth/verify -H 'content-type: application/json' -d '{"token":"<token>"}'\n`);
+    console.log(`  then open the printed link, or: curl -X POST ${origin}/v1/auth/verify -H 'content-type: application/json' -d '{"token":"<token>"}'`);
+    console.log(`  or sign in with the printed code: -d '{"email":"a@example.com","code":"<code>"}'\n`);
     console.log('Ctrl-C stops it.');
   } catch (error) {
     console.error(`[local] ${(error as Error).message}`);

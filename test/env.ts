@@ -6,6 +6,7 @@ Object.assign(process.env, {
   TABLE_NAME: 'magic-link-auth-test',
   SENDER_ADDRESS: 'no-reply@example.com',
   SES_CONFIGURATION_SET: 'magic-link-auth',
+  CODE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CodeSecret-AbCdEf',
   SIGN_IN_URL: 'https://app.example.com/sign-in',
   ALLOWED_ORIGINS: 'https://app.example.com',
   LINK_LIFETIME_SECONDS: '900',

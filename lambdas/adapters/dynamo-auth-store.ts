@@ -7,11 +7,10 @@ import {
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DependencyUnavailableError } from '../domain/errors';
-import { KEY_PREFIX, TABLE_KEYS } from '../table-layout';
-
-const TTL_NAME = { '#ttl': TABLE_KEYS.timeToLive } as const;
 import type {
+  AttemptBudget,
   AuthStore,
+  CodeConsumeOutcome,
   ConsumeLink,
   ConsumeOutcome,
   LinkRequest,
@@ -20,7 +19,22 @@ import type {
   SessionRecord,
   SignInSnapshot,
 } from '../domain/ports';
+import { KEY_PREFIX, TABLE_KEYS } from '../table-layout';
 
+const TTL_NAME = { '#ttl': TABLE_KEYS.timeToLive } as const;
+
+/** What `challenge = :challenge` compares with when a request sent no verifier: matches no stored challenge. */
+const NO_CHALLENGE = '-';
+
+/**
+ * The consume write shared by both keys (link and code): one conditional update of the sign-in record.
+ * It holds only while the link exists, is unused and unexpired, and, when bound, the challenge matches.
+ */
+const CONSUME_CONDITION =
+  'attribute_exists(pk) AND attribute_not_exists(used_at) AND link_expires_at > :now AND (attribute_not_exists(challenge) OR challenge = :challenge)';
+
+/** The counter condition shared by the limits and the wrong-code budget. */
+const UNDER_LIMIT = 'attribute_not_exists(cnt) OR cnt < :limit';
 
 /** Attempts at a transaction cancelled because another writer touched the same item at the same moment. */
 const MAX_TRANSACTION_ATTEMPTS = 8;
@@ -33,6 +47,12 @@ const THROTTLING_ERRORS = new Set([
   'ServiceUnavailable',
   'TransactionInProgressException',
 ]);
+
+/** A plain write that met an in-flight transaction on the same item: safe to repeat. */
+const isConflict = (error: unknown) => error instanceof Error && error.name === 'TransactionConflictException';
+
+/** Cancellation codes worth another attempt: a racing writer or momentary throttling, not a failed condition. */
+const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 function unavailable(cause: unknown): DependencyUnavailableError {
   return new DependencyUnavailableError('store', { cause });
@@ -65,86 +85,168 @@ export class DynamoAuthStore implements AuthStore {
     this.backoffMs = options.backoffMs ?? ((attempt) => Math.random() * Math.min(200, 10 * 2 ** attempt));
   }
 
-  async recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome> {
-    const counter = (id: string, limit: number) => ({
-      Update: {
-        TableName: this.tableName,
-        Key: { pk: `${KEY_PREFIX.rateLimit}${id}` },
-        UpdateExpression: 'SET cnt = if_not_exists(cnt, :zero) + :one, #ttl = :ttl',
-        ConditionExpression: 'attribute_not_exists(cnt) OR cnt < :limit',
-        ExpressionAttributeNames: TTL_NAME,
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':limit': limit, ':ttl': request.windowEnd },
-      },
-    });
-    const { link } = request;
-    const command = new TransactWriteCommand({
-      TransactItems: [
-        counter(request.ipCounterId, request.ipLimit),
-        counter(request.emailCounterId, request.emailLimit),
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              pk: `${KEY_PREFIX.signIn}${link.id}`,
-              email: link.email,
-              link_expires_at: link.expiresAt,
-              created_at: link.createdAt,
-              [TABLE_KEYS.timeToLive]: link.retainUntil,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      ],
-    });
+  private counter(id: string, limit: number, windowEnd: number) {
+    return {
+      TableName: this.tableName,
+      Key: { pk: `${KEY_PREFIX.rateLimit}${id}` },
+      UpdateExpression: 'SET cnt = if_not_exists(cnt, :zero) + :one, #ttl = :ttl',
+      ConditionExpression: UNDER_LIMIT,
+      ExpressionAttributeNames: TTL_NAME,
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':limit': limit, ':ttl': windowEnd },
+    };
+  }
 
+  /**
+   * Sends a transaction, repeating it (with jittered backoff) while it is cancelled only because
+   * another writer touched one of its items at the same moment. Returns the cancellation codes of a
+   * transaction a condition refused, one per item, or null when it committed.
+   */
+  private async transact(command: TransactWriteCommand): Promise<{ codes: string[]; error: TransactionCanceledException } | null> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.doc.send(command);
-        return 'created';
+        return null;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) {
           if (isThrottling(error)) throw unavailable(error);
           throw error;
         }
         const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-        // The IP limit is checked first: when both are exhausted the caller hears about the IP.
-        if (codes[0] === 'ConditionalCheckFailed') return 'ip_limit_exceeded';
-        if (codes[1] === 'ConditionalCheckFailed') return 'email_limit_exceeded';
-        if (codes[2] === 'ConditionalCheckFailed') throw new Error('magic link id collision', { cause: error });
-        const retryable = codes.some((code) => code === 'TransactionConflict' || code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded');
-        if (!retryable) throw error;
+        if (codes.includes('ConditionalCheckFailed')) return { codes, error };
+        if (!codes.some((code) => RETRYABLE_CANCELLATIONS.has(code))) throw error;
         if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw unavailable(error);
         await sleep(this.backoffMs(attempt));
       }
     }
   }
 
+  /** Sends a plain write, repeating it while it meets an in-flight transaction on the same item. */
+  private async write<T>(send: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (isConflict(error) && attempt < MAX_TRANSACTION_ATTEMPTS) {
+          await sleep(this.backoffMs(attempt));
+          continue;
+        }
+        if (isThrottling(error) || isConflict(error)) throw unavailable(error);
+        throw error;
+      }
+    }
+  }
+
+  async recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome> {
+    const { link } = request;
+    const refused = await this.transact(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: this.counter(request.ipCounterId, request.ipLimit, request.windowEnd) },
+          { Update: this.counter(request.emailCounterId, request.emailLimit, request.windowEnd) },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                pk: `${KEY_PREFIX.signIn}${link.id}`,
+                email: link.email,
+                link_expires_at: link.expiresAt,
+                created_at: link.createdAt,
+                ...(link.challenge === undefined ? {} : { challenge: link.challenge }),
+                [TABLE_KEYS.timeToLive]: link.retainUntil,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: `${KEY_PREFIX.code}${link.codeId}`, signin: link.id, [TABLE_KEYS.timeToLive]: link.retainUntil },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    if (refused === null) return 'created';
+    const { codes, error } = refused;
+    // The IP limit is checked first: when both are exhausted the caller hears about the IP.
+    if (codes[0] === 'ConditionalCheckFailed') return 'ip_limit_exceeded';
+    if (codes[1] === 'ConditionalCheckFailed') return 'email_limit_exceeded';
+    if (codes[2] === 'ConditionalCheckFailed') throw new Error('magic link id collision', { cause: error });
+    return 'code_taken';
+  }
+
+  private consumeUpdate(request: ConsumeLink) {
+    return {
+      TableName: this.tableName,
+      Key: { pk: `${KEY_PREFIX.signIn}${request.id}` },
+      UpdateExpression: 'SET used_at = :now, session_hash = :session_hash, session_expires_at = :session_expires_at, #ttl = :ttl',
+      ConditionExpression: CONSUME_CONDITION,
+      ExpressionAttributeNames: TTL_NAME,
+      ExpressionAttributeValues: {
+        ':now': request.now,
+        ':challenge': request.challenge ?? NO_CHALLENGE,
+        ':session_hash': request.sessionSecretHash,
+        ':session_expires_at': request.sessionExpiresAt,
+        ':ttl': request.retainUntil,
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  }
+
   async consumeLink(request: ConsumeLink): Promise<ConsumeOutcome> {
     try {
-      const result = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `${KEY_PREFIX.signIn}${request.id}` },
-          UpdateExpression:
-            'SET used_at = :now, session_hash = :session_hash, session_expires_at = :session_expires_at, #ttl = :ttl',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(used_at) AND link_expires_at > :now',
-          ExpressionAttributeNames: TTL_NAME,
-          ExpressionAttributeValues: {
-            ':now': request.now,
-            ':session_hash': request.sessionSecretHash,
-            ':session_expires_at': request.sessionExpiresAt,
-            ':ttl': request.retainUntil,
-          },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      const result = await this.write(() => this.doc.send(new UpdateCommand({ ...this.consumeUpdate(request), ReturnValues: 'ALL_NEW' })));
       return { outcome: 'consumed', email: String(result.Attributes?.email) };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         return { outcome: 'refused', record: snapshot(error.Item) };
       }
+      throw error;
+    }
+  }
+
+  async findCode(codeId: string): Promise<string | null> {
+    try {
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: `${KEY_PREFIX.code}${codeId}` }, ConsistentRead: true, ProjectionExpression: 'signin' }),
+      );
+      return typeof Item?.signin === 'string' ? Item.signin : null;
+    } catch (error) {
       if (isThrottling(error)) throw unavailable(error);
+      throw error;
+    }
+  }
+
+  async consumeByCode(request: ConsumeLink & { readonly email: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome> {
+    const { attempts } = request;
+    const refused = await this.transact(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: { pk: `${KEY_PREFIX.rateLimit}${attempts.counterId}` },
+              ConditionExpression: UNDER_LIMIT,
+              ExpressionAttributeValues: { ':limit': attempts.limit },
+            },
+          },
+          { Update: this.consumeUpdate(request) },
+        ],
+      }),
+    );
+    // The transaction returns no attributes; the code was found under this address, which is the sign-in's.
+    if (refused === null) return { outcome: 'consumed', email: request.email };
+    if (refused.codes[0] === 'ConditionalCheckFailed') return { outcome: 'attempts_exceeded' };
+    return { outcome: 'refused', record: snapshot(refused.error.CancellationReasons?.[1]?.Item) };
+  }
+
+  async countWrongCode(attempts: AttemptBudget): Promise<'counted' | 'attempts_exceeded'> {
+    try {
+      await this.write(() => this.doc.send(new UpdateCommand(this.counter(attempts.counterId, attempts.limit, attempts.windowEnd))));
+      return 'counted';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'attempts_exceeded';
       throw error;
     }
   }
@@ -200,5 +302,6 @@ function snapshot(item: Record<string, AttributeValue> | undefined): SignInSnaps
   return {
     linkExpiresAt: Number(record.link_expires_at),
     ...(record.used_at === undefined ? {} : { usedAt: Number(record.used_at) }),
+    ...(record.challenge === undefined ? {} : { challenge: String(record.challenge) }),
   };
 }

@@ -99,6 +99,24 @@ export const ERROR_CATALOG = {
     retryAfter: null,
     area: 'authentication',
   },
+  magic_link_device_mismatch: {
+    status: 403,
+    message: 'This sign-in was requested on another device or browser. Open the link there, or type the code from the email on that device.',
+    retryAfter: null,
+    area: 'authentication',
+  },
+  magic_link_code_invalid: {
+    status: 401,
+    message: 'This code is not valid for this email address.',
+    retryAfter: null,
+    area: 'authentication',
+  },
+  magic_link_code_attempts_exceeded: {
+    status: 429,
+    message: 'Too many wrong codes for this email address.',
+    retryAfter: RATE_LIMIT_WINDOW_SECONDS,
+    area: 'rate_limiting',
+  },
   session_invalid: {
     status: 401,
     message: 'The session is missing, expired or signed out.',
@@ -159,6 +177,9 @@ const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
   link_not_found: 'magic_link_not_found',
   link_expired: 'magic_link_expired',
   link_already_used: 'magic_link_already_used',
+  device_mismatch: 'magic_link_device_mismatch',
+  code_invalid: 'magic_link_code_invalid',
+  code_attempts_exceeded: 'magic_link_code_attempts_exceeded',
   session_invalid: 'session_invalid',
 };
 

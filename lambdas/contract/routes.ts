@@ -14,7 +14,7 @@ export const ROUTES = [
     path: '/v1/auth/magic-link',
     handler: 'request-magic-link',
     operationId: 'requestMagicLink',
-    summary: 'Mail a single-use sign-in link',
+    summary: 'Mail a single-use sign-in link and code',
     successStatus: 202,
     errors: [
       'invalid_json',
@@ -31,7 +31,7 @@ export const ROUTES = [
     path: '/v1/auth/verify',
     handler: 'verify',
     operationId: 'verify',
-    summary: 'Consume a magic link and start a session',
+    summary: 'Sign in once, by the link\'s token or by the code from the email, and start a session',
     successStatus: 200,
     errors: [
       'invalid_json',
@@ -40,6 +40,9 @@ export const ROUTES = [
       'magic_link_not_found',
       'magic_link_expired',
       'magic_link_already_used',
+      'magic_link_device_mismatch',
+      'magic_link_code_invalid',
+      'magic_link_code_attempts_exceeded',
       ...CHAIN_ERRORS,
     ],
   },

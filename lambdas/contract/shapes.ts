@@ -6,6 +6,7 @@
  * - the handlers' types for what they return.
  */
 import * as v from 'valibot';
+import { CHALLENGE_PATTERN, CODE_PATTERN, VERIFIER_PATTERN } from '../domain/codes';
 import { normalizeEmail, MAX_EMAIL_LENGTH } from '../domain/email';
 import { SESSION_TOKEN_PATTERN } from '../domain/sessions';
 import { TOKEN_PATTERN } from '../domain/tokens';
@@ -42,6 +43,22 @@ const linkToken = v.pipe(
   v.description('The 43-character token from the link fragment (`#token=...`).'),
 );
 
+/** A string field of a fixed shape: `is required` when absent or empty, `issue` when malformed. */
+const shaped = (pattern: RegExp, issue: string, description: string) =>
+  v.pipe(v.string(stringMessage), v.nonEmpty('is required'), v.regex(pattern, issue), v.description(description));
+
+const codeChallenge = shaped(
+  CHALLENGE_PATTERN,
+  'must be the base64url SHA-256 of a code_verifier (43 characters)',
+  'Binds the link to this browser: base64url (unpadded) SHA-256 of a random `code_verifier` the browser keeps (RFC 7636, S256).',
+);
+const codeVerifier = shaped(
+  VERIFIER_PATTERN,
+  'must be 43 to 128 characters of A-Z, a-z, 0-9, "-", ".", "_", "~"',
+  'The verifier whose SHA-256 was sent as `code_challenge`; needed only for a bound sign-in.',
+);
+const code = shaped(CODE_PATTERN, 'must be the 6-digit code from the email', 'The 6-digit code from the email.');
+
 /**
  * A request body: a JSON object with exactly these fields. A missing field reports `is required`
  * (the object's own issue; anything that is not an object never reaches valibot, see `parseBody`).
@@ -55,8 +72,9 @@ export const User = v.strictObject({ email: v.pipe(v.string(), jsonSchemaHint<st
 
 /** What each route accepts as its JSON body (routes without one are absent). */
 export const REQUEST_BODIES = {
-  requestMagicLink: body({ email }),
-  verify: body({ token: linkToken }),
+  requestMagicLink: body({ email, code_challenge: v.optional(codeChallenge) }),
+  // Exactly one of two forms: the link's token, or the address and the code mailed with it.
+  verify: v.union([body({ token: linkToken, code_verifier: v.optional(codeVerifier) }), body({ email, code, code_verifier: v.optional(codeVerifier) })]),
 } as const satisfies Partial<Record<Route['operationId'], v.GenericSchema>>;
 
 /** What each route returns in `data` on success (the OpenAPI document route returns the document itself). */
@@ -83,13 +101,27 @@ const invalid = (details: readonly FieldIssue[]) => new ApiError('validation_fai
 /**
  * Checks a parsed JSON body against its route's shape and returns it normalized, or throws
  * `validation_failed` with one `details` entry per problem: the body itself when it is not an object,
- * else every field the route does not accept, else every field whose value is wrong (its first problem).
+ * else every field the route (in the form the body means) does not accept, else every field whose
+ * value is wrong (its first problem). A body mixing two forms reports the other form's fields.
  */
+type BodySchema = ReturnType<typeof body>;
+
+/**
+ * The form a body means to be, for a route that accepts several: the one whose fields it uses most
+ * (the first on a tie, and for an empty body), so the `details` speak of that form.
+ */
+function formOf(schema: BodySchema | v.UnionSchema<BodySchema[], undefined>, input: object): BodySchema {
+  if (schema.type !== 'union') return schema as BodySchema;
+  const keys = Object.keys(input);
+  const fit = (form: BodySchema) => keys.filter((key) => Object.prototype.hasOwnProperty.call(form.entries, key)).length;
+  return (schema.options as BodySchema[]).reduce((best, form) => (fit(form) > fit(best) ? form : best));
+}
+
 export function parseBody<O extends keyof typeof REQUEST_BODIES>(operation: O, input: unknown): RequestBody<O> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalid([{ field: 'body', issue: 'must be a JSON object' }]);
   }
-  const schema = REQUEST_BODIES[operation];
+  const schema = formOf(REQUEST_BODIES[operation] as BodySchema, input);
   const unknown = Object.keys(input).filter((key) => !Object.prototype.hasOwnProperty.call(schema.entries, key));
   if (unknown.length > 0) throw invalid(unknown.map((field) => ({ field, issue: 'is not a recognised field' })));
   const result = v.safeParse(schema, input, { abortPipeEarly: true });

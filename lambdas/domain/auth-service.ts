@@ -1,8 +1,9 @@
+import { challengeFor, codeId, generateCode } from './codes';
 import { RefusedError, type Refusal } from './errors';
 import { ipRateLimitKey } from './ip';
-import { rateLimitCounterIds, rateLimitWindow } from './limits';
+import { codeAttemptCounterId, rateLimitCounterIds, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
-import type { AuthStore, Mailer, SignInSnapshot } from './ports';
+import type { AuthStore, CodeSecret, ConsumeOutcome, Mailer, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
 import { generateToken, hashToken, hashesEqual } from './tokens';
 
@@ -16,6 +17,7 @@ export interface AuthSettings {
   readonly sessionLifetimeSeconds: number;
   readonly ipLimitPerHour: number;
   readonly emailLimitPerHour: number;
+  readonly codeAttemptsPerHour: number;
 }
 
 export interface SignedIn {
@@ -30,11 +32,18 @@ export interface ActiveSession {
 
 const toSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/** Why a consume was refused, from the record as it stood when the condition failed. */
-export function consumeRefusal(record: SignInSnapshot | null, nowSeconds: number): Refusal {
+/** Attempts at drawing a code no live sign-in of the address holds; each clash has odds of about 1 in 200,000. */
+const CODE_DRAWS = 3;
+
+/**
+ * Why a consume was refused, from the record as it stood when the condition failed. A used or expired
+ * sign-in says so whoever asks; only a live one is kept from another browser (`device_mismatch`).
+ */
+export function consumeRefusal(record: SignInSnapshot | null, nowSeconds: number, challenge?: string): Refusal {
   if (record === null) return 'link_not_found';
   if (record.usedAt !== undefined) return 'link_already_used';
   if (record.linkExpiresAt <= nowSeconds) return 'link_expired';
+  if (record.challenge !== undefined && record.challenge !== challenge) return 'device_mismatch';
   // The condition failed on a record that looks live: the store contradicted itself.
   throw new Error('consume refused for a live, unused link');
 }
@@ -44,11 +53,15 @@ export class MagicLinkService {
   constructor(
     private readonly store: AuthStore,
     private readonly mailer: Mailer,
+    private readonly codeSecret: CodeSecret,
     private readonly settings: AuthSettings,
   ) {}
 
-  /** Counts the request, stores a hashed single-use link, and mails it. */
-  async requestMagicLink(email: string, sourceIp: string, now: Date): Promise<{ expiresIn: number }> {
+  /**
+   * Counts the request, stores a hashed single-use link and its code, and mails both. With a
+   * `challenge`, the sign-in is bound to the browser that holds its verifier.
+   */
+  async requestMagicLink(email: string, sourceIp: string, now: Date, challenge?: string): Promise<{ expiresIn: number }> {
     const ipKey = ipRateLimitKey(sourceIp);
     if (ipKey === null) throw new Error('API Gateway reported a source IP that is not an IP address');
     const nowSeconds = toSeconds(now);
@@ -56,50 +69,104 @@ export class MagicLinkService {
     const counters = rateLimitCounterIds(ipKey, email, window);
     const token = generateToken();
     const expiresAt = nowSeconds + this.settings.linkLifetimeSeconds;
+    const secret = await this.codeSecret.get();
 
-    const outcome = await this.store.recordLinkRequest({
-      ipCounterId: counters.ip,
-      emailCounterId: counters.email,
-      ipLimit: this.settings.ipLimitPerHour,
-      emailLimit: this.settings.emailLimitPerHour,
-      windowEnd: window.end,
-      link: { id: hashToken(token), email, expiresAt, retainUntil: expiresAt + RECORD_RETENTION_SECONDS, createdAt: nowSeconds },
-    });
-    if (outcome !== 'created') throw new RefusedError(outcome);
+    for (let draw = 1; ; draw++) {
+      const code = generateCode();
+      const outcome = await this.store.recordLinkRequest({
+        ipCounterId: counters.ip,
+        emailCounterId: counters.email,
+        ipLimit: this.settings.ipLimitPerHour,
+        emailLimit: this.settings.emailLimitPerHour,
+        windowEnd: window.end,
+        link: {
+          id: hashToken(token),
+          email,
+          expiresAt,
+          retainUntil: expiresAt + RECORD_RETENTION_SECONDS,
+          createdAt: nowSeconds,
+          codeId: codeId(secret, email, code),
+          ...(challenge === undefined ? {} : { challenge }),
+        },
+      });
+      if (outcome === 'code_taken' && draw < CODE_DRAWS) continue;
+      if (outcome === 'code_taken') throw new Error(`no free code after ${CODE_DRAWS} draws`);
+      if (outcome !== 'created') throw new RefusedError(outcome);
 
-    const message = renderMagicLinkEmail(magicLinkUrl(this.settings.signInUrl, token), this.settings.linkLifetimeSeconds);
-    await this.mailer.send({ to: email, ...message });
-    return { expiresIn: this.settings.linkLifetimeSeconds };
+      const message = renderMagicLinkEmail(magicLinkUrl(this.settings.signInUrl, token), code, this.settings.linkLifetimeSeconds);
+      await this.mailer.send({ to: email, ...message });
+      return { expiresIn: this.settings.linkLifetimeSeconds };
+    }
   }
 
 }
 
-/** Verifying links and managing sessions: store only, so these functions carry no mail client. */
-export class SessionService {
+/** Signing in by link or by code: the table and the code secret, no mail client. */
+export class SignInService {
   constructor(
     private readonly store: AuthStore,
-    private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds'>,
+    private readonly codeSecret: CodeSecret,
+    private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour'>,
   ) {}
 
-  /** Consumes a link exactly once and starts a session. `token` must already be well-formed. */
-  async verify(token: string, now: Date): Promise<SignedIn> {
+  /**
+   * Consumes a link exactly once and starts a session. `token` (and `verifier`, when given) must
+   * already be well-formed. A bound link wants the verifier of the browser that asked for it; without
+   * it the link is left as it was (`device_mismatch`).
+   */
+  async verify(token: string, now: Date, verifier?: string): Promise<SignedIn> {
     const id = hashToken(token);
     const nowSeconds = toSeconds(now);
+    const challenge = verifier === undefined ? undefined : challengeFor(verifier);
+    const consume = this.consumeRequest(id, nowSeconds, challenge);
+    const result = await this.store.consumeLink(consume.request);
+    return consume.finish(result);
+  }
+
+  /**
+   * Signs in with the code mailed with a link: one read to find the sign-in, then one write that
+   * consumes it while the address's wrong-code budget lasts. A wrong code, for a known address or an
+   * unknown one alike, takes one read and one counted write.
+   */
+  async verifyCode(email: string, code: string, now: Date, verifier?: string): Promise<SignedIn> {
+    const nowSeconds = toSeconds(now);
+    const window = rateLimitWindow(nowSeconds);
+    const attempts = { counterId: codeAttemptCounterId(email, window), limit: this.settings.codeAttemptsPerHour, windowEnd: window.end };
+    const id = await this.store.findCode(codeId(await this.codeSecret.get(), email, code));
+    if (id === null) {
+      const counted = await this.store.countWrongCode(attempts);
+      throw new RefusedError(counted === 'counted' ? 'code_invalid' : 'code_attempts_exceeded');
+    }
+    const challenge = verifier === undefined ? undefined : challengeFor(verifier);
+    const consume = this.consumeRequest(id, nowSeconds, challenge);
+    const result = await this.store.consumeByCode({ ...consume.request, email, attempts });
+    if (result.outcome === 'attempts_exceeded') throw new RefusedError('code_attempts_exceeded');
+    return consume.finish(result);
+  }
+
+  private consumeRequest(id: string, nowSeconds: number, challenge: string | undefined) {
     const session = issueSessionToken(id);
     const sessionExpiresAt = nowSeconds + this.settings.sessionLifetimeSeconds;
-    const result = await this.store.consumeLink({
+    const request = {
       id,
       now: nowSeconds,
+      ...(challenge === undefined ? {} : { challenge }),
       sessionSecretHash: session.secretHash,
       sessionExpiresAt,
       retainUntil: sessionExpiresAt + RECORD_RETENTION_SECONDS,
-    });
-    if (result.outcome === 'refused') throw new RefusedError(consumeRefusal(result.record, nowSeconds));
-    return {
-      session: { token: session.token, expiresAt: new Date(sessionExpiresAt * 1000) },
-      user: { email: result.email },
     };
+    const finish = (result: ConsumeOutcome): SignedIn => {
+      if (result.outcome === 'refused') throw new RefusedError(consumeRefusal(result.record, nowSeconds, challenge));
+      return { session: { token: session.token, expiresAt: new Date(sessionExpiresAt * 1000) }, user: { email: result.email } };
+    };
+    return { request, finish };
   }
+
+}
+
+/** Checking and ending sessions: the table only. */
+export class SessionService {
+  constructor(private readonly store: AuthStore) {}
 
   /** The live session a token belongs to; `session_invalid` when missing, unknown, expired or signed out. */
   async getSession(sessionToken: string | null, now: Date): Promise<ActiveSession> {

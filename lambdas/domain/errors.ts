@@ -10,6 +10,9 @@ export type Refusal =
   | 'link_not_found'
   | 'link_expired'
   | 'link_already_used'
+  | 'device_mismatch'
+  | 'code_invalid'
+  | 'code_attempts_exceeded'
   | 'session_invalid';
 
 export class RefusedError extends Error {
@@ -22,7 +25,7 @@ export class RefusedError extends Error {
 /** A dependency (the table, the mail service) throttled or was unavailable: worth retrying shortly. */
 export class DependencyUnavailableError extends Error {
   constructor(
-    readonly dependency: 'store' | 'mailer',
+    readonly dependency: 'store' | 'mailer' | 'secrets',
     options: { cause?: unknown } = {},
   ) {
     super(`${dependency} unavailable`, options);

@@ -28,3 +28,8 @@ export function rateLimitCounterIds(ipKey: string, email: string, window: RateLi
     email: `email#${hashEmail(email)}#${window.start}`,
   } as const;
 }
+
+/** The counter of wrong one-time codes entered for one address in one window (hashed, never the address). */
+export function codeAttemptCounterId(email: string, window: RateLimitWindow): string {
+  return `code#${hashEmail(email)}#${window.start}`;
+}

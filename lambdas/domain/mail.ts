@@ -18,8 +18,16 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
-/** The sign-in email: a plain-text part and an HTML part that say the same thing. */
-export function renderMagicLinkEmail(link: string, lifetimeSeconds: number): MagicLinkEmail {
+/** Three digits, a space, three digits: easier to read and to type back. The plain-text part keeps the digits alone on a line. */
+export function groupCode(code: string): string {
+  return `${code.slice(0, 3)} ${code.slice(3)}`;
+}
+
+/**
+ * The sign-in email: a plain-text part and an HTML part that say the same thing. The link and the
+ * code are two ways to finish one sign-in; the code works on any device, typed where the person asked.
+ */
+export function renderMagicLinkEmail(link: string, code: string, lifetimeSeconds: number): MagicLinkEmail {
   const lifetime = describeDuration(lifetimeSeconds);
   const subject = 'Your sign-in link';
   const text = [
@@ -27,9 +35,13 @@ export function renderMagicLinkEmail(link: string, lifetimeSeconds: number): Mag
     '',
     link,
     '',
-    `The link expires in ${lifetime} and can only be used once.`,
+    'Or type this code where you asked to sign in:',
     '',
-    "Didn't ask for this? You can safely ignore this email: nobody can sign in without the link.",
+    code,
+    '',
+    `The link and the code expire in ${lifetime}. This link and code work once: either one signs you in, then both stop working.`,
+    '',
+    "Didn't ask for this? You can safely ignore this email: nobody can sign in without the link or the code.",
     '',
   ].join('\n');
   const href = escapeHtml(link);
@@ -40,8 +52,10 @@ export function renderMagicLinkEmail(link: string, lifetimeSeconds: number): Mag
 <p>Use this link to sign in:</p>
 <p><a href="${href}" style="display:inline-block;padding:10px 18px;background:#111;color:#fff;text-decoration:none;border-radius:6px">Sign in</a></p>
 <p style="font-size:13px;color:#555">Or copy this address into your browser:<br><span style="word-break:break-all">${href}</span></p>
-<p>The link expires in ${escapeHtml(lifetime)} and can only be used once.</p>
-<p style="font-size:13px;color:#555">Didn't ask for this? You can safely ignore this email: nobody can sign in without the link.</p>
+<p>Or type this code where you asked to sign in:</p>
+<p style="font-size:28px;font-weight:600;letter-spacing:4px;font-family:ui-monospace,Menlo,Consolas,monospace">${escapeHtml(groupCode(code))}</p>
+<p>The link and the code expire in ${escapeHtml(lifetime)}. This link and code work once: either one signs you in, then both stop working.</p>
+<p style="font-size:13px;color:#555">Didn't ask for this? You can safely ignore this email: nobody can sign in without the link or the code.</p>
 </body>
 </html>
 `;

@@ -12,6 +12,10 @@ export interface NewLink {
   /** Epoch seconds after which the store may delete the record. */
   readonly retainUntil: number;
   readonly createdAt: number;
+  /** S256 challenge of the requesting browser's verifier when the link is bound to that browser. */
+  readonly challenge?: string;
+  /** Keyed hash of the address and the one-time code: how the code finds this sign-in. */
+  readonly codeId: string;
 }
 
 export interface LinkRequest {
@@ -24,19 +28,26 @@ export interface LinkRequest {
   readonly link: NewLink;
 }
 
-/** The outcome of counting a request against both limits and storing its link, all or nothing. */
-export type LinkRequestOutcome = 'created' | 'ip_limit_exceeded' | 'email_limit_exceeded';
+/**
+ * The outcome of counting a request against both limits and storing its link and code, all or nothing.
+ * `code_taken`: another sign-in of this address holds the same code (about 1 in 200,000): draw again.
+ */
+export type LinkRequestOutcome = 'created' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'code_taken';
 
 /** What a sign-in record looked like when a consume was refused (absent when there was none). */
 export interface SignInSnapshot {
   readonly linkExpiresAt: number;
   readonly usedAt?: number;
+  /** Present when the sign-in is bound to the browser that asked for it. */
+  readonly challenge?: string;
 }
 
 export interface ConsumeLink {
   readonly id: string;
   /** Epoch seconds; the link must expire strictly after this. */
   readonly now: number;
+  /** S256 of the verifier this request sent, if any; a bound sign-in is consumed only when it matches. */
+  readonly challenge?: string;
   readonly sessionSecretHash: string;
   readonly sessionExpiresAt: number;
   readonly retainUntil: number;
@@ -60,11 +71,27 @@ export interface RevokeSession {
   readonly retainUntil: number;
 }
 
+/** The wrong-code budget of one address in one window. */
+export interface AttemptBudget {
+  readonly counterId: string;
+  readonly limit: number;
+  /** Epoch seconds at which the window ends. */
+  readonly windowEnd: number;
+}
+
+export type CodeConsumeOutcome = ConsumeOutcome | { readonly outcome: 'attempts_exceeded' };
+
 export interface AuthStore {
   /** Counts the request against both limits and stores the link in one atomic step. */
   recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome>;
-  /** Marks the link used and starts its session, only if it exists, is unused and unexpired. */
+  /** Marks the link used and starts its session, only if it exists, is unused, unexpired and (if bound) the challenge matches. */
   consumeLink(request: ConsumeLink): Promise<ConsumeOutcome>;
+  /** The sign-in a code id points to, or null. Strongly consistent. */
+  findCode(codeId: string): Promise<string | null>;
+  /** `consumeLink` for a sign-in found by its code, only while the address's wrong-code budget lasts. */
+  consumeByCode(request: ConsumeLink & { readonly email: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome>;
+  /** Counts one wrong code against the budget; `attempts_exceeded` (and nothing counted) when it is spent. */
+  countWrongCode(attempts: AttemptBudget): Promise<'counted' | 'attempts_exceeded'>;
   /** Strongly consistent read of a sign-in record's session, or null. */
   getSession(id: string): Promise<SessionRecord | null>;
   /** Revokes a live session whose secret matches; false when there was none. */
@@ -80,4 +107,9 @@ export interface OutgoingEmail {
 
 export interface Mailer {
   send(email: OutgoingEmail): Promise<void>;
+}
+
+/** The deployment's secret that keys the one-time codes' hashes; read once per container. */
+export interface CodeSecret {
+  get(): Promise<string>;
 }

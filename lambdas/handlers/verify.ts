@@ -1,12 +1,16 @@
 import { parseBody, type SuccessData } from '../contract/shapes';
 import { httpHandler } from '../http/chain';
-import { sessionService } from '../http/composition';
+import { signInService } from '../http/composition';
 import { timestamp } from '../http/envelope';
 
-/** POST /v1/auth/verify: consumes the link once and starts a session. */
+/** POST /v1/auth/verify: consumes a sign-in once, by its link's token or by its code, and starts a session. */
 export const handler = httpHandler<unknown>({ jsonBody: true }, async (event, { scope }) => {
-  const { token } = parseBody('verify', event.body);
-  const signedIn = await sessionService(scope.config).verify(token, scope.receivedAt);
+  const body = parseBody('verify', event.body);
+  const service = signInService(scope.config);
+  const signedIn =
+    'token' in body
+      ? await service.verify(body.token, scope.receivedAt, body.code_verifier)
+      : await service.verifyCode(body.email, body.code, scope.receivedAt, body.code_verifier);
   const data: SuccessData<'verify'> = {
     session: { token: signedIn.session.token, expires_at: timestamp(signedIn.session.expiresAt) },
     user: { email: signedIn.user.email },

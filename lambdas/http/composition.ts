@@ -1,6 +1,7 @@
 import { DynamoAuthStore } from '../adapters/dynamo-auth-store';
+import { SecretsManagerCodeSecret } from '../adapters/secrets-manager-code-secret';
 import { SesMailer } from '../adapters/ses-mailer';
-import { MagicLinkService, SessionService } from '../domain/auth-service';
+import { MagicLinkService, SessionService, SignInService } from '../domain/auth-service';
 import { perConfig } from './per-config';
 
 /**
@@ -8,7 +9,8 @@ import { perConfig } from './per-config';
  *
  * Each function bundles only what it calls: the factories are marked pure, so esbuild drops the one a
  * handler does not use and, with it, the adapter and SDK client only it needs (the SDK client packages
- * declare no side effects). The session functions carry no SES client; `npm run bench:bundle` shows it.
+ * declare no side effects). Only the mail function carries SES, only the mail and verify functions
+ * Secrets Manager; `npm run bench:bundle` shows it.
  * Functions that touch no AWS service (OpenAPI, fallback) do not import this module: the DynamoDB
  * document client's package does not declare itself side-effect free, so importing it keeps it.
  */
@@ -19,9 +21,15 @@ export const magicLinkService = /* @__PURE__ */ perConfig(
     new MagicLinkService(
       new DynamoAuthStore({ tableName: config.tableName }),
       new SesMailer({ from: config.senderAddress, configurationSet: config.sesConfigurationSet }),
+      new SecretsManagerCodeSecret(config.codeSecretArn),
       config,
     ),
 );
 
-/** Verifying links and managing sessions: the table only. */
-export const sessionService = /* @__PURE__ */ perConfig((config) => new SessionService(new DynamoAuthStore({ tableName: config.tableName }), config));
+/** Signing in by link or by code: the table and the code secret. */
+export const signInService = /* @__PURE__ */ perConfig(
+  (config) => new SignInService(new DynamoAuthStore({ tableName: config.tableName }), new SecretsManagerCodeSecret(config.codeSecretArn), config),
+);
+
+/** Checking and ending sessions: the table only. */
+export const sessionService = /* @__PURE__ */ perConfig((config) => new SessionService(new DynamoAuthStore({ tableName: config.tableName })));

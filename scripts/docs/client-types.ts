@@ -37,9 +37,10 @@ export function tsType(schema: Schema, indent = ''): string {
   }
 }
 
-/** `export interface Name {...}` for an object, `export type Name = ...` otherwise. */
+/** `export interface Name {...}` for an object, `export type Name = ...` otherwise (a union, a scalar). */
 export function tsDeclaration(name: string, schema: Schema, description: string): string {
   const type = tsType(schema);
   const head = `/** ${description} */\n`;
-  return type.startsWith('{') ? `${head}export interface ${name} ${type}` : `${head}export type ${name} = ${type};`;
+  const isObject = schema.type === 'object' && schema.anyOf === undefined && schema.oneOf === undefined;
+  return isObject ? `${head}export interface ${name} ${type}` : `${head}export type ${name} = ${type};`;
 }

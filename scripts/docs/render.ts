@@ -32,6 +32,7 @@ export const EXAMPLE_DETAILS: Partial<Record<ErrorCode, FieldIssue[]>> = {
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   413: 'Content Too Large',
@@ -65,9 +66,12 @@ export function exampleEnvelope(code: ErrorCode) {
 /** The client call a page's TypeScript example makes for `code`. */
 function typescriptExample(code: ErrorCode): string {
   const route = ROUTES.find((r) => (r.errors as readonly ErrorCode[]).includes(code) && r.operationId !== 'getOpenApiDocument');
-  const call =
-    route?.operationId === 'verify'
-      ? 'client.verify(token)'
+  const call = CODE_FORM_ERRORS.includes(code)
+    ? 'client.verifyCode(email, code, { codeVerifier })'
+    : route?.operationId === 'verify'
+      ? code === 'magic_link_device_mismatch'
+        ? 'client.verify(token, { codeVerifier })'
+        : 'client.verify(token)'
       : route?.operationId === 'getSession'
         ? 'client.getSession(sessionToken)'
         : route?.operationId === 'signOut'
@@ -94,7 +98,11 @@ function typescriptExample(code: ErrorCode): string {
   ].join('\n');
 }
 
+/** Codes only the code form of verify answers with: their examples sign in with a code. */
+const CODE_FORM_ERRORS: readonly ErrorCode[] = ['magic_link_code_invalid', 'magic_link_code_attempts_exceeded'];
+
 const PYTHON_CALLS: Record<string, { name: string; arg: string; payload: string; headers: string }> = {
+  verifyCode: { name: 'verify_code', arg: 'email, code', payload: 'json={"email": email, "code": code}, ', headers: 'headers' },
   requestMagicLink: { name: 'request_magic_link', arg: 'email', payload: 'json={"email": email}, ', headers: 'headers' },
   verify: { name: 'verify_magic_link', arg: 'token', payload: 'json={"token": token}, ', headers: 'headers' },
   getSession: { name: 'get_session', arg: 'session_token', payload: '', headers: '{**headers, "authorization": f"Bearer {session_token}"}' },
@@ -107,7 +115,7 @@ function pythonExample(code: ErrorCode): string {
   // Codes no route answers (routing errors) are shown on the session route, a GET with no body.
   const shown = route ?? ROUTES.find((r) => r.operationId === 'getSession')!;
   const [method, path] = [shown.method, shown.path];
-  const call = PYTHON_CALLS[shown.operationId]!;
+  const call = PYTHON_CALLS[CODE_FORM_ERRORS.includes(code) ? 'verifyCode' : shown.operationId]!;
   const handling =
     retryAfter !== null
       ? [

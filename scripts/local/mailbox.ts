@@ -47,6 +47,11 @@ export function magicLinkIn(mail: CapturedMail): { url: string; token: string } 
   return match ? { url: match[1]!, token: match[2]! } : null;
 }
 
+/** The one-time code in a message: the plain-text line that holds only six digits. */
+export function codeIn(mail: CapturedMail): string | null {
+  return mail.text.split(/\r?\n/).find((line) => /^[0-9]{6}$/.test(line)) ?? null;
+}
+
 /** Messages addressed to `to`, oldest first. */
 export async function mailTo(endpoint: string, to: string): Promise<CapturedMail[]> {
   return (await readMailbox(endpoint)).filter((mail) => mail.to.includes(to));

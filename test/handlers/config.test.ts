@@ -8,6 +8,7 @@ const base = {
   TABLE_NAME: 't',
   SENDER_ADDRESS: 'no-reply@example.com',
   SIGN_IN_URL: 'https://app.example.com/sign-in',
+  CODE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:code',
 };
 
 describe('configuration', () => {
@@ -16,18 +17,22 @@ describe('configuration', () => {
       tableName: 't',
       senderAddress: 'no-reply@example.com',
       sesConfigurationSet: undefined,
+      codeSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:code',
       signInUrl: 'https://app.example.com/sign-in',
       allowedOrigins: ['https://app.example.com'],
       linkLifetimeSeconds: 900,
       sessionLifetimeSeconds: 604_800,
       ipLimitPerHour: 50,
       emailLimitPerHour: 5,
+      codeAttemptsPerHour: 5,
       docsBaseUrl: 'https://docs.asterwise.com',
     });
   });
 
   it.each([
     [{ TABLE_NAME: '' }, 'TABLE_NAME is required but not set'],
+    [{ CODE_SECRET_ARN: '' }, 'CODE_SECRET_ARN is required but not set'],
+    [{ CODE_ATTEMPTS_PER_HOUR: '101' }, 'CODE_ATTEMPTS_PER_HOUR must be a whole number from 1 to 100'],
     [{ SENDER_ADDRESS: 'nobody' }, 'SENDER_ADDRESS must be a valid email address'],
     [{ SIGN_IN_URL: 'http://app.example.com/sign-in' }, 'SIGN_IN_URL must use https'],
     [{ SIGN_IN_URL: 'https://app.example.com/sign-in#x' }, 'SIGN_IN_URL must not contain a fragment'],

@@ -47,3 +47,28 @@ it('logs one structured line per request with its id and outcome, and no address
   expect(raw).not.toContain(seen.linkToken);
   for (const part of seen.sessionToken!.split('.')) expect(raw).not.toContain(part);
 });
+
+it('logs no one-time code, code_verifier or code_challenge, on success or refusal', async () => {
+  const { GetCommand, TransactWriteCommand: Transact, UpdateCommand: Update } = require('@aws-sdk/lib-dynamodb'); // eslint-disable-line @typescript-eslint/no-require-imports
+  aws.dynamo.reset();
+  aws.ses.reset();
+  aws.dynamo.on(Transact).resolves({});
+  aws.ses.on(SendEmailCommand).resolves({});
+  const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+  const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+  let code = '';
+  const { raw, entries } = await captureLogs(async () => {
+    await invoke(requestMagicLink, apiEvent({ body: { email: 'grace@example.com', code_challenge: challenge } }));
+    const text = aws.ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content!.Simple!.Body!.Text!.Data!;
+    code = text.split('\n').find((line: string) => /^\d{6}$/.test(line))!;
+    aws.dynamo.on(GetCommand).resolves({ Item: { signin: 'x'.repeat(43) } });
+    await invoke(verify, apiEvent({ path: '/v1/auth/verify', body: { email: 'grace@example.com', code, code_verifier: verifier } }));
+    aws.dynamo.on(GetCommand).resolves({});
+    aws.dynamo.on(Update).resolves({});
+    await invoke(verify, apiEvent({ path: '/v1/auth/verify', body: { email: 'grace@example.com', code: '000000', code_verifier: verifier } }));
+    await invoke(verify, apiEvent({ path: '/v1/auth/verify', body: { email: 'grace@example.com', code: 'abc', code_verifier: 'short' } }));
+  });
+  expect(entries.map((entry) => entry.outcome)).toEqual(['ok', 'ok', 'magic_link_code_invalid', 'validation_failed']);
+  expect(code).toMatch(/^\d{6}$/);
+  for (const secret of [code, verifier, challenge, 'grace@example.com']) expect(raw).not.toContain(secret);
+});

@@ -52,7 +52,7 @@ describe('POST /v1/auth/magic-link', () => {
     expect(html).toContain(`href="${link![0]}"`);
     for (const part of [text, html]) {
       expect(part).toContain('15 minutes');
-      expect(part).toContain('can only be used once');
+      expect(part).toContain('This link and code work once');
       expect(part).toMatch(/Didn't ask for this\? You can safely ignore this email/);
     }
   });

@@ -32,7 +32,9 @@ describe('POST /v1/auth/verify', () => {
     expect(calls).toHaveLength(1);
     const input = calls[0]!.args[0].input;
     expect(input.Key).toEqual({ pk: `signin#${sha(TOKEN)}` });
-    expect(input.ConditionExpression).toBe('attribute_exists(pk) AND attribute_not_exists(used_at) AND link_expires_at > :now');
+    expect(input.ConditionExpression).toBe(
+      'attribute_exists(pk) AND attribute_not_exists(used_at) AND link_expires_at > :now AND (attribute_not_exists(challenge) OR challenge = :challenge)',
+    );
     expect(input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
     const [id, secret] = data.session.token.split('.');
     expect(id).toBe(sha(TOKEN));

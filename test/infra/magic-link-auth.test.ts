@@ -136,15 +136,34 @@ describe('MagicLinkAuth', () => {
         .filter((statement) => String(statement.Action).startsWith('dynamodb:'))
         .map((statement) => ({ Action: statement.Action, Keys: (statement.Condition as Record<string, Record<string, unknown>>)['ForAllValues:StringLike']!['dynamodb:LeadingKeys'] }));
 
-    it('lets the request function count (rl#) and create links (signin#), nothing else', () => {
+    it('lets the request function count (rl#) and create links (signin#) and their codes (code#), nothing else', () => {
       expect(tableAccess('RequestMagicLink')).toEqual([
         { Action: 'dynamodb:UpdateItem', Keys: ['rl#*'] },
         { Action: 'dynamodb:PutItem', Keys: ['signin#*'] },
+        { Action: 'dynamodb:PutItem', Keys: ['code#*'] },
       ]);
     });
 
+    it('lets verify consume sign-ins, look codes up, and count and check wrong codes, nothing else', () => {
+      expect(tableAccess('Verify')).toEqual([
+        { Action: 'dynamodb:UpdateItem', Keys: ['signin#*'] },
+        { Action: 'dynamodb:GetItem', Keys: ['code#*'] },
+        { Action: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], Keys: ['rl#*'] },
+      ]);
+    });
+
+    it('lets only the request and verify functions read the code secret', () => {
+      const secretReaders = (name: string) => statementsOf(name).filter((statement) => JSON.stringify(statement.Action).includes('secretsmanager:'));
+      for (const name of ['RequestMagicLink', 'Verify']) {
+        expect(secretReaders(name)).toEqual([
+          expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: expect.stringMatching(/^MagicLinkAuthCodeSecret/) } }),
+        ]);
+      }
+      for (const name of ['GetSession', 'SignOut', 'Openapi', 'Fallback']) expect(secretReaders(name)).toEqual([]);
+      template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }) });
+    });
+
     it.each([
-      ['Verify', 'dynamodb:UpdateItem'],
       ['GetSession', 'dynamodb:GetItem'],
       ['SignOut', 'dynamodb:UpdateItem'],
     ])('gives %s only %s on sign-in records', (name, action) => {

@@ -1,3 +1,4 @@
+import { CODE_PATTERN, VERIFIER_PATTERN, challengeFor, codeId, generateCode } from '../../lambdas/domain/codes';
 import fc from 'fast-check';
 import { consumeRefusal } from '../../lambdas/domain/auth-service';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../../lambdas/domain/email';
@@ -144,14 +145,61 @@ describe('the sign-in email', () => {
     expect(describeDuration(60)).toBe('1 minute');
     expect(describeDuration(3600)).toBe('1 hour');
     expect(describeDuration(90)).toBe('90 seconds');
+    expect(describeDuration(7 * 86_400)).toBe('7 days');
+  });
+
+  it('carries the code on a line of its own in the text part, grouped for reading in the HTML part', () => {
+    const mail = renderMagicLinkEmail('https://app.example.com/sign-in#token=T', '012345', 900);
+    expect(mail.text.split('\n')).toContain('012345');
+    expect(mail.text.split('\n').filter((line) => /^\d{6}$/.test(line))).toEqual(['012345']);
+    expect(mail.html).toContain('012 345');
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain('expire in 15 minutes');
+      expect(part).toContain('This link and code work once');
+      expect(part).toMatch(/Didn't ask for this\? You can safely ignore this email/);
+    }
   });
 
   it('puts the token in the fragment and escapes the link in HTML', () => {
     const link = magicLinkUrl('https://app.example.com/sign-in?next=/a&b="c"', 'TOKEN');
     expect(link).toBe('https://app.example.com/sign-in?next=/a&b="c"#token=TOKEN');
-    const mail = renderMagicLinkEmail(link, 900);
+    const mail = renderMagicLinkEmail(link, '012345', 900);
     expect(mail.text).toContain(link);
     expect(mail.html).toContain('href="https://app.example.com/sign-in?next=/a&amp;b=&quot;c&quot;#token=TOKEN"');
     expect(mail.html).not.toContain('"c"');
+  });
+});
+
+describe('one-time codes and browser binding', () => {
+  it('draws six digits, leading zeros kept, from the whole range', () => {
+    const codes = Array.from({ length: 2000 }, () => generateCode());
+    expect(codes.every((code) => CODE_PATTERN.test(code))).toBe(true);
+    expect(new Set(codes.map((code) => code[0])).size).toBe(10);
+  });
+
+  it('computes the RFC 7636 S256 challenge (the RFC\'s own example)', () => {
+    expect(challengeFor('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(VERIFIER_PATTERN.test('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(true);
+    expect(VERIFIER_PATTERN.test('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjX')).toBe(false); // 42: one short
+    expect(VERIFIER_PATTERN.test(`${'a'.repeat(128)}`)).toBe(true);
+    expect(VERIFIER_PATTERN.test(`${'a'.repeat(129)}`)).toBe(false);
+    expect(VERIFIER_PATTERN.test(`${'a'.repeat(42)}+`)).toBe(false);
+  });
+
+  it('keys a code by address and code under the secret: another secret, address or code gives another id', () => {
+    const id = codeId('secret-a', 'ada@example.com', '123456');
+    expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(codeId('secret-a', 'ada@example.com', '123456')).toBe(id);
+    expect(codeId('secret-b', 'ada@example.com', '123456')).not.toBe(id);
+    expect(codeId('secret-a', 'bob@example.com', '123456')).not.toBe(id);
+    expect(codeId('secret-a', 'ada@example.com', '123457')).not.toBe(id);
+  });
+
+  it('refuses a live bound sign-in to another browser, but reports used and expired first', () => {
+    expect(consumeRefusal({ linkExpiresAt: 200, challenge: 'A' }, 100, undefined)).toBe('device_mismatch');
+    expect(consumeRefusal({ linkExpiresAt: 200, challenge: 'A' }, 100, 'B')).toBe('device_mismatch');
+    expect(consumeRefusal({ linkExpiresAt: 200, usedAt: 90, challenge: 'A' }, 100, 'B')).toBe('link_already_used');
+    expect(consumeRefusal({ linkExpiresAt: 100, challenge: 'A' }, 100, 'B')).toBe('link_expired');
+    expect(() => consumeRefusal({ linkExpiresAt: 200, challenge: 'A' }, 100, 'A')).toThrow();
   });
 });

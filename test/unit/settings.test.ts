@@ -19,6 +19,7 @@ describe('the settings schema', () => {
       ['sessionLifetime', 'sessionLifetimeSeconds', 'SESSION_LIFETIME_SECONDS'],
       ['ipLimitPerHour', 'ipLimitPerHour', 'IP_LIMIT_PER_HOUR'],
       ['emailLimitPerHour', 'emailLimitPerHour', 'EMAIL_LIMIT_PER_HOUR'],
+      ['codeAttemptsPerHour', 'codeAttemptsPerHour', 'CODE_ATTEMPTS_PER_HOUR'],
       ['docsBaseUrl', 'docsBaseUrl', 'DOCS_BASE_URL'],
       ['tableRemovalPolicy', 'tableRemovalPolicy', null],
     ]);
@@ -36,7 +37,7 @@ describe('the settings schema', () => {
     expect(() => settingsFromContext({ tryGetContext: (key) => ({ ...required, allowedOrigins: origin })[key as 'allowedOrigins'] })).toThrow(
       'context allowedOrigins must be origins without a path or query',
     );
-    expect(() => parseConfig({ TABLE_NAME: 't', SENDER_ADDRESS: required.senderAddress, SIGN_IN_URL: required.signInUrl, ALLOWED_ORIGINS: origin })).toThrow(
+    expect(() => parseConfig({ TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:secret', SENDER_ADDRESS: required.senderAddress, SIGN_IN_URL: required.signInUrl, ALLOWED_ORIGINS: origin })).toThrow(
       'ALLOWED_ORIGINS must be origins without a path or query',
     );
   });
@@ -44,7 +45,7 @@ describe('the settings schema', () => {
   it('round-trips: what the construct hands the functions is what they parse back', () => {
     const { environment } = resolveSettings({ ...required, linkLifetime: Duration.minutes(10), allowedOrigins: ['https://app.example.com/'], docsBaseUrl: 'https://docs.example.com/' });
     expect(Object.keys(environment).sort()).toEqual(RUNTIME_SETTING_NAMES.map(envName).sort());
-    const config = parseConfig({ ...environment, TABLE_NAME: 't' });
+    const config = parseConfig({ ...environment, TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:secret' });
     expect(config).toMatchObject({ linkLifetimeSeconds: 600, allowedOrigins: ['https://app.example.com'], docsBaseUrl: 'https://docs.example.com', emailLimitPerHour: 5 });
   });
 });

@@ -4,6 +4,9 @@ import email_delivery_failed from './email_delivery_failed';
 import internal_error from './internal_error';
 import invalid_json from './invalid_json';
 import magic_link_already_used from './magic_link_already_used';
+import magic_link_code_attempts_exceeded from './magic_link_code_attempts_exceeded';
+import magic_link_code_invalid from './magic_link_code_invalid';
+import magic_link_device_mismatch from './magic_link_device_mismatch';
 import magic_link_email_limit_exceeded from './magic_link_email_limit_exceeded';
 import magic_link_expired from './magic_link_expired';
 import magic_link_ip_limit_exceeded from './magic_link_ip_limit_exceeded';
@@ -29,6 +32,9 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   magic_link_not_found,
   magic_link_expired,
   magic_link_already_used,
+  magic_link_device_mismatch,
+  magic_link_code_invalid,
+  magic_link_code_attempts_exceeded,
   session_invalid,
   email_delivery_failed,
   service_unavailable,

@@ -1,0 +1,32 @@
+import type { ErrorDoc } from '../error-doc';
+
+export default {
+  code: 'magic_link_code_invalid',
+  title: 'Magic Link Code Invalid',
+  summary: 'No live sign-in for this email address has this code. Check the code in the latest email and try again.',
+  whatItMeans: [
+    'The request to `POST /v1/auth/verify` carried an email address and a 6-digit code, and no unexpired, unused sign-in of that address was issued with that code. Nothing was signed in. The wrong code counts against a per-address budget of wrong codes for the current hour.',
+  ],
+  whenYoullSeeThis: [
+    'The person mistyped a digit, or swapped two.',
+    'The code came from an older email than the one they think, or from an email for another address.',
+    'The address was typed differently from the one the link was requested for (addresses are trimmed and lower-cased, so only a different address matters).',
+    'Nobody ever requested a link for this address. The answer is the same, so this error never reveals whether an address is known.',
+  ],
+  learnMore: [
+    'Every magic-link email also carries a 6-digit code. The link and its code are two keys to one single-use sign-in with the same lifetime: whichever is used first signs in, and then both stop working. The code lets a person finish on the device where they asked even when they read the email elsewhere.',
+    'Six digits are only a million possibilities, so guessing is bounded: each address has a budget of wrong codes per clock hour (5 by default, set by whoever deployed the service). Past it, code entry for that address answers `magic_link_code_attempts_exceeded`. The codes are stored only as a keyed hash, so a copy of the table reveals none of them.',
+  ],
+  quickFix: [
+    'Check the code in the most recent sign-in email and type it again, all six digits.',
+    'Make sure the email address is the one you asked the link for.',
+    'Or click the link in the email instead.',
+  ],
+  recovery:
+    'UI-layer handling: show that the code is not right and let the person try again, keeping what they typed in the address field. Don\'t retry by yourself: each wrong code uses up the address\'s budget. After a few failures, suggest the link in the email or requesting a new email.',
+  avoid: [
+    'Accept pasted codes with spaces (the email shows `123 456`): strip everything but digits before sending.',
+    'Use `autocomplete="one-time-code"` and `inputmode="numeric"` on the field so devices offer the code.',
+    'Send the address exactly as the person entered it when they asked for the link.',
+  ],
+} satisfies ErrorDoc;

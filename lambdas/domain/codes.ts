@@ -1,0 +1,34 @@
+import { createHash, createHmac, randomInt } from 'node:crypto';
+import { TOKEN_PATTERN } from './tokens';
+
+/**
+ * The one-time code mailed with each link, and the browser binding (RFC 7636's S256 method).
+ *
+ * A 6-digit code has only 10^6 values, so its stored hash is keyed with a secret the table does not
+ * hold: a copy of the table alone yields no live code. Guessing is bounded by a per-address budget of
+ * wrong codes (see `codeAttemptCounterId`).
+ */
+
+/** Exactly six decimal digits. */
+export const CODE_PATTERN = /^[0-9]{6}$/;
+
+/** RFC 7636 `code_verifier`: 43 to 128 unreserved characters. */
+export const VERIFIER_PATTERN = /^[A-Za-z0-9._~-]{43,128}$/;
+
+/** RFC 7636 S256 `code_challenge`: base64url SHA-256, unpadded, the same shape as a token. */
+export const CHALLENGE_PATTERN = TOKEN_PATTERN;
+
+/** A uniformly random code from the operating system's CSPRNG, leading zeros kept. */
+export function generateCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}
+
+/** The S256 challenge of a verifier: what the requesting browser sent when it asked for the link. */
+export function challengeFor(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+/** The code's lookup key: an HMAC of the address and the code under the deployment's secret. */
+export function codeId(secret: string, email: string, code: string): string {
+  return createHmac('sha256', secret).update(`${email}\n${code}`, 'utf8').digest('base64url');
+}
