@@ -35,6 +35,8 @@ export interface RequestMagicLinkBody {
   readonly email: string;
   /** Binds the link to this browser: base64url (unpadded) SHA-256 of a random `code_verifier` the browser keeps (RFC 7636, S256). */
   readonly code_challenge?: string;
+  /** Where the hosted page sends the person after sign-in, with the session in the URL fragment. Must match one of the deployment's `redirectUrls` exactly. */
+  readonly redirect_to?: string;
 }
 
 /** `data` of a successful `POST /v1/auth/magic-link` (202). */
@@ -69,6 +71,8 @@ export interface VerifyData {
     readonly expires_at: string;
   };
   readonly user: User;
+  /** The `redirect_to` the sign-in was requested with, if any. */
+  readonly redirect_to?: string;
 }
 
 /** Errors `POST /v1/auth/verify` can answer with. */

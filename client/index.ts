@@ -123,8 +123,13 @@ export async function createPkcePair(): Promise<{ verifier: string; challenge: s
   const bytes = new Uint8Array(32);
   globalThis.crypto.getRandomValues(bytes);
   const verifier = base64url(bytes);
+  return { verifier, challenge: await codeChallengeFor(verifier) };
+}
+
+/** The S256 `code_challenge` of a verifier: base64url SHA-256, unpadded. */
+export async function codeChallengeFor(verifier: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return { verifier, challenge: base64url(new Uint8Array(digest)) };
+  return base64url(new Uint8Array(digest));
 }
 
 function base64url(bytes: Uint8Array): string {
@@ -162,10 +167,15 @@ export class MagicLinkClient {
 
   /**
    * `POST /v1/auth/magic-link`: mails a single-use sign-in link and code. Same answer for known and
-   * unknown addresses. Pass `codeChallenge` (see `createPkcePair`) to bind the sign-in to this browser.
+   * unknown addresses. Pass `codeChallenge` (see `createPkcePair`) to bind the sign-in to this browser,
+   * and `redirectTo` (allowlisted by the deployment) for the hosted page to go to after sign-in.
    */
-  requestMagicLink(email: string, options: { codeChallenge?: string } = {}): Promise<Result<MagicLinkRequested, RequestMagicLinkError>> {
-    const body: RequestMagicLinkBody = { email, ...(options.codeChallenge === undefined ? {} : { code_challenge: options.codeChallenge }) };
+  requestMagicLink(email: string, options: { codeChallenge?: string; redirectTo?: string } = {}): Promise<Result<MagicLinkRequested, RequestMagicLinkError>> {
+    const body: RequestMagicLinkBody = {
+      email,
+      ...(options.codeChallenge === undefined ? {} : { code_challenge: options.codeChallenge }),
+      ...(options.redirectTo === undefined ? {} : { redirect_to: options.redirectTo }),
+    };
     return this.call('POST', '/v1/auth/magic-link', { body });
   }
 

@@ -139,11 +139,38 @@ export function origins(): SettingKind<readonly string[]> {
   };
 }
 
+/** Absolute https URLs (http only on loopback) without fragments, in their normalized form. */
+export function urlList(): SettingKind<readonly string[]> {
+  const check = (value: unknown): Checked<readonly string[]> => {
+    if (!Array.isArray(value)) return bad('must be a list of URLs');
+    const result: string[] = [];
+    for (const item of value) {
+      const url = parseUrl(item);
+      if (!url.ok) return bad(`${url.problem} (in "${String(item)}")`);
+      result.push(url.value.href);
+    }
+    return ok(result);
+  };
+  return {
+    propType: 'string[]',
+    check,
+    fromText: (text) => check(text.split(',').map((url) => url.trim()).filter(Boolean)),
+    toText: (value) => value.join(','),
+    describe: (value) => (value.length === 0 ? 'none' : value.join(', ')),
+  };
+}
+
 /** One of a few words. */
 export function oneOf<const T extends string>(values: readonly T[], propType: string): SettingKind<T> {
   const check = (value: unknown): Checked<T> =>
     values.includes(value as T) ? ok(value as T) : bad(`must be one of ${values.map((v) => `"${v}"`).join(', ')}, got "${String(value)}"`);
   return { propType, check, fromText: check, toText: String, describe: (value) => `\`${value}\`` };
+}
+
+/** What the construct knows once it has created its resources, for the settings that default to them. */
+export interface DeploymentFacts {
+  /** The sign-in page the stack serves itself: `<API URL>/sign-in`. */
+  readonly hostedSignInUrl: string;
 }
 
 export interface SettingSpec<T> {
@@ -156,8 +183,18 @@ export interface SettingSpec<T> {
   readonly derivedDefault?: (settings: { readonly signInUrl: string }) => T;
   /** How the default reads in the props' `@default` doc, when it is not a plain value. */
   readonly defaultText?: string;
+  /**
+   * A default the construct fills in from what it deploys (the hosted sign-in page's URL); the
+   * functions always receive the value.
+   */
+  readonly deploymentDefault?: keyof DeploymentFacts;
   /** Whether the functions read it (an environment variable), or only the construct does. */
   readonly runtime: boolean;
+}
+
+/** A setting with no default of any kind: every layer must be given it. */
+export function isRequired(spec: SettingSpec<unknown>): boolean {
+  return spec.default === undefined && spec.derivedDefault === undefined && spec.deploymentDefault === undefined;
 }
 
 /** Keeps each entry's literal type (its kind, `runtime`), from which the config's type derives. */
@@ -179,7 +216,16 @@ export const SETTINGS = {
   }),
   signInUrl: setting({
     kind: httpsUrl({ trimTrailingSlash: false }),
-    description: 'The page of your application that receives `#token=...` and posts it to `/v1/auth/verify`. Must be https (http is accepted for localhost) and carry no fragment.',
+    description: 'The page the emailed link opens, with `#token=...` in its fragment: the hosted page, or a page of your application that uses the sign-in module. Must be https (http is accepted for localhost) and carry no fragment.',
+    deploymentDefault: 'hostedSignInUrl',
+    defaultText: '- the hosted sign-in page, `<API URL>/sign-in`',
+    runtime: true,
+  }),
+  redirectUrls: setting({
+    kind: urlList(),
+    description: 'Where the hosted page may send a person after sign-in, with the session in the URL fragment, when the request names one as `redirect_to`. Matched exactly (scheme, host, port, path and query): no prefixes, no wildcards.',
+    default: [],
+    defaultText: '- none: the hosted page shows "You\'re signed in" instead',
     runtime: true,
   }),
   allowedOrigins: setting({

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -59,6 +59,7 @@ const TABLE_ACCESS: Record<FunctionName, { actions: string[]; prefix: string }[]
   ],
   'get-session': [{ actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.signIn }],
   'sign-out': [{ actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn }],
+  'sign-in-page': [],
   openapi: [],
   fallback: [],
 };
@@ -84,7 +85,9 @@ export class MagicLinkAuth extends Construct {
 
   constructor(scope: Construct, id: string, props: MagicLinkAuthProps) {
     super(scope, id);
-    const { values: settings, environment: settingsEnvironment } = resolveSettings(props);
+    // The hosted page's URL is known once the API exists (below): a Token until then.
+    const hostedSignInUrl = Lazy.string({ produce: () => `${this.api.apiEndpoint}/sign-in` });
+    const { values: settings, environment: settingsEnvironment } = resolveSettings(props, { hostedSignInUrl });
     const tableRemovalPolicy = removalPolicy(settings.tableRemovalPolicy);
 
     this.table = new dynamodb.Table(this, 'Table', {
@@ -179,7 +182,7 @@ export class MagicLinkAuth extends Construct {
     };
 
     const functions = {} as Record<FunctionName, NodejsFunction>;
-    for (const name of [...ROUTES.map((route) => route.handler), 'fallback'] as FunctionName[]) {
+    for (const name of new Set<FunctionName>([...ROUTES.map((route) => route.handler), 'fallback'])) {
       functions[name] = makeFunction(name);
     }
     this.functions = functions;
@@ -206,12 +209,11 @@ export class MagicLinkAuth extends Construct {
       createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('Fallback', functions.fallback),
     });
+    const integrations: Partial<Record<FunctionName, HttpLambdaIntegration>> = {};
     for (const route of ROUTES) {
-      this.api.addRoutes({
-        path: route.path,
-        methods: [apigwv2.HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(pascal(route.handler), functions[route.handler]),
-      });
+      // One integration per function, shared by its routes (the hosted page serves three paths).
+      integrations[route.handler] ??= new HttpLambdaIntegration(pascal(route.handler), functions[route.handler]);
+      this.api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration: integrations[route.handler]! });
     }
 
     Validations.of(this.api).acknowledge({

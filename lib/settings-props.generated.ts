@@ -11,11 +11,20 @@ export interface MagicLinkAuthSettings {
   readonly senderAddress: string;
 
   /**
-   * The page of your application that receives `#token=...` and posts it to `/v1/auth/verify`. Must be https (http is accepted for localhost) and carry no fragment.
+   * The page the emailed link opens, with `#token=...` in its fragment: the hosted page, or a page of your application that uses the sign-in module. Must be https (http is accepted for localhost) and carry no fragment.
    *
    * Context key `signInUrl`; environment variable `SIGN_IN_URL`.
+   * @default - the hosted sign-in page, `<API URL>/sign-in`
    */
-  readonly signInUrl: string;
+  readonly signInUrl?: string;
+
+  /**
+   * Where the hosted page may send a person after sign-in, with the session in the URL fragment, when the request names one as `redirect_to`. Matched exactly (scheme, host, port, path and query): no prefixes, no wildcards.
+   *
+   * Context key `redirectUrls`; environment variable `REDIRECT_URLS`.
+   * @default - none: the hosted page shows "You're signed in" instead
+   */
+  readonly redirectUrls?: string[];
 
   /**
    * Browser origins allowed to call the API (CORS). Never `*`.

@@ -1,5 +1,5 @@
 import { Duration, Token, Tokenization, type RemovalPolicy } from 'aws-cdk-lib';
-import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, textName, type SettingName, type SettingSpec, type SettingValue } from '../lambdas/settings';
+import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, isRequired, textName, type DeploymentFacts, type SettingName, type SettingSpec, type SettingValue } from '../lambdas/settings';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 
 /** A setting as the construct resolved it: a checked literal, or a Token left for deploy time. */
@@ -30,7 +30,7 @@ function asText(value: unknown): string {
  * Applies the defaults and checks every prop against `lambdas/settings.ts`. A bad literal fails synth
  * and names the prop; an unresolved Token is passed through and checked by the functions at start.
  */
-export function resolveSettings(props: MagicLinkAuthSettings, owner = 'MagicLinkAuth'): ResolvedSettings {
+export function resolveSettings(props: MagicLinkAuthSettings, facts: DeploymentFacts, owner = 'MagicLinkAuth'): ResolvedSettings {
   const values: Record<string, unknown> = {};
   const environment: Record<string, string> = {};
   for (const name of SETTING_NAMES) {
@@ -39,7 +39,9 @@ export function resolveSettings(props: MagicLinkAuthSettings, owner = 'MagicLink
     if (isDuration(raw)) raw = raw.toSeconds({ integral: false });
     let value: unknown;
     if (raw === undefined) {
-      if (spec.derivedDefault) {
+      if (spec.deploymentDefault) {
+        value = facts[spec.deploymentDefault];
+      } else if (spec.derivedDefault) {
         // Derived from signInUrl: when that is a Token, the functions derive it at start instead.
         value = unresolved(values.signInUrl) ? undefined : spec.derivedDefault(values as { signInUrl: string });
       } else if (spec.default !== undefined) {
@@ -73,7 +75,7 @@ export function settingsFromContext(node: { tryGetContext(key: string): unknown 
     const raw = node.tryGetContext(key);
     props[name] = undefined;
     if (raw === undefined || raw === null || raw === '') {
-      if (spec.default === undefined && !spec.derivedDefault) missing.push(key);
+      if (isRequired(spec)) missing.push(key);
       continue;
     }
     const checked = spec.kind.fromText(String(raw));

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the service on your machine. Starts MiniStack on 127.0.0.1 (or uses AWS_ENDPOINT_URL),
- * deploys the real CDK stack into it, serves the API at http://127.0.0.1:3000 (PORT overrides), and
- * prints every magic link the service mails. Ctrl-C stops everything it started.
+ * deploys the real CDK stack into it, serves the API and its hosted sign-in page at
+ * http://127.0.0.1:3000 (PORT overrides), and prints every link and code the service mails. Ctrl-C
+ * stops everything it started.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { deployToEmulator } from './local/deploy';
@@ -11,16 +12,6 @@ import { codeIn, magicLinkIn, readMailbox } from './local/mailbox';
 const PORT = Number(process.env.PORT ?? 3000);
 const EMULATOR_PORT = Number(process.env.MINISTACK_PORT ?? 4566);
 const log = (line: string) => console.log(`[local] ${line}`);
-
-/** A minimal sign-in page: what your app's page at signInUrl does with the link. */
-const SIGN_IN_PAGE = `<!doctype html><meta charset="utf-8"><title>Sign in</title>
-<body style="font-family:system-ui;max-width:40em;margin:3em auto"><h1>Signing you in…</h1><pre id="out"></pre>
-<script>
-const token = new URLSearchParams(location.hash.slice(1)).get('token');
-history.replaceState(null, '', location.pathname); // drop the token from the address bar and history
-fetch('/v1/auth/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) })
-  .then((r) => r.json()).then((body) => { document.getElementById('out').textContent = JSON.stringify(body, null, 2); });
-</script>`;
 
 async function forward(apiBaseUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
@@ -75,11 +66,8 @@ async function main(): Promise<void> {
     });
     log(`deployed in ${deployment.timings.bootstrapMs + deployment.timings.deployMs} ms (api ${deployment.apiId})`);
 
+    // Everything, the hosted sign-in page included, is the deployed API's answer.
     const server = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/sign-in') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(SIGN_IN_PAGE);
-        return;
-      }
       forward(deployment.apiBaseUrl, req, res).catch((error: Error) => {
         res.writeHead(502, { 'content-type': 'text/plain' }).end(`local forwarder: ${error.message}`);
       });
@@ -106,6 +94,7 @@ async function main(): Promise<void> {
     cleanups.push(() => clearInterval(poll));
 
     console.log(`\nMagic-link sign-in is running at ${origin}\n`);
+    console.log(`  Sign in in a browser: ${origin}/sign-in (the hosted page; the links mailed open it too)\n`);
     console.log(`  curl -X POST ${origin}/v1/auth/magic-link -H 'content-type: application/json' -d '{"email":"a@example.com"}'`);
     console.log(`  then open the printed link, or: curl -X POST ${origin}/v1/auth/verify -H 'content-type: application/json' -d '{"token":"<token>"}'`);
     console.log(`  or sign in with the printed code: -d '{"email":"a@example.com","code":"<code>"}'\n`);

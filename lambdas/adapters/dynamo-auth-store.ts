@@ -152,6 +152,7 @@ export class DynamoAuthStore implements AuthStore {
                 link_expires_at: link.expiresAt,
                 created_at: link.createdAt,
                 ...(link.challenge === undefined ? {} : { challenge: link.challenge }),
+                ...(link.redirectTo === undefined ? {} : { redirect_to: link.redirectTo }),
                 [TABLE_KEYS.timeToLive]: link.retainUntil,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
@@ -160,7 +161,12 @@ export class DynamoAuthStore implements AuthStore {
           {
             Put: {
               TableName: this.tableName,
-              Item: { pk: `${KEY_PREFIX.code}${link.codeId}`, signin: link.id, [TABLE_KEYS.timeToLive]: link.retainUntil },
+              Item: {
+                pk: `${KEY_PREFIX.code}${link.codeId}`,
+                signin: link.id,
+                ...(link.redirectTo === undefined ? {} : { redirect_to: link.redirectTo }),
+                [TABLE_KEYS.timeToLive]: link.retainUntil,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -197,7 +203,8 @@ export class DynamoAuthStore implements AuthStore {
   async consumeLink(request: ConsumeLink): Promise<ConsumeOutcome> {
     try {
       const result = await this.write(() => this.doc.send(new UpdateCommand({ ...this.consumeUpdate(request), ReturnValues: 'ALL_NEW' })));
-      return { outcome: 'consumed', email: String(result.Attributes?.email) };
+      const redirectTo = result.Attributes?.redirect_to;
+      return { outcome: 'consumed', email: String(result.Attributes?.email), ...(typeof redirectTo === 'string' ? { redirectTo } : {}) };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         return { outcome: 'refused', record: snapshot(error.Item) };
@@ -206,19 +213,20 @@ export class DynamoAuthStore implements AuthStore {
     }
   }
 
-  async findCode(codeId: string): Promise<string | null> {
+  async findCode(codeId: string): Promise<{ signInId: string; redirectTo?: string } | null> {
     try {
       const { Item } = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: `${KEY_PREFIX.code}${codeId}` }, ConsistentRead: true, ProjectionExpression: 'signin' }),
+        new GetCommand({ TableName: this.tableName, Key: { pk: `${KEY_PREFIX.code}${codeId}` }, ConsistentRead: true, ProjectionExpression: 'signin, redirect_to' }),
       );
-      return typeof Item?.signin === 'string' ? Item.signin : null;
+      if (typeof Item?.signin !== 'string') return null;
+      return { signInId: Item.signin, ...(typeof Item.redirect_to === 'string' ? { redirectTo: Item.redirect_to } : {}) };
     } catch (error) {
       if (isThrottling(error)) throw unavailable(error);
       throw error;
     }
   }
 
-  async consumeByCode(request: ConsumeLink & { readonly email: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome> {
+  async consumeByCode(request: ConsumeLink & { readonly email: string; readonly redirectTo?: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome> {
     const { attempts } = request;
     const refused = await this.transact(
       new TransactWriteCommand({
@@ -236,7 +244,7 @@ export class DynamoAuthStore implements AuthStore {
       }),
     );
     // The transaction returns no attributes; the code was found under this address, which is the sign-in's.
-    if (refused === null) return { outcome: 'consumed', email: request.email };
+    if (refused === null) return { outcome: 'consumed', email: request.email, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) };
     if (refused.codes[0] === 'ConditionalCheckFailed') return { outcome: 'attempts_exceeded' };
     return { outcome: 'refused', record: snapshot(refused.error.CancellationReasons?.[1]?.Item) };
   }

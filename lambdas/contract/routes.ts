@@ -64,6 +64,37 @@ export const ROUTES = [
     successStatus: 200,
     errors: ['session_invalid', ...CHAIN_ERRORS],
   },
+  // The hosted sign-in page: HTML, its module and its stylesheet, all from one function.
+  {
+    method: 'GET',
+    path: '/sign-in',
+    handler: 'sign-in-page',
+    operationId: 'getSignInPage',
+    summary: 'The hosted sign-in page: the page a magic link opens when no signInUrl of your own is set',
+    successStatus: 200,
+    errors: [...CHAIN_ERRORS],
+    media: 'text/html',
+  },
+  {
+    method: 'GET',
+    path: '/sign-in/app.js',
+    handler: 'sign-in-page',
+    operationId: 'getSignInScript',
+    summary: 'The hosted sign-in page\'s script (an ES module)',
+    successStatus: 200,
+    errors: [...CHAIN_ERRORS],
+    media: 'text/javascript',
+  },
+  {
+    method: 'GET',
+    path: '/sign-in/app.css',
+    handler: 'sign-in-page',
+    operationId: 'getSignInStyles',
+    summary: 'The hosted sign-in page\'s stylesheet',
+    successStatus: 200,
+    errors: [...CHAIN_ERRORS],
+    media: 'text/css',
+  },
   {
     method: 'GET',
     path: '/v1/openapi.json',
@@ -81,6 +112,8 @@ export const ROUTES = [
   summary: string;
   successStatus: number;
   errors: readonly ErrorCode[];
+  /** The media type of a route that answers with a page or an asset instead of the JSON envelope. */
+  media?: 'text/html' | 'text/javascript' | 'text/css';
 }[];
 
 export type Route = (typeof ROUTES)[number];

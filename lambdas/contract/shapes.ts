@@ -71,8 +71,15 @@ const timestamp = v.pipe(v.string(), jsonSchemaHint<string>({ format: 'date-time
 export const User = v.strictObject({ email: v.pipe(v.string(), jsonSchemaHint<string>({ format: 'email' })) });
 
 /** What each route accepts as its JSON body (routes without one are absent). */
+const redirectTo = v.pipe(
+  v.string(stringMessage),
+  v.nonEmpty('is required'),
+  v.url('must be an absolute URL'),
+  v.description('Where the hosted page sends the person after sign-in, with the session in the URL fragment. Must match one of the deployment\'s `redirectUrls` exactly.'),
+);
+
 export const REQUEST_BODIES = {
-  requestMagicLink: body({ email, code_challenge: v.optional(codeChallenge) }),
+  requestMagicLink: body({ email, code_challenge: v.optional(codeChallenge), redirect_to: v.optional(redirectTo) }),
   // Exactly one of two forms: the link's token, or the address and the code mailed with it.
   verify: v.union([body({ token: linkToken, code_verifier: v.optional(codeVerifier) }), body({ email, code, code_verifier: v.optional(codeVerifier) })]),
 } as const satisfies Partial<Record<Route['operationId'], v.GenericSchema>>;
@@ -88,6 +95,7 @@ export const SUCCESS_DATA = {
       expires_at: timestamp,
     }),
     user: User,
+    redirect_to: v.optional(v.pipe(v.string(), v.description('The `redirect_to` the sign-in was requested with, if any.'))),
   }),
   getSession: v.strictObject({ user: User, expires_at: timestamp }),
   signOut: v.strictObject({ signed_out: v.literal(true) }),

@@ -23,6 +23,16 @@ export interface AuthSettings {
 export interface SignedIn {
   readonly session: { readonly token: string; readonly expiresAt: Date };
   readonly user: { readonly email: string };
+  /** Where the sign-in asked to go afterwards (checked against the allowlist when it was requested). */
+  readonly redirectTo?: string;
+}
+
+/** What a link request may add to the address. */
+export interface LinkOptions {
+  /** S256 challenge of the requesting browser's verifier: binds the sign-in to that browser. */
+  readonly challenge?: string;
+  /** An allowlisted URL to go to after sign-in. */
+  readonly redirectTo?: string;
 }
 
 export interface ActiveSession {
@@ -61,7 +71,7 @@ export class MagicLinkService {
    * Counts the request, stores a hashed single-use link and its code, and mails both. With a
    * `challenge`, the sign-in is bound to the browser that holds its verifier.
    */
-  async requestMagicLink(email: string, sourceIp: string, now: Date, challenge?: string): Promise<{ expiresIn: number }> {
+  async requestMagicLink(email: string, sourceIp: string, now: Date, options: LinkOptions = {}): Promise<{ expiresIn: number }> {
     const ipKey = ipRateLimitKey(sourceIp);
     if (ipKey === null) throw new Error('API Gateway reported a source IP that is not an IP address');
     const nowSeconds = toSeconds(now);
@@ -86,7 +96,8 @@ export class MagicLinkService {
           retainUntil: expiresAt + RECORD_RETENTION_SECONDS,
           createdAt: nowSeconds,
           codeId: codeId(secret, email, code),
-          ...(challenge === undefined ? {} : { challenge }),
+          ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
+          ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
         },
       });
       if (outcome === 'code_taken' && draw < CODE_DRAWS) continue;
@@ -132,14 +143,14 @@ export class SignInService {
     const nowSeconds = toSeconds(now);
     const window = rateLimitWindow(nowSeconds);
     const attempts = { counterId: codeAttemptCounterId(email, window), limit: this.settings.codeAttemptsPerHour, windowEnd: window.end };
-    const id = await this.store.findCode(codeId(await this.codeSecret.get(), email, code));
-    if (id === null) {
+    const found = await this.store.findCode(codeId(await this.codeSecret.get(), email, code));
+    if (found === null) {
       const counted = await this.store.countWrongCode(attempts);
       throw new RefusedError(counted === 'counted' ? 'code_invalid' : 'code_attempts_exceeded');
     }
     const challenge = verifier === undefined ? undefined : challengeFor(verifier);
-    const consume = this.consumeRequest(id, nowSeconds, challenge);
-    const result = await this.store.consumeByCode({ ...consume.request, email, attempts });
+    const consume = this.consumeRequest(found.signInId, nowSeconds, challenge);
+    const result = await this.store.consumeByCode({ ...consume.request, email, ...(found.redirectTo === undefined ? {} : { redirectTo: found.redirectTo }), attempts });
     if (result.outcome === 'attempts_exceeded') throw new RefusedError('code_attempts_exceeded');
     return consume.finish(result);
   }
@@ -157,7 +168,11 @@ export class SignInService {
     };
     const finish = (result: ConsumeOutcome): SignedIn => {
       if (result.outcome === 'refused') throw new RefusedError(consumeRefusal(result.record, nowSeconds, challenge));
-      return { session: { token: session.token, expiresAt: new Date(sessionExpiresAt * 1000) }, user: { email: result.email } };
+      return {
+        session: { token: session.token, expiresAt: new Date(sessionExpiresAt * 1000) },
+        user: { email: result.email },
+        ...(result.redirectTo === undefined ? {} : { redirectTo: result.redirectTo }),
+      };
     };
     return { request, finish };
   }

@@ -16,6 +16,8 @@ export interface NewLink {
   readonly challenge?: string;
   /** Keyed hash of the address and the one-time code: how the code finds this sign-in. */
   readonly codeId: string;
+  /** Where the person goes after signing in, already checked against the allowlist. */
+  readonly redirectTo?: string;
 }
 
 export interface LinkRequest {
@@ -54,7 +56,7 @@ export interface ConsumeLink {
 }
 
 export type ConsumeOutcome =
-  | { readonly outcome: 'consumed'; readonly email: string }
+  | { readonly outcome: 'consumed'; readonly email: string; readonly redirectTo?: string }
   | { readonly outcome: 'refused'; readonly record: SignInSnapshot | null };
 
 export interface SessionRecord {
@@ -87,9 +89,9 @@ export interface AuthStore {
   /** Marks the link used and starts its session, only if it exists, is unused, unexpired and (if bound) the challenge matches. */
   consumeLink(request: ConsumeLink): Promise<ConsumeOutcome>;
   /** The sign-in a code id points to, or null. Strongly consistent. */
-  findCode(codeId: string): Promise<string | null>;
+  findCode(codeId: string): Promise<{ readonly signInId: string; readonly redirectTo?: string } | null>;
   /** `consumeLink` for a sign-in found by its code, only while the address's wrong-code budget lasts. */
-  consumeByCode(request: ConsumeLink & { readonly email: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome>;
+  consumeByCode(request: ConsumeLink & { readonly email: string; readonly redirectTo?: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome>;
   /** Counts one wrong code against the budget; `attempts_exceeded` (and nothing counted) when it is spent. */
   countWrongCode(attempts: AttemptBudget): Promise<'counted' | 'attempts_exceeded'>;
   /** Strongly consistent read of a sign-in record's session, or null. */

@@ -14,6 +14,7 @@ export const handler = httpHandler<unknown>({ jsonBody: true }, async (event, { 
   const data: SuccessData<'verify'> = {
     session: { token: signedIn.session.token, expires_at: timestamp(signedIn.session.expiresAt) },
     user: { email: signedIn.user.email },
+    ...(signedIn.redirectTo === undefined ? {} : { redirect_to: signedIn.redirectTo }),
   };
   return { status: 200, data };
 });

@@ -37,7 +37,23 @@ export function httpHandler<TBody = undefined>(options: ChainOptions, handler: A
       httpSecurityHeaders({
         strictTransportSecurity: { maxAge: 2 * 365 * 24 * 3600, includeSubDomains: true, preload: false },
         reportingEndpoints: false,
-      } as Parameters<typeof httpSecurityHeaders>[0]),
+        // Applied to HTML only (the hosted sign-in page): its own script, styles and API calls, no inline
+        // code, Trusted Types enforced. No sandbox (it would stop the module) and no
+        // upgrade-insecure-requests (the local emulator serves http on loopback).
+        contentSecurityPolicy: {
+          'default-src': "'self'",
+          'script-src': "'self'",
+          'style-src': "'self'",
+          'connect-src': "'self'",
+          'img-src': "'self'",
+          'object-src': "'none'",
+          'form-action': "'self'",
+          'navigate-to': '',
+          'report-to': '',
+          sandbox: false,
+          'upgrade-insecure-requests': false,
+        },
+      } as unknown as Parameters<typeof httpSecurityHeaders>[0]),
     )
     .use(
       httpCors({

@@ -25,6 +25,8 @@ export interface Reply {
   readonly status: number;
   readonly data?: unknown;
   readonly document?: unknown;
+  /** A page or asset sent as it is, with its media type (the hosted sign-in page). */
+  readonly page?: { readonly body: string; readonly contentType: string };
 }
 
 export type ApiRequest<TEvent = APIGatewayProxyEventV2> = middy.Request<TEvent, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
@@ -67,11 +69,13 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
       const reply = request.response as unknown as Reply;
       const { requestId, receivedAt } = scopeOf(request);
       const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId };
+      if (reply.page) headers['content-type'] = reply.page.contentType;
       request.response = {
         statusCode: reply.status,
         headers,
-        body:
-          reply.document !== undefined
+        body: reply.page
+          ? reply.page.body
+          : reply.document !== undefined
             ? JSON.stringify(reply.document)
             : reply.data === undefined
               ? ''

@@ -82,14 +82,17 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
           [String(route.successStatus)]: {
             description: route.summary,
             headers: REQUEST_ID_HEADER,
-            content: {
-              'application/json': {
-                schema:
-                  route.operationId in SUCCESS_DATA
-                    ? { allOf: [ref('SuccessEnvelope'), { properties: { data: schemaOf(SUCCESS_DATA[route.operationId as keyof typeof SUCCESS_DATA]) } }] }
-                    : { type: 'object', required: ['openapi', 'paths'] },
-              },
-            },
+            content:
+              'media' in route
+                ? { [route.media]: { schema: { type: 'string' } } }
+                : {
+                    'application/json': {
+                      schema:
+                        route.operationId in SUCCESS_DATA
+                          ? { allOf: [ref('SuccessEnvelope'), { properties: { data: schemaOf(SUCCESS_DATA[route.operationId as keyof typeof SUCCESS_DATA]) } }] }
+                          : { type: 'object', required: ['openapi', 'paths'] },
+                    },
+                  },
           },
           ...errorResponses(route.errors),
         },

@@ -8,6 +8,7 @@ import { FALLBACK_ERRORS, ROUTES } from '../../lambdas/contract/routes';
 import { errorEnvelope } from '../../lambdas/http/envelope';
 import { COMPONENTS, openApiDocument, schemaOf } from '../../lambdas/http/openapi';
 import { REQUEST_BODIES, SUCCESS_DATA } from '../../lambdas/contract/shapes';
+import { renderBrowserModules } from './browser-module';
 import { tsDeclaration } from './client-types';
 import { SETTINGS } from '../../lambdas/settings';
 import { SETTINGS_PROPS_PATH, SETTINGS_REFERENCE_PATH, renderSettingsProps, renderSettingsReference } from './settings';
@@ -247,7 +248,8 @@ export function renderClientTypes(): string {
     lines.push(tsDeclaration(name, schemaOf(shape, { components: false }), `Part of several responses.`), '');
   }
   for (const route of ROUTES) {
-    if (route.operationId === 'getOpenApiDocument') continue;
+    // The client calls the JSON API; the OpenAPI document and the hosted page's assets are not its business.
+    if (route.operationId === 'getOpenApiDocument' || 'media' in route) continue;
     const name = pascal(route.operationId);
     const where = `\`${route.method} ${route.path}\``;
     if (route.operationId in REQUEST_BODIES) {
@@ -270,5 +272,6 @@ export function renderAll(): Map<string, string> {
   files.set(CLIENT_GENERATED_PATH, renderClientTypes());
   files.set(SETTINGS_PROPS_PATH, renderSettingsProps());
   files.set(SETTINGS_REFERENCE_PATH, renderSettingsReference());
+  for (const [file, content] of renderBrowserModules()) files.set(file, content);
   return files;
 }

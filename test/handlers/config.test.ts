@@ -19,6 +19,7 @@ describe('configuration', () => {
       sesConfigurationSet: undefined,
       codeSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:code',
       signInUrl: 'https://app.example.com/sign-in',
+      redirectUrls: [],
       allowedOrigins: ['https://app.example.com'],
       linkLifetimeSeconds: 900,
       sessionLifetimeSeconds: 604_800,

@@ -17,6 +17,8 @@ function synth(props: Partial<MagicLinkAuthProps> = {}) {
 
 const { stack, template } = synth();
 const functions = template.findResources('AWS::Lambda::Function');
+/** One function per handler (the hosted page's three routes share one), plus the fallback. */
+const FUNCTION_COUNT = new Set(ROUTES.map((route) => route.handler)).size + 1;
 
 /** The IAM statements attached to the role of the function whose handler file is `name`. */
 function statementsOf(name: string): Record<string, unknown>[] {
@@ -34,7 +36,7 @@ describe('MagicLinkAuth', () => {
     expect(Object.values(routes).map((route) => route.Properties.RouteKey).sort()).toEqual(
       [...ROUTES.map((route) => `${route.method} ${route.path}`), '$default'].sort(),
     );
-    template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
+    template.resourceCountIs('AWS::Lambda::Function', FUNCTION_COUNT);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -45,7 +47,7 @@ describe('MagicLinkAuth', () => {
   });
 
   it('runs every function on nodejs22.x, arm64, with source maps and a retained log group', () => {
-    expect(Object.keys(functions)).toHaveLength(ROUTES.length + 1);
+    expect(Object.keys(functions)).toHaveLength(FUNCTION_COUNT);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -118,6 +120,21 @@ describe('MagicLinkAuth', () => {
     });
   });
 
+  it('defaults signInUrl to the hosted page on its own API, and serves that page from a function with no AWS access', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const own = new Stack(app, 'Hosted');
+    const auth = new MagicLinkAuth(own, 'Auth', { senderAddress: 'no-reply@example.com' });
+    const hosted = Template.fromStack(own);
+    const variables = Object.values(hosted.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment.Variables);
+    const signInUrl = JSON.stringify(own.resolve(variables[0].SIGN_IN_URL));
+    expect(signInUrl).toContain(own.resolve(auth.api.apiId).Ref);
+    expect(signInUrl).toMatch(/\/sign-in"\]\]\}$/);
+    // The default origin derives from a URL known only at deploy time: the functions derive it at start.
+    expect(variables[0].ALLOWED_ORIGINS).toBeUndefined();
+    const routes = Object.values(hosted.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey);
+    expect(routes).toEqual(expect.arrayContaining(['GET /sign-in', 'GET /sign-in/app.js', 'GET /sign-in/app.css']));
+  });
+
   it.each([
     [{ senderAddress: 'nobody' }, 'senderAddress must be a valid email address'],
     [{ signInUrl: 'http://app.example.com/sign-in' }, 'signInUrl must use https'],
@@ -170,7 +187,7 @@ describe('MagicLinkAuth', () => {
       expect(tableAccess(name)).toEqual([{ Action: action, Keys: ['signin#*'] }]);
     });
 
-    it.each(['Fallback', 'Openapi'])('gives %s nothing but its own logs', (name) => {
+    it.each(['Fallback', 'Openapi', 'SignInPage'])('gives %s nothing but its own logs', (name) => {
       expect(statementsOf(name).map((statement) => statement.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
     });
 
@@ -197,7 +214,7 @@ describe('MagicLinkAuth', () => {
           Resource: [expect.anything(), expect.anything()],
         }),
       ]);
-      for (const name of ['Verify', 'GetSession', 'SignOut', 'Openapi', 'Fallback']) expect(sesStatements(name)).toEqual([]);
+      for (const name of ['Verify', 'GetSession', 'SignOut', 'Openapi', 'Fallback', 'SignInPage']) expect(sesStatements(name)).toEqual([]);
       expect(JSON.stringify(statementsOf('RequestMagicLink'))).not.toContain('"*"');
     });
   });
@@ -233,7 +250,7 @@ describe('propsFromContext', () => {
     const context: Record<string, unknown> = { senderAddress: 'a@example.com', signInUrl: 'https://x.example.com/in', emailLimitPerHour: '3', tableRemovalPolicy: 'destroy' };
     const props = propsFromContext({ tryGetContext: (key) => context[key] });
     expect(props).toMatchObject({ senderAddress: 'a@example.com', emailLimitPerHour: 3, ipLimitPerHour: undefined, tableRemovalPolicy: RemovalPolicy.DESTROY });
-    expect(() => propsFromContext({ tryGetContext: () => undefined })).toThrow('senderAddress and signInUrl');
+    expect(() => propsFromContext({ tryGetContext: () => undefined })).toThrow('set the senderAddress context value');
     expect(() => propsFromContext({ tryGetContext: (key) => ({ ...context, ipLimitPerHour: 'lots' })[key] })).toThrow('ipLimitPerHour must be a whole number');
   });
 });

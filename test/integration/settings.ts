@@ -2,10 +2,13 @@
  * What the integration suite deploys. Two copies of the real stack, because MiniStack reports every
  * HTTP API caller as 127.0.0.1 (docs/local-emulator.md): all test traffic shares one per-IP quota.
  *
- * - `main`: product defaults except a one-minute link lifetime (so expiry is observable) and an IP
- *   limit high enough for the whole suite's traffic.
+ * - `main`: product defaults except a one-minute link lifetime (so expiry is observable), an IP
+ *   limit high enough for the whole suite's traffic, and one allowlisted redirect URL.
  * - `ipLimited`: an IP limit of 3, to exhaust it on purpose without starving the other tests.
  */
+/** The one page the main deployment may send people to after sign-in (the browser tests fulfil it). */
+export const REDIRECT_URL = 'https://app.example.test/after';
+
 const common = {
   senderAddress: 'no-reply@example.com',
   signInUrl: 'http://127.0.0.1:3000/sign-in',
@@ -14,7 +17,7 @@ const common = {
 } as const;
 
 export const TEST_STACKS = {
-  main: { stackName: 'MagicLinkAuthIt', context: { ...common, linkLifetimeSeconds: '60', ipLimitPerHour: '100000' } },
+  main: { stackName: 'MagicLinkAuthIt', context: { ...common, linkLifetimeSeconds: '60', ipLimitPerHour: '100000', redirectUrls: REDIRECT_URL } },
   ipLimited: { stackName: 'MagicLinkAuthItIp', context: { ...common, ipLimitPerHour: '3' } },
 } as const;
 

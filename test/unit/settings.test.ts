@@ -7,6 +7,7 @@ import { MagicLinkAuth } from '../../lib/magic-link-auth';
 import { resolveSettings, settingsFromContext } from '../../lib/settings';
 
 const required = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
+const FACTS = { hostedSignInUrl: 'https://api.example.com/sign-in' };
 const spec = (name: (typeof SETTING_NAMES)[number]) => SETTINGS[name] as SettingSpec<unknown>;
 
 describe('the settings schema', () => {
@@ -14,6 +15,7 @@ describe('the settings schema', () => {
     expect(SETTING_NAMES.map((name) => [name, textName(name), SETTINGS[name].runtime ? envName(name) : null])).toEqual([
       ['senderAddress', 'senderAddress', 'SENDER_ADDRESS'],
       ['signInUrl', 'signInUrl', 'SIGN_IN_URL'],
+      ['redirectUrls', 'redirectUrls', 'REDIRECT_URLS'],
       ['allowedOrigins', 'allowedOrigins', 'ALLOWED_ORIGINS'],
       ['linkLifetime', 'linkLifetimeSeconds', 'LINK_LIFETIME_SECONDS'],
       ['sessionLifetime', 'sessionLifetimeSeconds', 'SESSION_LIFETIME_SECONDS'],
@@ -33,7 +35,7 @@ describe('the settings schema', () => {
 
   it('applies one rule in the construct, the context and the functions: a query string in an origin is refused by all three', () => {
     const origin = 'https://admin.example.com?x=1';
-    expect(() => resolveSettings({ ...required, allowedOrigins: [origin] })).toThrow('MagicLinkAuth: allowedOrigins must be origins without a path or query');
+    expect(() => resolveSettings({ ...required, allowedOrigins: [origin] }, FACTS)).toThrow('MagicLinkAuth: allowedOrigins must be origins without a path or query');
     expect(() => settingsFromContext({ tryGetContext: (key) => ({ ...required, allowedOrigins: origin })[key as 'allowedOrigins'] })).toThrow(
       'context allowedOrigins must be origins without a path or query',
     );
@@ -43,7 +45,7 @@ describe('the settings schema', () => {
   });
 
   it('round-trips: what the construct hands the functions is what they parse back', () => {
-    const { environment } = resolveSettings({ ...required, linkLifetime: Duration.minutes(10), allowedOrigins: ['https://app.example.com/'], docsBaseUrl: 'https://docs.example.com/' });
+    const { environment } = resolveSettings({ ...required, linkLifetime: Duration.minutes(10), allowedOrigins: ['https://app.example.com/'], docsBaseUrl: 'https://docs.example.com/' }, FACTS);
     expect(Object.keys(environment).sort()).toEqual(RUNTIME_SETTING_NAMES.map(envName).sort());
     const config = parseConfig({ ...environment, TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:secret' });
     expect(config).toMatchObject({ linkLifetimeSeconds: 600, allowedOrigins: ['https://app.example.com'], docsBaseUrl: 'https://docs.example.com', emailLimitPerHour: 5 });

@@ -1,0 +1,255 @@
+/**
+ * The sign-in steps as a drop-in ES module for a page of your own (the hosted page uses it too).
+ * No framework and no runtime dependency; no inline script or `innerHTML`, so it runs under a strict
+ * Content-Security-Policy with Trusted Types.
+ *
+ * - Request: the address, sent with a fresh `code_challenge` (the verifier stays in this browser's
+ *   `localStorage`, so a new tab of the same browser finds it when the link is opened). "Send another
+ *   email" waits at least 60 seconds; a 429 is shown, never retried.
+ * - Confirm (the page a link opens): the token is read from `#token=` and removed from the address bar
+ *   and history at once. Nothing is sent until a person clicks "Sign in": a mail scanner that runs the
+ *   page does not use the link up.
+ * - Code: the 6-digit code from the email, for a person who reads the mail on another device.
+ *
+ * On success the session goes to `onSignedIn`; this module never stores the session token itself.
+ */
+import { MagicLinkClient, codeChallengeFor, createPkcePair, type ErrorCode, type Failure } from './index';
+
+export interface SignedInSession {
+  /** Send as `Authorization: Bearer <token>`. */
+  readonly token: string;
+  readonly expiresAt: string;
+  readonly email: string;
+  /** The allowlisted `redirect_to` the sign-in was requested with, if any. */
+  readonly redirectTo?: string;
+}
+
+export interface SignInOptions {
+  /** The API's base URL. */
+  readonly baseUrl: string;
+  /** Called once with the new session. Store it as your app needs; the module does not. */
+  readonly onSignedIn: (session: SignedInSession) => void;
+  /** Asks the hosted page to send the person here after sign-in (must be allowlisted by the deployment). */
+  readonly redirectTo?: string;
+  /** Seconds before "Send another email" is offered. @default 60 */
+  readonly resendAfterSeconds?: number;
+  /** Where the pending sign-in's verifier and address are kept. @default localStorage */
+  readonly storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+}
+
+const PENDING_KEY = 'magic-link-auth:pending';
+
+interface Pending {
+  readonly email: string;
+  readonly verifier: string;
+}
+
+type Child = Node | string | false | undefined;
+
+/** A tiny element builder: attributes as properties or attributes, children as nodes or text. */
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | boolean> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false) continue;
+    element.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children) if (child) element.append(child);
+  return element;
+}
+
+export function mountSignIn(root: HTMLElement, options: SignInOptions): { destroy(): void } {
+  const client = new MagicLinkClient({ baseUrl: options.baseUrl });
+  const storage = options.storage ?? window.localStorage;
+  const resendAfter = Math.max(60, options.resendAfterSeconds ?? 60);
+  const timers = new Set<ReturnType<typeof setInterval>>();
+
+  const readPending = (): Pending | null => {
+    try {
+      const value = JSON.parse(storage.getItem(PENDING_KEY) ?? 'null') as Pending | null;
+      return value && typeof value.verifier === 'string' && typeof value.email === 'string' ? value : null;
+    } catch {
+      return null;
+    }
+  };
+
+  /** Replaces the step shown, and moves focus to its heading so screen readers announce it. */
+  const show = (...children: Node[]) => {
+    for (const timer of timers) clearInterval(timer);
+    timers.clear();
+    root.replaceChildren(...children);
+    root.querySelector<HTMLElement>('h1')?.focus();
+  };
+  const heading = (text: string) => h('h1', { tabindex: '-1' }, text);
+  const status = () => h('p', { role: 'status', 'aria-live': 'polite', class: 'mla-status' });
+  const say = (region: HTMLElement, text: string, kind: 'info' | 'error' = 'info') => {
+    region.textContent = text;
+    region.className = `mla-status mla-${kind}`;
+  };
+  /** Disables `button` for `seconds`, saying so in `region`; "Try again" only when the wait is over. */
+  const holdOff = (button: HTMLButtonElement, region: HTMLElement, seconds: number, message: (left: number) => string, kind: 'info' | 'error' = 'info') => {
+    const until = Date.now() + seconds * 1000;
+    button.disabled = true;
+    const tick = () => {
+      const left = Math.ceil((until - Date.now()) / 1000);
+      if (left > 0) return say(region, message(left), kind);
+      clearInterval(timer);
+      timers.delete(timer);
+      button.disabled = false;
+      say(region, '');
+    };
+    const timer = setInterval(tick, 1000);
+    timers.add(timer);
+    tick();
+  };
+
+  const finish = (session: SignedInSession) => {
+    storage.removeItem(PENDING_KEY);
+    show(heading("You're signed in"), h('p', {}, 'Signed in as ', h('strong', {}, session.email), '.'));
+    options.onSignedIn(session);
+  };
+  const sessionOf = (data: { session: { token: string; expires_at: string }; user: { email: string }; redirect_to?: string }): SignedInSession => ({
+    token: data.session.token,
+    expiresAt: data.session.expires_at,
+    email: data.user.email,
+    ...(data.redirect_to === undefined ? {} : { redirectTo: data.redirect_to }),
+  });
+
+  const requestStep = (email = '') => {
+    const input = h('input', { id: 'mla-email', type: 'email', name: 'email', autocomplete: 'email', required: true, value: email });
+    const button = h('button', { type: 'submit' }, 'Email me a sign-in link');
+    const region = status();
+    const form = h('form', { novalidate: false }, h('label', { for: 'mla-email' }, 'Email address'), input, button, region);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void send(input.value.trim(), button, region);
+    });
+    show(heading('Sign in'), h('p', {}, "We'll email you a sign-in link and a code."), form);
+  };
+
+  /** Requests a link for `email`, bound to this browser; on success, the code step. Never retried by itself. */
+  const send = async (email: string, button: HTMLButtonElement, region: HTMLElement) => {
+    button.disabled = true;
+    say(region, 'Sending…');
+    // One verifier per pending sign-in: a second email for the same address stays bound to this browser.
+    const pending = readPending();
+    const pair = pending && pending.email === email ? null : await createPkcePair();
+    const verifier = pair?.verifier ?? pending!.verifier;
+    const challenge = pair?.challenge ?? (await codeChallengeFor(verifier));
+    storage.setItem(PENDING_KEY, JSON.stringify({ email, verifier } satisfies Pending));
+    try {
+      const result = await client.requestMagicLink(email, { codeChallenge: challenge, ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}) });
+      if (result.ok) return codeStep(email);
+      refuse(button, region, result);
+    } catch {
+      button.disabled = false;
+      say(region, "We couldn't reach the sign-in service. Check your connection and try again.", 'error');
+    }
+  };
+
+  /** Shows why a call was refused; a 429 or 503 keeps the button disabled for as long as the API says. */
+  const refuse = (button: HTMLButtonElement, region: HTMLElement, failure: Failure<ErrorCode>) => {
+    say(region, failure.userMessage, 'error');
+    if (failure.retryAfterSeconds === null) {
+      button.disabled = false;
+      return;
+    }
+    const message = failure.userMessage;
+    holdOff(button, region, failure.retryAfterSeconds, () => message, 'error');
+  };
+
+  const codeStep = (email: string) => {
+    const input = h('input', { id: 'mla-code', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true, maxlength: '12', spellcheck: 'false' });
+    const submit = h('button', { type: 'submit' }, 'Sign in with code');
+    const region = status();
+    const form = h('form', {}, h('label', { for: 'mla-code' }, '6-digit code'), input, submit, region);
+    const resend = h('button', { type: 'button', class: 'mla-secondary' }, 'Send another email');
+    const resendStatus = status();
+    const other = h('button', { type: 'button', class: 'mla-link' }, 'Use a different email');
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      // Accept what people paste: "123 456", "123-456", a trailing newline.
+      const code = input.value.replace(/\D/g, '');
+      if (code.length !== 6) return say(region, 'Please enter the 6-digit code from the email.', 'error');
+      void verifyCode(email, code, input, submit, region);
+    });
+    resend.addEventListener('click', () => {
+      void send(email, resend, resendStatus);
+    });
+    other.addEventListener('click', () => requestStep());
+    show(
+      heading('Check your email'),
+      h('p', {}, 'We sent a sign-in link and a 6-digit code to ', h('strong', {}, email), '. Open the link in this browser, or type the code here.'),
+      form,
+      h('p', {}, resend, ' ', other),
+      resendStatus,
+    );
+    holdOff(resend, resendStatus, resendAfter, (left) => `You can ask for another email in ${left} seconds.`);
+  };
+
+  const verifyCode = async (email: string, code: string, input: HTMLInputElement, button: HTMLButtonElement, region: HTMLElement) => {
+    button.disabled = true;
+    say(region, 'Signing in…');
+    try {
+      const result = await client.verifyCode(email, code, { codeVerifier: readPending()?.verifier });
+      if (result.ok) return finish(sessionOf(result.data));
+      if (result.error === 'magic_link_code_attempts_exceeded') {
+        input.disabled = true;
+        say(region, result.userMessage, 'error');
+        return;
+      }
+      refuse(button, region, result);
+      if (result.error === 'magic_link_code_invalid') {
+        input.select();
+        input.focus();
+      }
+    } catch {
+      button.disabled = false;
+      say(region, "We couldn't reach the sign-in service. Check your connection and try again.", 'error');
+    }
+  };
+
+  const confirmStep = (token: string) => {
+    const button = h('button', { type: 'button' }, 'Sign in');
+    const region = status();
+    button.addEventListener('click', () => {
+      void (async () => {
+        button.disabled = true;
+        say(region, 'Signing in…');
+        try {
+          const result = await client.verify(token, { codeVerifier: readPending()?.verifier });
+          if (result.ok) return finish(sessionOf(result.data));
+          say(region, result.userMessage, 'error');
+          if (result.error === 'magic_link_device_mismatch') return; // the link is not used up: nothing more to do here
+          if (result.status >= 500) button.disabled = false;
+          else {
+            const again = h('button', { type: 'button', class: 'mla-secondary' }, 'Email me a new link');
+            again.addEventListener('click', () => requestStep(readPending()?.email));
+            region.after(h('p', {}, again));
+          }
+        } catch {
+          button.disabled = false;
+          say(region, "We couldn't reach the sign-in service. Check your connection and try again.", 'error');
+        }
+      })();
+    });
+    show(heading('Finish signing in'), h('p', {}, 'Click the button to sign in on this device.'), button, region);
+  };
+
+  // A link opens this page with #token=…: take it, and drop it from the address bar and history at once.
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (token) {
+    window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+    confirmStep(token);
+  } else {
+    const pending = readPending();
+    requestStep(pending?.email);
+  }
+
+  return {
+    destroy() {
+      for (const timer of timers) clearInterval(timer);
+      root.replaceChildren();
+    },
+  };
+}
+

@@ -1,0 +1,51 @@
+import { ROUTES } from '../contract/routes';
+import { SIGN_IN_APP_JS } from './app.generated';
+
+/**
+ * The hosted sign-in page: static HTML, its stylesheet and its module (built from client/ by
+ * `npm run docs`). No inline script or style, so the page runs under the chain's strict CSP.
+ */
+const HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex">
+<title>Sign in</title>
+<link rel="stylesheet" href="sign-in/app.css">
+<script type="module" src="sign-in/app.js"></script>
+</head>
+<body>
+<main id="sign-in" class="mla"><noscript><p>This sign-in page needs JavaScript.</p></noscript></main>
+</body>
+</html>
+`;
+
+const CSS = `:root{color-scheme:light dark;font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;line-height:1.5}
+body{margin:0;display:flex;justify-content:center;padding:10vh 1rem}
+.mla{width:100%;max-width:24rem}
+.mla h1{font-size:1.5rem;margin:0 0 .75rem}
+.mla h1:focus{outline:none}
+.mla label{display:block;font-weight:600;margin:1rem 0 .25rem}
+.mla input{box-sizing:border-box;width:100%;font:inherit;padding:.6rem .7rem;border:1px solid #888;border-radius:6px}
+.mla #mla-code{font-size:1.5rem;letter-spacing:.3em;font-family:ui-monospace,Menlo,Consolas,monospace}
+.mla button{font:inherit;font-weight:600;margin-top:1rem;padding:.6rem 1.1rem;border:0;border-radius:6px;background:#1a56db;color:#fff;cursor:pointer}
+.mla button:disabled{background:#9aa5b8;cursor:not-allowed}
+.mla button:focus-visible,.mla input:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+.mla .mla-secondary{background:transparent;color:#1a56db;border:1px solid #1a56db}
+.mla .mla-secondary:disabled{color:#7b8496;border-color:#9aa5b8;background:transparent}
+.mla .mla-link{background:transparent;color:#1a56db;text-decoration:underline;padding:.6rem 0}
+.mla .mla-status{min-height:1.5em;margin:.75rem 0 0}
+.mla .mla-error{color:#b42318;font-weight:600}
+`;
+
+const BODIES: Record<string, string> = { '/sign-in': HTML, '/sign-in/app.js': SIGN_IN_APP_JS, '/sign-in/app.css': CSS };
+
+/** Each hosted route's body and media type, by route key (the routes and their media types come from ROUTES). */
+export const HOSTED_PAGE: Readonly<Record<string, { readonly body: string; readonly contentType: string }>> = Object.fromEntries(
+  ROUTES.filter((route) => route.handler === 'sign-in-page').map((route) => [
+    `${route.method} ${route.path}`,
+    { body: BODIES[route.path]!, contentType: `${'media' in route ? route.media : 'text/plain'}; charset=utf-8` },
+  ]),
+);

@@ -1,0 +1,49 @@
+import { ROUTES } from '../../lambdas/contract/routes';
+import { expectCommonHeaders } from '../fixtures/assertions';
+import { invokeRoute } from '../fixtures/handler-fetch';
+
+const pageRoutes = ROUTES.filter((route) => route.handler === 'sign-in-page');
+
+describe('GET /sign-in and its assets (the hosted page)', () => {
+  it('serves the page, its module and its stylesheet, each with its media type, uncached', async () => {
+    expect(pageRoutes.map((route) => route.path)).toEqual(['/sign-in', '/sign-in/app.js', '/sign-in/app.css']);
+    for (const route of pageRoutes) {
+      const response = await invokeRoute('GET', route.path);
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe(`${'media' in route ? route.media : ''}; charset=utf-8`);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+      expect(response.rawBody.length).toBeGreaterThan(100);
+    }
+  });
+
+  it('sends the HTML under a CSP that allows only its own script, styles and API, with no inline code', async () => {
+    const page = await invokeRoute('GET', '/sign-in');
+    const csp = Object.fromEntries(page.headers['content-security-policy']!.split(';').map((directive) => directive.trim().split(/\s+(.*)/s).slice(0, 2)));
+    expect(csp).toMatchObject({
+      'default-src': "'self'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'connect-src': "'self'",
+      'object-src': "'none'",
+      'base-uri': "'none'",
+      'frame-ancestors': "'none'",
+      'require-trusted-types-for': "'script'",
+    });
+    expect(page.headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval|sandbox|upgrade-insecure-requests/);
+    expect(page.rawBody).toContain('<script type="module" src="sign-in/app.js"></script>');
+    expect(page.rawBody).not.toMatch(/<script(?![^>]*\bsrc=)|\son[a-z]+=|style="/i);
+  });
+
+  it('keeps the JSON API\'s own headers on the API (the page\'s content type does not leak)', async () => {
+    const api = await invokeRoute('GET', '/v1/openapi.json');
+    expectCommonHeaders(api);
+    expect(api.headers['content-security-policy']).toBeUndefined();
+  });
+
+  it('answers other methods on the page with 405, like any route', async () => {
+    const response = await invokeRoute('POST', '/sign-in');
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET, OPTIONS');
+  });
+});
