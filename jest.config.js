@@ -18,6 +18,15 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/{unit,handlers,infra}/**/*.test.ts'] },
     {
       ...base,
+      displayName: 'store',
+      testMatch: ['<rootDir>/test/store/**/*.test.ts'],
+      setupFiles: [],
+      setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+      globalSetup: '<rootDir>/test/store/global-setup.ts',
+      globalTeardown: '<rootDir>/test/store/global-teardown.ts',
+    },
+    {
+      ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       setupFiles: [],

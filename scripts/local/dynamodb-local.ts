@@ -1,0 +1,87 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT } from './emulator';
+
+/**
+ * AWS's DynamoDB Local (Maven Central `com.amazonaws:DynamoDBLocal`, with its sqlite4java native
+ * libraries): a second DynamoDB engine beside the emulator's, for the store's contract tests.
+ * Pinned: the differences noted in docs/local-emulator.md were seen on this version.
+ */
+export const DYNAMODB_LOCAL_VERSION = '2.6.1';
+
+const HOME = path.join(ROOT, '.local', 'dynamodb-local', DYNAMODB_LOCAL_VERSION);
+const LIB = path.join(HOME, 'lib');
+const LAUNCHER = path.join(ROOT, 'scripts', 'local', 'java', 'DynamoDbLocalOnLoopback.java');
+
+export interface DynamoDbEngine {
+  /** e.g. http://127.0.0.1:39707 */
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Fetches DynamoDB Local and its dependencies into `.local/` with Maven, unless they are there. Java 17 and mvn are the prerequisites. */
+export function ensureDynamoDbLocal(log: (line: string) => void = () => undefined): void {
+  const marker = path.join(HOME, '.installed');
+  if (existsSync(marker)) return;
+  log(`installing DynamoDB Local ${DYNAMODB_LOCAL_VERSION} into .local/dynamodb-local (first run only)`);
+  mkdirSync(HOME, { recursive: true });
+  writeFileSync(
+    path.join(HOME, 'pom.xml'),
+    `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+<groupId>local</groupId><artifactId>dynamodb-local</artifactId><version>1</version>
+<dependencies><dependency><groupId>com.amazonaws</groupId><artifactId>DynamoDBLocal</artifactId><version>${DYNAMODB_LOCAL_VERSION}</version></dependency></dependencies>
+</project>
+`,
+  );
+  const result = spawnSync('mvn', ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`], { cwd: HOME, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`installing DynamoDB Local failed (mvn exited ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  writeFileSync(marker, '');
+}
+
+/**
+ * Uses the DynamoDB engine at DYNAMODB_ENDPOINT when set; otherwise starts DynamoDB Local in memory
+ * on a free port of 127.0.0.1 (the launcher binds loopback only). It stops with `stop()`, or when
+ * this process exits (its standard input closes).
+ */
+export async function startDynamoDbLocal(options: { log?: (line: string) => void } = {}): Promise<DynamoDbEngine> {
+  const log = options.log ?? (() => undefined);
+  const external = process.env.DYNAMODB_ENDPOINT;
+  if (external) {
+    log(`using the DynamoDB engine at ${external} (DYNAMODB_ENDPOINT)`);
+    return { endpoint: external.replace(/\/+$/, ''), stop: async () => undefined };
+  }
+  ensureDynamoDbLocal(log);
+  const started = Date.now();
+  const child = spawn('java', [`-Djava.library.path=${LIB}`, '-cp', `${LIB}/*`, LAUNCHER, '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`DynamoDB Local did not start within 60 s:\n${output}`)), 60_000);
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+      const match = /listening (\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`DynamoDB Local exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  log(`DynamoDB Local ${DYNAMODB_LOCAL_VERSION} up at 127.0.0.1:${port} in ${Date.now() - started} ms (pid ${child.pid})`);
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,293 @@
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
+import type { LinkRequest } from '../../lambdas/domain/ports';
+import { KEY_PREFIX } from '../../lambdas/table-layout';
+import { freshStore, type ConflictCount } from './engine';
+
+/**
+ * The DynamoDB store against a real engine (AWS's DynamoDB Local): every condition it relies on, the
+ * transaction's cancellation reasons, ReturnValuesOnConditionCheckFailure, items past their TTL that
+ * the engine has not deleted yet, and real parallel races.
+ */
+jest.setTimeout(120_000);
+
+const NOW = 1_800_000_000;
+const WINDOW_END = NOW - (NOW % 3600) + 3600;
+
+let store: DynamoAuthStore;
+let client: DynamoDBClient;
+let tableName: string;
+beforeAll(async () => {
+  ({ store, client, tableName } = await freshStore());
+});
+
+let sequence = 0;
+const unique = (label: string) => `${label}-${++sequence}-${Math.random().toString(36).slice(2)}`;
+
+async function item(pk: string, on: { client: DynamoDBClient; tableName: string } = { client, tableName }): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await on.client.send(new GetItemCommand({ TableName: on.tableName, Key: { pk: { S: pk } }, ConsistentRead: true }));
+  return Item ? unmarshall(Item) : undefined;
+}
+const put = (value: Record<string, unknown>) => client.send(new PutItemCommand({ TableName: tableName, Item: marshall(value) }));
+
+function linkRequest(overrides: Partial<LinkRequest> = {}, link: Partial<LinkRequest['link']> = {}): LinkRequest {
+  return {
+    ipCounterId: unique('ip'),
+    emailCounterId: unique('email'),
+    ipLimit: 50,
+    emailLimit: 5,
+    windowEnd: WINDOW_END,
+    ...overrides,
+    link: { id: unique('link'), email: 'ada@example.com', expiresAt: NOW + 900, retainUntil: NOW + 900 + 86_400, createdAt: NOW, codeId: unique('code'), ...link },
+  };
+}
+
+const consume = (id: string, extra: { now?: number; challenge?: string } = {}) => ({
+  id,
+  now: extra.now ?? NOW,
+  ...(extra.challenge === undefined ? {} : { challenge: extra.challenge }),
+  sessionSecretHash: 'session-hash',
+  sessionExpiresAt: NOW + 3600,
+  retainUntil: NOW + 3600 + 86_400,
+});
+
+describe('recordLinkRequest', () => {
+  it('counts both limits and stores the link and its code pointer in one transaction', async () => {
+    const request = linkRequest({}, { challenge: 'C'.repeat(43), redirectTo: 'https://app.example.com/after' });
+    expect(await store.recordLinkRequest(request)).toBe('created');
+    expect(await item(`${KEY_PREFIX.rateLimit}${request.ipCounterId}`)).toEqual({ pk: `rl#${request.ipCounterId}`, cnt: 1, ttl: WINDOW_END });
+    expect(await item(`${KEY_PREFIX.rateLimit}${request.emailCounterId}`)).toEqual({ pk: `rl#${request.emailCounterId}`, cnt: 1, ttl: WINDOW_END });
+    expect(await item(`${KEY_PREFIX.signIn}${request.link.id}`)).toEqual({
+      pk: `signin#${request.link.id}`,
+      email: 'ada@example.com',
+      link_expires_at: NOW + 900,
+      created_at: NOW,
+      challenge: 'C'.repeat(43),
+      redirect_to: 'https://app.example.com/after',
+      ttl: NOW + 900 + 86_400,
+    });
+    expect(await item(`${KEY_PREFIX.code}${request.link.codeId}`)).toEqual({
+      pk: `code#${request.link.codeId}`,
+      signin: request.link.id,
+      redirect_to: 'https://app.example.com/after',
+      ttl: NOW + 900 + 86_400,
+    });
+  });
+
+  it('refuses at the IP limit, reports the IP first when both are spent, and writes nothing', async () => {
+    const ipCounterId = unique('ip');
+    const emailCounterId = unique('email');
+    await put({ pk: `rl#${ipCounterId}`, cnt: 3, ttl: WINDOW_END });
+    await put({ pk: `rl#${emailCounterId}`, cnt: 5, ttl: WINDOW_END });
+    const request = linkRequest({ ipCounterId, emailCounterId, ipLimit: 3 });
+    expect(await store.recordLinkRequest(request)).toBe('ip_limit_exceeded');
+    expect((await item(`rl#${ipCounterId}`))?.cnt).toBe(3);
+    expect((await item(`rl#${emailCounterId}`))?.cnt).toBe(5);
+    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
+    expect(await item(`code#${request.link.codeId}`)).toBeUndefined();
+  });
+
+  it('refuses at the address limit without using the IP\'s quota', async () => {
+    const emailCounterId = unique('email');
+    await put({ pk: `rl#${emailCounterId}`, cnt: 5, ttl: WINDOW_END });
+    const request = linkRequest({ emailCounterId });
+    expect(await store.recordLinkRequest(request)).toBe('email_limit_exceeded');
+    expect(await item(`rl#${request.ipCounterId}`)).toBeUndefined();
+  });
+
+  it('counts from zero again in a new window (a new counter key), whatever the old one holds', async () => {
+    const emailCounterId = unique('email');
+    await put({ pk: `rl#${emailCounterId}-old-window`, cnt: 5, ttl: WINDOW_END - 3600 });
+    expect(await store.recordLinkRequest(linkRequest({ emailCounterId }))).toBe('created');
+  });
+
+  it('answers code_taken, writing nothing, when another sign-in holds the same code pointer', async () => {
+    const codeId = unique('code');
+    await put({ pk: `code#${codeId}`, signin: 'someone-else', ttl: NOW + 1000 });
+    const request = linkRequest({}, { codeId });
+    expect(await store.recordLinkRequest(request)).toBe('code_taken');
+    expect(await item(`rl#${request.ipCounterId}`)).toBeUndefined();
+    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
+  });
+
+  it('throws on a link id that already exists (a 256-bit collision means a bug, not bad luck)', async () => {
+    const request = linkRequest();
+    expect(await store.recordLinkRequest(request)).toBe('created');
+    await expect(store.recordLinkRequest(linkRequest({}, { id: request.link.id }))).rejects.toThrow('magic link id collision');
+  });
+});
+
+describe('consumeLink', () => {
+  async function link(extra: Partial<LinkRequest['link']> = {}) {
+    const request = linkRequest({}, extra);
+    expect(await store.recordLinkRequest(request)).toBe('created');
+    return request.link;
+  }
+
+  it('consumes once, starting the session on the same item, and refuses the second with the used snapshot', async () => {
+    const { id } = await link({ redirectTo: 'https://app.example.com/after' });
+    expect(await store.consumeLink(consume(id))).toEqual({ outcome: 'consumed', email: 'ada@example.com', redirectTo: 'https://app.example.com/after' });
+    expect(await item(`signin#${id}`)).toMatchObject({ used_at: NOW, session_hash: 'session-hash', session_expires_at: NOW + 3600, ttl: NOW + 3600 + 86_400 });
+    expect(await store.consumeLink(consume(id, { now: NOW + 1 }))).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW + 900, usedAt: NOW } });
+  });
+
+  it('refuses an id nobody issued with no record', async () => {
+    expect(await store.consumeLink(consume(unique('nobody')))).toEqual({ outcome: 'refused', record: null });
+  });
+
+  it('refuses at and after expiry with the record as it stood (ReturnValuesOnConditionCheckFailure)', async () => {
+    const { id } = await link({ expiresAt: NOW + 10 });
+    expect(await store.consumeLink(consume(id, { now: NOW + 10 }))).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW + 10 } });
+    expect((await item(`signin#${id}`))?.used_at).toBeUndefined();
+  });
+
+  it('does not treat an item past its TTL as live: the engine has not deleted it, the condition still refuses', async () => {
+    const id = unique('ttl-past');
+    await put({ pk: `signin#${id}`, email: 'ada@example.com', link_expires_at: NOW - 60, created_at: NOW - 1000, ttl: NOW - 30 });
+    expect(await store.consumeLink(consume(id))).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW - 60 } });
+  });
+
+  it('consumes a bound link only with its challenge; a mismatch changes nothing', async () => {
+    const { id } = await link({ challenge: 'A'.repeat(43) });
+    const before = await item(`signin#${id}`);
+    expect(await store.consumeLink(consume(id))).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW + 900, challenge: 'A'.repeat(43) } });
+    expect(await store.consumeLink(consume(id, { challenge: 'B'.repeat(43) }))).toMatchObject({ outcome: 'refused' });
+    expect(await item(`signin#${id}`)).toEqual(before);
+    expect(await store.consumeLink(consume(id, { challenge: 'A'.repeat(43) }))).toMatchObject({ outcome: 'consumed' });
+  });
+});
+
+describe('codes', () => {
+  const attempts = (counterId = unique('attempts'), limit = 5) => ({ counterId, limit, windowEnd: WINDOW_END });
+
+  it('finds a sign-in by its code pointer, consistently, and nothing for an unknown one', async () => {
+    const request = linkRequest({}, { redirectTo: 'https://app.example.com/after' });
+    await store.recordLinkRequest(request);
+    expect(await store.findCode(request.link.codeId)).toEqual({ signInId: request.link.id, redirectTo: 'https://app.example.com/after' });
+    expect(await store.findCode(unique('nobody'))).toBeNull();
+  });
+
+  it('consumes by code while the budget lasts; a spent budget refuses even a live sign-in and leaves it live', async () => {
+    const first = linkRequest();
+    await store.recordLinkRequest(first);
+    expect(await store.consumeByCode({ ...consume(first.link.id), email: 'ada@example.com', attempts: attempts() })).toEqual({ outcome: 'consumed', email: 'ada@example.com' });
+
+    const second = linkRequest();
+    await store.recordLinkRequest(second);
+    const spent = attempts();
+    await put({ pk: `rl#${spent.counterId}`, cnt: 5, ttl: WINDOW_END });
+    expect(await store.consumeByCode({ ...consume(second.link.id), email: 'ada@example.com', attempts: spent })).toEqual({ outcome: 'attempts_exceeded' });
+    expect((await item(`signin#${second.link.id}`))?.used_at).toBeUndefined();
+    expect(await store.consumeLink(consume(second.link.id))).toMatchObject({ outcome: 'consumed' });
+  });
+
+  it('reports a used or bound sign-in through the transaction\'s cancellation reason, with the record (ALL_OLD)', async () => {
+    const used = linkRequest();
+    await store.recordLinkRequest(used);
+    await store.consumeLink(consume(used.link.id));
+    expect(await store.consumeByCode({ ...consume(used.link.id), email: 'ada@example.com', attempts: attempts() })).toEqual({
+      outcome: 'refused',
+      record: { linkExpiresAt: NOW + 900, usedAt: NOW },
+    });
+    const bound = linkRequest({}, { challenge: 'A'.repeat(43) });
+    await store.recordLinkRequest(bound);
+    expect(await store.consumeByCode({ ...consume(bound.link.id), email: 'ada@example.com', attempts: attempts() })).toEqual({
+      outcome: 'refused',
+      record: { linkExpiresAt: NOW + 900, challenge: 'A'.repeat(43) },
+    });
+  });
+
+  it('counts wrong codes up to the limit, then refuses and counts no more', async () => {
+    const budget = attempts(unique('wrong'), 3);
+    for (let i = 0; i < 3; i++) expect(await store.countWrongCode(budget)).toBe('counted');
+    expect(await store.countWrongCode(budget)).toBe('attempts_exceeded');
+    expect(await item(`rl#${budget.counterId}`)).toEqual({ pk: `rl#${budget.counterId}`, cnt: 3, ttl: WINDOW_END });
+  });
+});
+
+describe('sessions', () => {
+  async function session(): Promise<string> {
+    const request = linkRequest();
+    await store.recordLinkRequest(request);
+    await store.consumeLink(consume(request.link.id));
+    return request.link.id;
+  }
+
+  it('reads a session consistently, and nothing for an unknown id', async () => {
+    const id = await session();
+    expect(await store.getSession(id)).toEqual({ email: 'ada@example.com', sessionSecretHash: 'session-hash', sessionExpiresAt: NOW + 3600, revokedAt: undefined });
+    expect(await store.getSession(unique('nobody'))).toBeNull();
+  });
+
+  it('revokes a live session once; a wrong secret, a second revoke, an expired session or an unknown id are refused', async () => {
+    const id = await session();
+    const revoke = (extra: { sessionSecretHash?: string; now?: number; id?: string } = {}) =>
+      store.revokeSession({ id: extra.id ?? id, sessionSecretHash: extra.sessionSecretHash ?? 'session-hash', now: extra.now ?? NOW + 5, retainUntil: NOW + 86_400 });
+    expect(await revoke({ sessionSecretHash: 'wrong' })).toBe(false);
+    expect(await revoke({ now: NOW + 3600 })).toBe(false);
+    expect(await revoke({ id: unique('nobody') })).toBe(false);
+    expect(await revoke()).toBe(true);
+    expect(await revoke()).toBe(false);
+    expect((await store.getSession(id))?.revokedAt).toBe(NOW + 5);
+  });
+});
+
+describe('races, with real parallel requests (200-way, 10 times each)', () => {
+  const conflicts: ConflictCount = { transactions: 0, writes: 0 };
+  let racing: DynamoAuthStore;
+  let table: { client: DynamoDBClient; tableName: string };
+  beforeAll(async () => {
+    const fresh = await freshStore(conflicts);
+    racing = fresh.store;
+    table = { client: fresh.client, tableName: fresh.tableName };
+  });
+  afterAll(() => {
+    console.log(`DynamoDB Local conflicts seen during the races: ${conflicts.transactions} cancelled transactions (TransactionConflict), ${conflicts.writes} plain writes (TransactionConflictException)`);
+  });
+
+  it('consumes a link exactly once when 200 verifies race', async () => {
+    for (let round = 0; round < 10; round++) {
+      const request = linkRequest();
+      expect(await racing.recordLinkRequest(request)).toBe('created');
+      const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => racing.consumeLink({ ...consume(request.link.id), sessionSecretHash: `s${i}` })));
+      expect(outcomes.filter((outcome) => outcome.outcome === 'consumed')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome.outcome === 'refused' && outcome.record?.usedAt === NOW)).toHaveLength(199);
+    }
+  });
+
+  it('creates exactly 5 links when 200 requests for one address race (email limit 5)', async () => {
+    for (let round = 0; round < 10; round++) {
+      const emailCounterId = unique('race-email');
+      const outcomes = await Promise.all(Array.from({ length: 200 }, () => racing.recordLinkRequest(linkRequest({ emailCounterId }))));
+      expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(5);
+      expect(outcomes.filter((outcome) => outcome === 'email_limit_exceeded')).toHaveLength(195);
+      expect((await item(`rl#${emailCounterId}`, table))?.cnt).toBe(5);
+    }
+  });
+
+  it('has one winner when 100 link verifies and 100 code verifies of one sign-in race', async () => {
+    for (let round = 0; round < 10; round++) {
+      const request = linkRequest();
+      await racing.recordLinkRequest(request);
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          i % 2 === 0
+            ? racing.consumeLink(consume(request.link.id))
+            : racing.consumeByCode({ ...consume(request.link.id), email: 'ada@example.com', attempts: { counterId: unique('att'), limit: 5, windowEnd: WINDOW_END } }),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome.outcome === 'consumed')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome.outcome === 'refused')).toHaveLength(199);
+    }
+  });
+
+  it('counts exactly 5 of 200 parallel wrong codes for one address', async () => {
+    for (let round = 0; round < 10; round++) {
+      const budget = { counterId: unique('race-wrong'), limit: 5, windowEnd: WINDOW_END };
+      const outcomes = await Promise.all(Array.from({ length: 200 }, () => racing.countWrongCode(budget)));
+      expect(outcomes.filter((outcome) => outcome === 'counted')).toHaveLength(5);
+      expect((await item(`rl#${budget.counterId}`, table))?.cnt).toBe(5);
+    }
+  });
+});
