@@ -109,55 +109,53 @@ export function httpsUrl(options: { readonly trimTrailingSlash: boolean }): Sett
   return { propType: 'string', check, fromText: check, toText: String, describe: String };
 }
 
-/** Browser origins (scheme, host and port only). `*` is refused: the allowlist is the point. */
-export function origins(): SettingKind<readonly string[]> {
-  const one = (value: unknown): Checked<string> => {
-    if (value === '*') return bad('must list origins, not "*"');
-    const url = parseUrl(value);
-    if (!url.ok) return url;
-    if (url.value.pathname !== '/' || url.value.search || String(value).replace(/\/$/, '') !== url.value.origin) {
-      return bad(`must be origins without a path or query, got "${String(value)}"`);
-    }
-    return ok(url.value.origin);
-  };
+/** A comma-separated list (as text) of strings each checked by `one`. */
+function listOf(one: (value: unknown) => Checked<string>, options: { readonly atLeastOne: string | null }): SettingKind<readonly string[]> {
   const check = (value: unknown): Checked<readonly string[]> => {
-    if (!Array.isArray(value) || value.length === 0) return bad('must list at least one origin');
+    if (!Array.isArray(value)) return bad('must be a list');
+    if (options.atLeastOne !== null && value.length === 0) return bad(options.atLeastOne);
     const result: string[] = [];
     for (const item of value) {
-      const origin = one(item);
-      if (!origin.ok) return origin;
-      result.push(origin.value);
+      const checked = one(item);
+      if (!checked.ok) return checked;
+      result.push(checked.value);
     }
     return ok(result);
   };
   return {
     propType: 'string[]',
     check,
-    fromText: (text) => check(text.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    fromText: (text) => check(text.split(',').map((item) => item.trim()).filter(Boolean)),
     toText: (value) => value.join(','),
-    describe: (value) => value.join(', '),
+    describe: (value) => (value.length === 0 ? 'none' : value.join(', ')),
   };
+}
+
+/** Browser origins (scheme, host and port only). `*` is refused: the allowlist is the point. */
+export function origins(): SettingKind<readonly string[]> {
+  return listOf(
+    (value) => {
+      if (value === '*') return bad('must list origins, not "*"');
+      const url = parseUrl(value);
+      if (!url.ok) return url;
+      if (url.value.pathname !== '/' || url.value.search || String(value).replace(/\/$/, '') !== url.value.origin) {
+        return bad(`must be origins without a path or query, got "${String(value)}"`);
+      }
+      return ok(url.value.origin);
+    },
+    { atLeastOne: 'must list at least one origin' },
+  );
 }
 
 /** Absolute https URLs (http only on loopback) without fragments, in their normalized form. */
 export function urlList(): SettingKind<readonly string[]> {
-  const check = (value: unknown): Checked<readonly string[]> => {
-    if (!Array.isArray(value)) return bad('must be a list of URLs');
-    const result: string[] = [];
-    for (const item of value) {
-      const url = parseUrl(item);
-      if (!url.ok) return bad(`${url.problem} (in "${String(item)}")`);
-      result.push(url.value.href);
-    }
-    return ok(result);
-  };
-  return {
-    propType: 'string[]',
-    check,
-    fromText: (text) => check(text.split(',').map((url) => url.trim()).filter(Boolean)),
-    toText: (value) => value.join(','),
-    describe: (value) => (value.length === 0 ? 'none' : value.join(', ')),
-  };
+  return listOf(
+    (value) => {
+      const url = parseUrl(value);
+      return url.ok ? ok(url.value.href) : bad(`${url.problem} (in "${String(value)}")`);
+    },
+    { atLeastOne: null },
+  );
 }
 
 /** One of a few words. */
