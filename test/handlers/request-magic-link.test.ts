@@ -86,6 +86,11 @@ describe('POST /v1/auth/magic-link', () => {
     }
   });
 
+  it('mails an internationalized domain at its punycode form', async () => {
+    expectSuccess(await request({ email: 'Ada@Bücher.Example' }), 202);
+    expect(sentEmail().Destination?.ToAddresses).toEqual(['ada@xn--bcher-kva.example']);
+  });
+
   it('counts IPv6 callers per /64', async () => {
     await request({ email: 'ada@example.com' }, { sourceIp: '2001:db8:85a3:7:8a2e:370:7334:1' });
     await request({ email: 'ada@example.com' }, { sourceIp: '2001:db8:85a3:7::ffff' });
@@ -175,6 +180,9 @@ describe('POST /v1/auth/magic-link', () => {
       ['without a domain dot', { email: 'ada@localhost' }, 'must be a valid email address'],
       ['with a space inside', { email: 'ada lovelace@example.com' }, 'must be a valid email address'],
       ['with a control character', { email: 'ada@example.com\r\nBcc: x@evil.test' }, 'must not contain control characters'],
+      ['with an encoded word', { email: '=?utf-8?q?attacker=40evil.test=3e=20?=@victim-corp.com' }, 'must be a valid email address'],
+      ['with a percent hack', { email: 'user%evil.test@example.com' }, 'must be a valid email address'],
+      ['with a bang path', { email: 'evil.test!user@example.com' }, 'must be a valid email address'],
       ['with a NUL', { email: 'ada\u0000@example.com' }, 'must not contain control characters'],
       ['over 254 characters', { email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com` }, 'must be at most 254 characters'],
     ])('refuses an address %s with validation_failed', async (_label, body, issue) => {

@@ -49,6 +49,26 @@ describe('normalizeEmail', () => {
     }
   });
 
+  it.each([
+    ['an encoded word', '=?utf-8?q?attacker=40evil.test=3e=20?=@victim-corp.com'],
+    ['a percent hack (source route)', 'user%evil.test@example.com'],
+    ['a bang path', 'evil.test!user@example.com'],
+    ['a quoted local part', '"ada lovelace"@example.com'],
+    ['a quoted local part with an @', '"attacker@evil.test"@example.com'],
+    ['a slash', 'ada/bob@example.com'],
+    ['an equals sign', 'ada=bob@example.com'],
+    ['a non-ASCII local part', 'ädä@example.com'],
+    ['an unencodable domain', 'ada@ex\u200bample..com'],
+  ])('refuses %s, which mail servers route differently', (_label, address) => {
+    expect(normalizeEmail(address)).toEqual({ ok: false, issue: 'must be a valid email address' });
+  });
+
+  it('mails an internationalized domain by its punycode form, so both spellings share one quota', () => {
+    expect(normalizeEmail('Ada@Bücher.Example')).toEqual({ ok: true, email: 'ada@xn--bcher-kva.example' });
+    expect(normalizeEmail('ada@xn--bcher-kva.example')).toEqual({ ok: true, email: 'ada@xn--bcher-kva.example' });
+    expect(normalizeEmail('o.brien+tag@münchen.de')).toEqual({ ok: true, email: 'o.brien+tag@xn--mnchen-3ya.de' });
+  });
+
   it('never accepts control characters or anything over 254 characters', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (value) => {
