@@ -32,7 +32,9 @@ export function httpHandler<TBody = undefined>(options: ChainOptions, handler: A
   const configResult = options.config ?? containerConfig;
   const origins = configResult.ok ? [...configResult.config.allowedOrigins] : [];
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // logEvent pinned off: POWERTOOLS_LOGGER_LOG_EVENT=true, set while debugging, would print bodies
+    // (addresses, tokens, codes) and headers (session tokens). The option wins over the variable.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(
       httpSecurityHeaders({
         strictTransportSecurity: { maxAge: 2 * 365 * 24 * 3600, includeSubDomains: true, preload: false },

@@ -105,9 +105,9 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
       if (request.error instanceof ConfigError) {
         logger.error('configuration invalid', { ...fields, problem: request.error.message });
       } else if (code === 'internal_error') {
-        logger.error('request failed', { ...fields, error: request.error });
+        logger.error('request failed', { ...fields, error: describeError(request.error, { frames: true }) });
       } else if (status >= 500) {
-        logger.warn('request failed', { ...fields, cause: describeCause(apiError?.cause) });
+        logger.warn('request failed', { ...fields, error: describeError(request.error) });
       } else {
         logger.info('request completed', fields);
       }
@@ -115,9 +115,34 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
   };
 }
 
-function describeCause(cause: unknown): string | undefined {
-  if (cause instanceof Error) return cause.name;
-  return undefined;
+/** What a log line may say about an error. */
+export interface ErrorDescription {
+  readonly name: string;
+  /** The AWS request id of a failed SDK call, to find it on AWS's side. */
+  readonly aws_request_id?: string;
+  /** DynamoDB's reason for each item of a cancelled transaction, e.g. `["None", "ConditionalCheckFailed"]`. */
+  readonly cancellation_reasons?: readonly string[];
+  /** Stack frames without the message line (internal errors only: they are bugs to find). */
+  readonly frames?: readonly string[];
+  readonly cause?: ErrorDescription;
+}
+
+/**
+ * An error as a log line may carry it: its name, the AWS request id, DynamoDB's cancellation codes and
+ * its causes, never its message or the error object. Messages of SDK and runtime errors can quote
+ * input (an address in a validation message, a key in a condition failure, an item in ALL_OLD).
+ */
+export function describeError(error: unknown, options: { frames?: boolean } = {}, depth = 0): ErrorDescription {
+  if (!(error instanceof Error)) return { name: typeof error };
+  const aws = error as { $metadata?: { requestId?: string }; CancellationReasons?: { Code?: string }[] };
+  const frames = options.frames ? error.stack?.split('\n').filter((line) => /^\s+at /.test(line)).map((line) => line.trim()).slice(0, 10) : undefined;
+  return {
+    name: error.name,
+    ...(aws.$metadata?.requestId ? { aws_request_id: aws.$metadata.requestId } : {}),
+    ...(aws.CancellationReasons ? { cancellation_reasons: aws.CancellationReasons.map((reason) => reason.Code ?? 'None') } : {}),
+    ...(frames ? { frames } : {}),
+    ...(error.cause !== undefined && depth < 3 ? { cause: describeError(error.cause, {}, depth + 1) } : {}),
+  };
 }
 
 /** Refuses bodies over 8 KiB before anything parses them. */

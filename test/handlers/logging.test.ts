@@ -72,3 +72,56 @@ it('logs no one-time code, code_verifier or code_challenge, on success or refusa
   expect(code).toMatch(/^\d{6}$/);
   for (const secret of [code, verifier, challenge, 'grace@example.com']) expect(raw).not.toContain(secret);
 });
+
+describe('logs that cannot leak', () => {
+  it('never logs the event, even with POWERTOOLS_LOGGER_LOG_EVENT=true (the debugging switch)', async () => {
+    const saved = { ...process.env };
+    let raw: string;
+    let entries: { message?: string }[];
+    try {
+      process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
+      let handlers: { requestMagicLink: unknown; verify: unknown } = { requestMagicLink: undefined, verify: undefined };
+      jest.isolateModules(() => {
+        handlers = {
+          requestMagicLink: require('../../lambdas/handlers/request-magic-link').handler, // eslint-disable-line @typescript-eslint/no-require-imports
+          verify: require('../../lambdas/handlers/verify').handler, // eslint-disable-line @typescript-eslint/no-require-imports
+        };
+      });
+      aws.dynamo.on(TransactWriteCommand).resolves({});
+      aws.ses.on(SendEmailCommand).resolves({});
+      ({ raw, entries } = await captureLogs(async () => {
+        await invoke(handlers.requestMagicLink, apiEvent({ body: { email: 'leak.check@example.com' }, headers: { Authorization: 'Bearer secret-session-token' } }));
+        await invoke(handlers.verify, apiEvent({ path: '/v1/auth/verify', body: { token: 'T'.repeat(43), code_verifier: 'V'.repeat(43) } }));
+      }));
+    } finally {
+      process.env = saved;
+    }
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.map((entry) => entry.message)).not.toContain('Lambda invocation event');
+    for (const secret of ['leak.check@example.com', 'secret-session-token', 'T'.repeat(43), 'V'.repeat(43)]) expect(raw).not.toContain(secret);
+  });
+
+  it('logs a failure as its name, AWS request id and cancellation codes, never its message', async () => {
+    const { transactionCanceled } = require('../fixtures/aws'); // eslint-disable-line @typescript-eslint/no-require-imports
+    aws.dynamo.reset();
+    const cancelled = transactionCanceled(['None', 'ThrottlingError', 'None', 'None']);
+    cancelled.message = 'Transaction cancelled: item {"email":{"S":"leak.check@example.com"}}';
+    cancelled.$metadata = { requestId: 'AWSREQ123' };
+    aws.dynamo.on(TransactWriteCommand).rejects(cancelled);
+    const bug = new TypeError("Cannot read properties of undefined (reading 'leak.check@example.com')");
+    const { raw, entries } = await captureLogs(async () => {
+      await invoke(requestMagicLink, apiEvent({ body: { email: 'leak.check@example.com' } }));
+      aws.dynamo.on(TransactWriteCommand).rejects(bug);
+      await invoke(requestMagicLink, apiEvent({ body: { email: 'leak.check@example.com' } }));
+    });
+    const [unavailable, internal] = entries.filter((entry) => entry.message === 'request failed');
+    expect(unavailable).toMatchObject({
+      level: 'WARN',
+      outcome: 'service_unavailable',
+      error: { name: 'DependencyUnavailableError', cause: { name: 'TransactionCanceledException', aws_request_id: 'AWSREQ123', cancellation_reasons: ['None', 'ThrottlingError', 'None', 'None'] } },
+    });
+    expect(internal).toMatchObject({ level: 'ERROR', outcome: 'internal_error', error: { name: 'TypeError', frames: expect.arrayContaining([expect.stringMatching(/^at /)]) } });
+    expect(raw).not.toContain('leak.check@example.com');
+    expect(raw).not.toContain('Cannot read properties');
+  });
+});
