@@ -253,8 +253,14 @@ export const SETTINGS = {
   }),
   emailLimitPerHour: setting({
     kind: count(RANGES.perHour),
-    description: 'Magic-link requests allowed per email address per hour.',
+    description: 'Magic-link requests one network (an IPv4 address, an IPv6 /64) may make for any one email address per hour. A stranger elsewhere cannot use up the owner\'s.',
     default: 5,
+    runtime: true,
+  }),
+  inboxLimitPerHour: setting({
+    kind: count(RANGES.perHour),
+    description: 'Magic links mailed to one email address per hour from all networks together: the ceiling that protects an inbox from a flood spread over many networks.',
+    default: 20,
     runtime: true,
   }),
   codeAttemptsPerHour: setting({

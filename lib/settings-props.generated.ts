@@ -59,12 +59,20 @@ export interface MagicLinkAuthSettings {
   readonly ipLimitPerHour?: number;
 
   /**
-   * Magic-link requests allowed per email address per hour.
+   * Magic-link requests one network (an IPv4 address, an IPv6 /64) may make for any one email address per hour. A stranger elsewhere cannot use up the owner's.
    *
    * Range: 1 to 1000000. Context key `emailLimitPerHour`; environment variable `EMAIL_LIMIT_PER_HOUR`.
    * @default 5
    */
   readonly emailLimitPerHour?: number;
+
+  /**
+   * Magic links mailed to one email address per hour from all networks together: the ceiling that protects an inbox from a flood spread over many networks.
+   *
+   * Range: 1 to 1000000. Context key `inboxLimitPerHour`; environment variable `INBOX_LIMIT_PER_HOUR`.
+   * @default 20
+   */
+  readonly inboxLimitPerHour?: number;
 
   /**
    * Wrong one-time codes allowed per email address per hour. Past it, code entry for that address is refused until the hour ends (links keep working); a new link does not reset the count.

@@ -170,14 +170,16 @@ export class DynamoAuthStore implements AuthStore {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          { Update: this.counter(request.ipEmailCounterId, request.ipEmailLimit, request.windowEnd) },
         ],
       }),
     );
     if (refused === null) return 'created';
     const { codes, error } = refused;
-    // The IP limit is checked first: when both are exhausted the caller hears about the IP.
+    // The IP limit is checked first: when it and another are exhausted the caller hears about the IP.
+    // Both address counters (this network's share, the inbox's ceiling) answer as the address limit.
     if (codes[0] === 'ConditionalCheckFailed') return 'ip_limit_exceeded';
-    if (codes[1] === 'ConditionalCheckFailed') return 'email_limit_exceeded';
+    if (codes[1] === 'ConditionalCheckFailed' || codes[4] === 'ConditionalCheckFailed') return 'email_limit_exceeded';
     if (codes[2] === 'ConditionalCheckFailed') throw new Error('magic link id collision', { cause: error });
     return 'code_taken';
   }

@@ -17,6 +17,7 @@ export interface AuthSettings {
   readonly sessionLifetimeSeconds: number;
   readonly ipLimitPerHour: number;
   readonly emailLimitPerHour: number;
+  readonly inboxLimitPerHour: number;
   readonly codeAttemptsPerHour: number;
 }
 
@@ -85,9 +86,11 @@ export class MagicLinkService {
       const code = generateCode();
       const outcome = await this.store.recordLinkRequest({
         ipCounterId: counters.ip,
+        ipEmailCounterId: counters.ipEmail,
+        ipEmailLimit: this.settings.emailLimitPerHour,
         emailCounterId: counters.email,
         ipLimit: this.settings.ipLimitPerHour,
-        emailLimit: this.settings.emailLimitPerHour,
+        emailLimit: this.settings.inboxLimitPerHour,
         windowEnd: window.end,
         link: {
           id: hashToken(token),

@@ -21,11 +21,19 @@ export function rateLimitWindow(nowSeconds: number, length = RATE_LIMIT_WINDOW_S
   return { start, end: start + length };
 }
 
-/** Counter identifiers for one window. The email counter holds a hash, never the address. */
+/**
+ * Counter identifiers for one window, each a hash of the address, never the address:
+ * - `ip`: requests from one network, whatever the address;
+ * - `ipEmail`: requests from one network for one address (the per-address limit a stranger can spend
+ *   only from their own network, so they cannot lock the owner out);
+ * - `email`: requests for one address from every network together (the inbox's ceiling).
+ */
 export function rateLimitCounterIds(ipKey: string, email: string, window: RateLimitWindow) {
+  const emailHash = hashEmail(email);
   return {
     ip: `ip#${ipKey}#${window.start}`,
-    email: `email#${hashEmail(email)}#${window.start}`,
+    ipEmail: `ipemail#${ipKey}#${emailHash}#${window.start}`,
+    email: `email#${emailHash}#${window.start}`,
   } as const;
 }
 

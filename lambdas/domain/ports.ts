@@ -22,6 +22,10 @@ export interface NewLink {
 
 export interface LinkRequest {
   readonly ipCounterId: string;
+  /** Requests from this network for this address. */
+  readonly ipEmailCounterId: string;
+  readonly ipEmailLimit: number;
+  /** Requests for this address from every network: the inbox's ceiling. */
   readonly emailCounterId: string;
   readonly ipLimit: number;
   readonly emailLimit: number;

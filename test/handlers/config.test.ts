@@ -25,6 +25,7 @@ describe('configuration', () => {
       sessionLifetimeSeconds: 604_800,
       ipLimitPerHour: 50,
       emailLimitPerHour: 5,
+      inboxLimitPerHour: 20,
       codeAttemptsPerHour: 5,
       docsBaseUrl: 'https://docs.asterwise.com',
     });

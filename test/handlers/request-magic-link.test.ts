@@ -74,13 +74,16 @@ describe('POST /v1/auth/magic-link', () => {
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
   });
 
-  it('counts the source IP and the hashed address in this hour, in one transaction with the link', async () => {
+  it('counts the source IP, this network\'s requests for the address, and the address\'s inbox in this hour, in one transaction with the link', async () => {
     await request({ email: ' ADA@example.com ' }, { sourceIp: '198.51.100.7', headers: { 'X-Forwarded-For': '10.9.9.9' } });
-    const [ip, email] = transaction();
+    const items = transaction();
+    const [ip, email] = items;
+    const ipEmail = items[4];
     const emailHash = createHash('sha256').update('ada@example.com').digest('hex');
     expect(ip!.Update!.Key).toEqual({ pk: `rl#ip#v4:198.51.100.7#${WINDOW_START}` });
     expect(email!.Update!.Key).toEqual({ pk: `rl#email#${emailHash}#${WINDOW_START}` });
-    for (const [counter, limit] of [[ip, 50], [email, 5]] as const) {
+    expect(ipEmail!.Update!.Key).toEqual({ pk: `rl#ipemail#v4:198.51.100.7#${emailHash}#${WINDOW_START}` });
+    for (const [counter, limit] of [[ip, 50], [ipEmail, 5], [email, 20]] as const) {
       expect(counter!.Update!.ConditionExpression).toBe('attribute_not_exists(cnt) OR cnt < :limit');
       expect(counter!.Update!.ExpressionAttributeValues).toMatchObject({ ':limit': limit, ':ttl': WINDOW_START + 3600 });
     }
@@ -117,6 +120,12 @@ describe('POST /v1/auth/magic-link', () => {
 
   it('refuses with magic_link_email_limit_exceeded, sending nothing, when the address is over its limit', async () => {
     aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed', 'None']));
+    expectError(await request({ email: 'ada@example.com' }), 'magic_link_email_limit_exceeded');
+    expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('answers the same magic_link_email_limit_exceeded when this network has used its share of the address', async () => {
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
     expectError(await request({ email: 'ada@example.com' }), 'magic_link_email_limit_exceeded');
     expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });

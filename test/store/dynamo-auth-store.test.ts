@@ -34,6 +34,8 @@ const put = (value: Record<string, unknown>) => client.send(new PutItemCommand({
 function linkRequest(overrides: Partial<LinkRequest> = {}, link: Partial<LinkRequest['link']> = {}): LinkRequest {
   return {
     ipCounterId: unique('ip'),
+    ipEmailCounterId: unique('ipemail'),
+    ipEmailLimit: 5,
     emailCounterId: unique('email'),
     ipLimit: 50,
     emailLimit: 5,
@@ -94,6 +96,19 @@ describe('recordLinkRequest', () => {
     const request = linkRequest({ emailCounterId });
     expect(await store.recordLinkRequest(request)).toBe('email_limit_exceeded');
     expect(await item(`rl#${request.ipCounterId}`)).toBeUndefined();
+  });
+
+  it('lets one network use only its own share of an address, while other networks still get through up to the inbox ceiling', async () => {
+    const emailCounterId = unique('inbox');
+    const attacker = unique('attacker-network');
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push(await store.recordLinkRequest(linkRequest({ emailCounterId, emailLimit: 4, ipEmailCounterId: attacker, ipEmailLimit: 2 })));
+    expect(outcomes).toEqual(['created', 'created', 'email_limit_exceeded', 'email_limit_exceeded']);
+    expect((await item(`rl#${emailCounterId}`))?.cnt).toBe(2);
+    // The owner, on another network, is not locked out; the inbox ceiling still holds for everyone.
+    expect(await store.recordLinkRequest(linkRequest({ emailCounterId, emailLimit: 4, ipEmailCounterId: unique('owner'), ipEmailLimit: 2 }))).toBe('created');
+    expect(await store.recordLinkRequest(linkRequest({ emailCounterId, emailLimit: 4, ipEmailCounterId: unique('third'), ipEmailLimit: 2 }))).toBe('created');
+    expect(await store.recordLinkRequest(linkRequest({ emailCounterId, emailLimit: 4, ipEmailCounterId: unique('fourth'), ipEmailLimit: 2 }))).toBe('email_limit_exceeded');
   });
 
   it('counts from zero again in a new window (a new counter key), whatever the old one holds', async () => {

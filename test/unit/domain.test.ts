@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { consumeRefusal } from '../../lambdas/domain/auth-service';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../../lambdas/domain/email';
 import { ipRateLimitKey } from '../../lambdas/domain/ip';
-import { rateLimitWindow } from '../../lambdas/domain/limits';
+import { rateLimitCounterIds, rateLimitWindow } from '../../lambdas/domain/limits';
 import { describeDuration, magicLinkUrl, renderMagicLinkEmail } from '../../lambdas/domain/mail';
 import { bearerToken, issueSessionToken, parseSessionToken } from '../../lambdas/domain/sessions';
 import { generateToken, hashToken, isWellFormedToken } from '../../lambdas/domain/tokens';
@@ -221,5 +221,17 @@ describe('one-time codes and browser binding', () => {
     expect(consumeRefusal({ linkExpiresAt: 200, usedAt: 90, challenge: 'A' }, 100, 'B')).toBe('link_already_used');
     expect(consumeRefusal({ linkExpiresAt: 100, challenge: 'A' }, 100, 'B')).toBe('link_expired');
     expect(() => consumeRefusal({ linkExpiresAt: 200, challenge: 'A' }, 100, 'A')).toThrow();
+  });
+});
+
+describe('rateLimitCounterIds', () => {
+  it('keys this network\'s share of an address apart from the address\'s inbox and from other networks', () => {
+    const window = rateLimitWindow(1_800_000_000);
+    const mine = rateLimitCounterIds('v4:198.51.100.7', 'ada@example.com', window);
+    const stranger = rateLimitCounterIds('v4:203.0.113.9', 'ada@example.com', window);
+    expect(mine.email).toBe(stranger.email);
+    expect(mine.ipEmail).not.toBe(stranger.ipEmail);
+    expect(new Set([mine.ip, mine.ipEmail, mine.email]).size).toBe(3);
+    expect(JSON.stringify(mine)).not.toContain('ada@example.com');
   });
 });

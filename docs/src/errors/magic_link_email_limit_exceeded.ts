@@ -11,10 +11,10 @@ export default {
     'A user requested a new link several times because the first email seemed slow or went to spam.',
     'A user typed the same address with different capitals or spaces. Addresses are trimmed and lower-cased before counting, so `Ada@Example.com ` and `ada@example.com` share one quota.',
     'An automated test keeps requesting links for the same test address.',
-    'Someone else requested links for this address, for example to flood its inbox. The limit stops the flood, but it also blocks the real owner until the hour is up.',
+    'Someone else requested links for this address from several networks, for example to flood its inbox. One network can use only its own share of an address (5 an hour by default); the inbox ceiling (20 an hour from all networks) stops floods spread over more networks, and while it holds it also blocks the owner until the hour is up.',
   ],
   learnMore: [
-    'The service enforces limits at two boundaries: per IP (`magic_link_ip_limit_exceeded`) and per email address (this error). The per-address limit is 5 requests an hour by default, and whoever deployed the service can change it. The IP limit is checked first; a request refused by this limit uses none of the IP\'s quota. The limit applies the same way to every address, whether or not it has signed in before, so this error never reveals whether an account exists.',
+    'The service enforces limits at three boundaries: per network (`magic_link_ip_limit_exceeded`), per network and email address, and per email address from all networks together (both of these answer with this error). By default one network may request 5 links an hour for any one address, and an address receives at most 20 an hour in all; whoever deployed the service can change both. The IP limit is checked first; a request refused by any limit uses none of the others\' quota. The limits apply the same way to every address, whether or not it has signed in before, so this error never reveals whether an account exists.',
     'The limits count over fixed clock hours, so the count actually resets at the start of the next hour; waiting `retry_after` seconds is always enough. Links already sent are not cancelled by this error: each one still works once, until its own lifetime runs out (15 minutes by default).',
   ],
   quickFix: [
