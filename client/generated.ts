@@ -87,10 +87,16 @@ export interface GetSessionData {
 /** Errors `GET /v1/auth/session` can answer with. */
 export type GetSessionError = 'session_invalid' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
+/** The JSON body of `POST /v1/auth/sign-out`. */
+export interface SignOutBody {
+  /** `true` also revokes every other live session of the same address. */
+  readonly everywhere?: boolean;
+}
+
 /** `data` of a successful `POST /v1/auth/sign-out` (200). */
 export interface SignOutData {
   readonly signed_out: true;
 }
 
 /** Errors `POST /v1/auth/sign-out` can answer with. */
-export type SignOutError = 'session_invalid' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
+export type SignOutError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'session_invalid' | 'payload_too_large' | 'service_unavailable' | 'internal_error';

@@ -199,9 +199,9 @@ export class MagicLinkClient {
     return this.call('GET', '/v1/auth/session', { sessionToken });
   }
 
-  /** `POST /v1/auth/sign-out`: revokes the session at once. */
-  signOut(sessionToken: string): Promise<Result<SignedOut, SignOutError>> {
-    return this.call('POST', '/v1/auth/sign-out', { sessionToken });
+  /** `POST /v1/auth/sign-out`: revokes the session at once; `everywhere` revokes every session of its address. */
+  signOut(sessionToken: string, options: { everywhere?: boolean } = {}): Promise<Result<SignedOut, SignOutError>> {
+    return this.call('POST', '/v1/auth/sign-out', { sessionToken, ...(options.everywhere ? { body: { everywhere: true } } : {}) });
   }
 
   private async call<T, C extends ErrorCode>(

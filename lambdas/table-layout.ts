@@ -9,12 +9,23 @@
  * | `rl#ip#<ip key>#<window>`   | requests from one IP in one hour      | `cnt`, `ttl` (window end)                    |
  * | `rl#email#<sha256>#<window>`| requests for one address in one hour  | `cnt`, `ttl` (window end)                    |
  * | `rl#code#<sha256>#<window>` | wrong codes for one address in an hour| `cnt`, `ttl` (window end)                    |
- * | `signin#<sha256(token)>`    | a magic link, then its session        | `email`, `link_expires_at`, `created_at`, `challenge` (bound only), `used_at`, `session_hash`, `session_expires_at`, `revoked_at`, `ttl` |
+ * | `signin#<sha256(token)>`    | a magic link, then its session        | `email`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `used_at`, `session_hash`, `session_expires_at`, `revoked_at`, `ttl` |
  * | `code#<hmac(email, code)>`  | the one-time code of a sign-in        | `signin` (the sign-in's id), `ttl`           |
  *
  * Correctness never rests on TTL deletion: counters live under their window's key, and every expiry
  * is checked in a condition or on read.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', timeToLive: 'ttl' } as const;
+
+/**
+ * Every sign-in of one address, for signing out everywhere: a global secondary index on `user_hash`
+ * (the address's hash, set when the link is created). It carries the session fields, so finding the
+ * live sessions reads the index alone. Session checks never use it: they stay one read by key.
+ */
+export const USER_INDEX = {
+  name: 'by-user',
+  partitionKey: 'user_hash',
+  projected: ['session_hash', 'session_expires_at', 'revoked_at'],
+} as const;
 
 export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#' } as const;

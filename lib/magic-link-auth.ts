@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { ROUTES, type RouteHandlerName } from '../lambdas/contract/routes';
 import { RESOURCE_ENV } from '../lambdas/settings';
-import { KEY_PREFIX, TABLE_KEYS } from '../lambdas/table-layout';
+import { KEY_PREFIX, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
 import { removalPolicy, resolveSettings } from './settings';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 
@@ -99,6 +99,12 @@ export class MagicLinkAuth extends Construct {
       deletionProtection: tableRemovalPolicy === RemovalPolicy.RETAIN,
       removalPolicy: tableRemovalPolicy,
     });
+    this.table.addGlobalSecondaryIndex({
+      indexName: USER_INDEX.name,
+      partitionKey: { name: USER_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...USER_INDEX.projected],
+    });
 
     this.emailIdentity =
       props.emailIdentity ??
@@ -177,6 +183,11 @@ export class MagicLinkAuth extends Construct {
             conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${access.prefix}*`] } },
           }),
         );
+      }
+      if (name === 'sign-out') {
+        // Signing out everywhere finds an address's sessions in the user index (keys are address hashes,
+        // so no prefix applies): Query on that index only, nothing else of the table.
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${USER_INDEX.name}`] }));
       }
       return fn;
     };

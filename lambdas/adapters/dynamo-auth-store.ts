@@ -4,7 +4,7 @@ import {
   TransactionCanceledException,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DependencyUnavailableError } from '../domain/errors';
 import type {
@@ -19,7 +19,7 @@ import type {
   SessionRecord,
   SignInSnapshot,
 } from '../domain/ports';
-import { KEY_PREFIX, TABLE_KEYS } from '../table-layout';
+import { KEY_PREFIX, TABLE_KEYS, USER_INDEX } from '../table-layout';
 
 const TTL_NAME = { '#ttl': TABLE_KEYS.timeToLive } as const;
 
@@ -151,6 +151,7 @@ export class DynamoAuthStore implements AuthStore {
                 email: link.email,
                 link_expires_at: link.expiresAt,
                 created_at: link.createdAt,
+                user_hash: link.userHash,
                 ...(link.challenge === undefined ? {} : { challenge: link.challenge }),
                 ...(link.redirectTo === undefined ? {} : { redirect_to: link.redirectTo }),
                 [TABLE_KEYS.timeToLive]: link.retainUntil,
@@ -284,9 +285,9 @@ export class DynamoAuthStore implements AuthStore {
     }
   }
 
-  async revokeSession(request: RevokeSession): Promise<boolean> {
+  async revokeSession(request: RevokeSession): Promise<{ email: string } | null> {
     try {
-      await this.doc.send(
+      const result = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `${KEY_PREFIX.signIn}${request.id}` },
@@ -295,11 +296,58 @@ export class DynamoAuthStore implements AuthStore {
             'session_hash = :session_hash AND attribute_not_exists(revoked_at) AND session_expires_at > :now',
           ExpressionAttributeNames: TTL_NAME,
           ExpressionAttributeValues: { ':now': request.now, ':session_hash': request.sessionSecretHash, ':ttl': request.retainUntil },
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return true;
+      return { email: String(result.Attributes?.email) };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return null;
+      if (isThrottling(error)) throw unavailable(error);
+      throw error;
+    }
+  }
+
+  async revokeAllSessions(request: { readonly userHash: string; readonly now: number; readonly retainUntil: number }): Promise<number> {
+    let revoked = 0;
+    try {
+      let from: Record<string, unknown> | undefined;
+      do {
+        // The index is eventually consistent: a session started in the last moment may not show yet.
+        const page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: USER_INDEX.name,
+            KeyConditionExpression: `${USER_INDEX.partitionKey} = :user`,
+            FilterExpression: 'attribute_exists(session_hash) AND attribute_not_exists(revoked_at) AND session_expires_at > :now',
+            ExpressionAttributeValues: { ':user': request.userHash, ':now': request.now },
+            ProjectionExpression: 'pk',
+            ExclusiveStartKey: from,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          try {
+            await this.write(() =>
+              this.doc.send(
+                new UpdateCommand({
+                  TableName: this.tableName,
+                  Key: { pk: item.pk },
+                  UpdateExpression: 'SET revoked_at = :now, #ttl = :ttl',
+                  ConditionExpression: 'attribute_exists(session_hash) AND attribute_not_exists(revoked_at)',
+                  ExpressionAttributeNames: TTL_NAME,
+                  ExpressionAttributeValues: { ':now': request.now, ':ttl': request.retainUntil },
+                }),
+              ),
+            );
+            revoked += 1;
+          } catch (error) {
+            // Revoked meanwhile (by this session's own sign-out, or another everywhere): already done.
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        }
+        from = page.LastEvaluatedKey;
+      } while (from);
+      return revoked;
+    } catch (error) {
       if (isThrottling(error)) throw unavailable(error);
       throw error;
     }

@@ -60,9 +60,10 @@ export const ROUTES = [
     path: '/v1/auth/sign-out',
     handler: 'sign-out',
     operationId: 'signOut',
-    summary: 'Revoke a session at once',
+    summary: 'Revoke a session at once, or with {"everywhere": true} every session of its address',
     successStatus: 200,
-    errors: ['session_invalid', ...CHAIN_ERRORS],
+    body: 'optional',
+    errors: ['invalid_json', 'validation_failed', 'unsupported_media_type', 'session_invalid', ...CHAIN_ERRORS],
   },
   // The hosted sign-in page: HTML, its module and its stylesheet, all from one function.
   {
@@ -112,6 +113,8 @@ export const ROUTES = [
   summary: string;
   successStatus: number;
   errors: readonly ErrorCode[];
+  /** A JSON body the route may be called without (its shape is in `contract/shapes.ts`). */
+  body?: 'optional';
   /** The media type of a route that answers with a page or an asset instead of the JSON envelope. */
   media?: 'text/html' | 'text/javascript' | 'text/css';
 }[];

@@ -81,6 +81,11 @@ const redirectTo = v.pipe(
 export const REQUEST_BODIES = {
   requestMagicLink: body({ email, code_challenge: v.optional(codeChallenge), redirect_to: v.optional(redirectTo) }),
   // Exactly one of two forms: the link's token, or the address and the code mailed with it.
+  signOut: body({
+    everywhere: v.optional(
+      v.pipe(v.boolean('must be true or false'), v.description('`true` also revokes every other live session of the same address.')),
+    ),
+  }),
   verify: v.union([body({ token: linkToken, code_verifier: v.optional(codeVerifier) }), body({ email, code, code_verifier: v.optional(codeVerifier) })]),
 } as const satisfies Partial<Record<Route['operationId'], v.GenericSchema>>;
 

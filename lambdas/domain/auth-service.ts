@@ -5,7 +5,7 @@ import { codeAttemptCounterId, rateLimitCounterIds, rateLimitWindow } from './li
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
 import type { AuthStore, CodeSecret, ConsumeOutcome, Mailer, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
-import { generateToken, hashToken, hashesEqual } from './tokens';
+import { generateToken, hashEmail, hashToken, hashesEqual } from './tokens';
 
 /** How long used, expired and signed-out records are kept, so callers get the precise error, not `not_found`. */
 export const RECORD_RETENTION_SECONDS = 24 * 3600;
@@ -101,6 +101,7 @@ export class MagicLinkService {
           codeId: codeId(secret, email, code),
           ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
           ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
+          userHash: hashEmail(email),
         },
       });
       if (outcome === 'code_taken' && draw < CODE_DRAWS) continue;
@@ -203,16 +204,17 @@ export class SessionService {
   }
 
   /** Revokes a live session at once. */
-  async signOut(sessionToken: string | null, now: Date): Promise<void> {
+  /**
+   * Revokes this live session at once; `everywhere` then revokes every other live session of its
+   * address too (only a live session may ask, so a stolen, already-revoked token cannot).
+   */
+  async signOut(sessionToken: string | null, now: Date, options: { everywhere?: boolean } = {}): Promise<void> {
     const parsed = sessionToken === null ? null : parseSessionToken(sessionToken);
     if (parsed === null) throw new RefusedError('session_invalid');
     const nowSeconds = toSeconds(now);
-    const revoked = await this.store.revokeSession({
-      id: parsed.signInId,
-      sessionSecretHash: parsed.secretHash,
-      now: nowSeconds,
-      retainUntil: nowSeconds + RECORD_RETENTION_SECONDS,
-    });
-    if (!revoked) throw new RefusedError('session_invalid');
+    const retainUntil = nowSeconds + RECORD_RETENTION_SECONDS;
+    const revoked = await this.store.revokeSession({ id: parsed.signInId, sessionSecretHash: parsed.secretHash, now: nowSeconds, retainUntil });
+    if (revoked === null) throw new RefusedError('session_invalid');
+    if (options.everywhere) await this.store.revokeAllSessions({ userHash: hashEmail(revoked.email), now: nowSeconds, retainUntil });
   }
 }

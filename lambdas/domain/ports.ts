@@ -18,6 +18,8 @@ export interface NewLink {
   readonly codeId: string;
   /** Where the person goes after signing in, already checked against the allowlist. */
   readonly redirectTo?: string;
+  /** The address's hash: how signing out everywhere finds this sign-in's session. */
+  readonly userHash: string;
 }
 
 export interface LinkRequest {
@@ -100,8 +102,10 @@ export interface AuthStore {
   countWrongCode(attempts: AttemptBudget): Promise<'counted' | 'attempts_exceeded'>;
   /** Strongly consistent read of a sign-in record's session, or null. */
   getSession(id: string): Promise<SessionRecord | null>;
-  /** Revokes a live session whose secret matches; false when there was none. */
-  revokeSession(request: RevokeSession): Promise<boolean>;
+  /** Revokes a live session whose secret matches; its address, or null when there was none. */
+  revokeSession(request: RevokeSession): Promise<{ readonly email: string } | null>;
+  /** Revokes every live session of an address (by its hash); how many it revoked. */
+  revokeAllSessions(request: { readonly userHash: string; readonly now: number; readonly retainUntil: number }): Promise<number>;
 }
 
 export interface OutgoingEmail {

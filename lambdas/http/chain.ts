@@ -17,8 +17,8 @@ export type ApiHandler<TBody> = (
 ) => Promise<Reply>;
 
 export interface ChainOptions {
-  /** Parse (and require) a JSON body. */
-  readonly jsonBody: boolean;
+  /** Parse a JSON body: required (`true`), when one is sent (`'optional'`), or never (`false`). */
+  readonly jsonBody: boolean | 'optional';
   /** Configuration to use instead of the environment's (tests). */
   readonly config?: ConfigResult;
 }
@@ -69,6 +69,6 @@ export function httpHandler<TBody = undefined>(options: ChainOptions, handler: A
     .use(apiEnvelope(configResult))
     .use(httpHeaderNormalizer())
     .use(bodyLimit());
-  if (options.jsonBody) chain.use(jsonBody());
+  if (options.jsonBody) chain.use(jsonBody({ optional: options.jsonBody === 'optional' }));
   return chain.handler(handler as never);
 }

@@ -160,13 +160,15 @@ export function bodyLimit(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
 const JSON_MEDIA_TYPE = /^application\/([^;\s]+\+)?json\s*($|;)/i;
 
 /**
- * Requires a JSON body and parses it in place: `unsupported_media_type` for another content type,
- * `invalid_json` for a missing, empty or malformed body. Runs after the header normalizer.
+ * Parses a JSON body in place: `unsupported_media_type` for another content type, `invalid_json` for a
+ * missing, empty or malformed body. An optional body may be left out entirely (no body at all).
+ * Runs after the header normalizer.
  */
-export function jsonBody(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
+export function jsonBody(options: { optional?: boolean } = {}): middy.MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     before: (request) => {
       const { headers, body, isBase64Encoded } = request.event;
+      if (options.optional && !body) return;
       if (!JSON_MEDIA_TYPE.test(headers?.['content-type'] ?? '')) throw new ApiError('unsupported_media_type');
       if (!body) throw new ApiError('invalid_json');
       try {

@@ -76,7 +76,7 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
         summary: route.summary,
         ...(needsSession ? { security: [{ session: [] }] } : {}),
         ...(body
-          ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(body) } } } }
+          ? { requestBody: { required: !('body' in route), content: { 'application/json': { schema: schemaOf(body) } } } }
           : {}),
         responses: {
           [String(route.successStatus)]: {

@@ -69,6 +69,7 @@ describe('POST /v1/auth/magic-link', () => {
       email: 'ada@example.com',
       link_expires_at: NOW.getTime() / 1000 + 900,
       created_at: NOW.getTime() / 1000,
+      user_hash: createHash('sha256').update('ada@example.com').digest('hex'),
       ttl: NOW.getTime() / 1000 + 900 + 86_400,
     });
     expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');

@@ -96,3 +96,49 @@ describe('an event without a headers object (API Gateway omits it when a request
     expect(aws.dynamo.calls()).toHaveLength(0);
   });
 });
+
+describe('POST /v1/auth/sign-out with {"everywhere": true}', () => {
+  const { QueryCommand } = require('@aws-sdk/lib-dynamodb'); // eslint-disable-line @typescript-eslint/no-require-imports
+  const signOutWith = (body?: string, contentType = 'application/json') =>
+    invoke(signOut, apiEvent({ method: 'POST', path: '/v1/auth/sign-out', headers: { Authorization: `Bearer ${SESSION}`, 'Content-Type': contentType }, ...(body === undefined ? {} : { body }) }));
+
+  it('revokes this session, then every live session of its address found in the user index', async () => {
+    aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada@example.com' } });
+    aws.dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'signin#a' }, { pk: 'signin#b' }] });
+    expectSuccess(await signOutWith('{"everywhere": true}'), 200);
+    const query = aws.dynamo.commandCalls(QueryCommand)[0]!.args[0].input;
+    expect(query).toMatchObject({
+      IndexName: 'by-user',
+      KeyConditionExpression: 'user_hash = :user',
+      ExpressionAttributeValues: { ':user': createHash('sha256').update('ada@example.com').digest('hex'), ':now': NOW_S },
+    });
+    const updates = aws.dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key);
+    expect(updates).toEqual([{ pk: `signin#${ID}` }, { pk: 'signin#a' }, { pk: 'signin#b' }]);
+  });
+
+  it('signs out only this session without a body, or with {"everywhere": false}', async () => {
+    aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada@example.com' } });
+    expectSuccess(await signOutWith(), 200);
+    expectSuccess(await signOutWith('{"everywhere": false}'), 200);
+    expect(aws.dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('lets no dead session sign others out', async () => {
+    aws.dynamo.on(UpdateCommand).rejects(conditionFailed());
+    expectError(await signOutWith('{"everywhere": true}'), 'session_invalid');
+    expect(aws.dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['a non-boolean', '{"everywhere": "yes"}', 'validation_failed', [{ field: 'everywhere', issue: 'must be true or false' }]],
+    ['an unknown field', '{"all": true}', 'validation_failed', [{ field: 'all', issue: 'is not a recognised field' }]],
+    ['malformed JSON', '{"everywhere":', 'invalid_json', []],
+  ] as const)('refuses %s', async (_label, body, code, details) => {
+    expectError(await signOutWith(body), code, [...details]);
+    expect(aws.dynamo.calls()).toHaveLength(0);
+  });
+
+  it('refuses a body that is not JSON', async () => {
+    expectError(await signOutWith('everywhere=true', 'application/x-www-form-urlencoded'), 'unsupported_media_type');
+  });
+});

@@ -180,11 +180,16 @@ describe('MagicLinkAuth', () => {
       template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }) });
     });
 
-    it.each([
-      ['GetSession', 'dynamodb:GetItem'],
-      ['SignOut', 'dynamodb:UpdateItem'],
-    ])('gives %s only %s on sign-in records', (name, action) => {
-      expect(tableAccess(name)).toEqual([{ Action: action, Keys: ['signin#*'] }]);
+    it('gives GetSession only dynamodb:GetItem on sign-in records', () => {
+      expect(tableAccess('GetSession')).toEqual([{ Action: 'dynamodb:GetItem', Keys: ['signin#*'] }]);
+    });
+
+    it('gives SignOut UpdateItem on sign-in records, and Query on the user index alone (to sign out everywhere)', () => {
+      const statements = statementsOf('SignOut').filter((statement) => String(statement.Action).startsWith('dynamodb:'));
+      expect(statements).toEqual([
+        expect.objectContaining({ Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['signin#*'] } } }),
+        { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^MagicLinkAuthTable/), 'Arn'] }, '/index/by-user']] } },
+      ]);
     });
 
     it.each(['Fallback', 'Openapi', 'SignInPage'])('gives %s nothing but its own logs', (name) => {

@@ -41,7 +41,7 @@ function linkRequest(overrides: Partial<LinkRequest> = {}, link: Partial<LinkReq
     emailLimit: 5,
     windowEnd: WINDOW_END,
     ...overrides,
-    link: { id: unique('link'), email: 'ada@example.com', expiresAt: NOW + 900, retainUntil: NOW + 900 + 86_400, createdAt: NOW, codeId: unique('code'), ...link },
+    link: { id: unique('link'), email: 'ada@example.com', expiresAt: NOW + 900, retainUntil: NOW + 900 + 86_400, createdAt: NOW, codeId: unique('code'), userHash: 'user-ada', ...link },
   };
 }
 
@@ -65,6 +65,7 @@ describe('recordLinkRequest', () => {
       email: 'ada@example.com',
       link_expires_at: NOW + 900,
       created_at: NOW,
+      user_hash: 'user-ada',
       challenge: 'C'.repeat(43),
       redirect_to: 'https://app.example.com/after',
       ttl: NOW + 900 + 86_400,
@@ -239,12 +240,32 @@ describe('sessions', () => {
     const id = await session();
     const revoke = (extra: { sessionSecretHash?: string; now?: number; id?: string } = {}) =>
       store.revokeSession({ id: extra.id ?? id, sessionSecretHash: extra.sessionSecretHash ?? 'session-hash', now: extra.now ?? NOW + 5, retainUntil: NOW + 86_400 });
-    expect(await revoke({ sessionSecretHash: 'wrong' })).toBe(false);
-    expect(await revoke({ now: NOW + 3600 })).toBe(false);
-    expect(await revoke({ id: unique('nobody') })).toBe(false);
-    expect(await revoke()).toBe(true);
-    expect(await revoke()).toBe(false);
+    expect(await revoke({ sessionSecretHash: 'wrong' })).toBeNull();
+    expect(await revoke({ now: NOW + 3600 })).toBeNull();
+    expect(await revoke({ id: unique('nobody') })).toBeNull();
+    expect(await revoke()).toEqual({ email: 'ada@example.com' });
+    expect(await revoke()).toBeNull();
     expect((await store.getSession(id))?.revokedAt).toBe(NOW + 5);
+  });
+});
+
+describe('revokeAllSessions (signing out everywhere)', () => {
+  it('revokes every live session of one address through the user index, and nothing of another address', async () => {
+    const { store: own, client: ownClient, tableName: ownTable } = await freshStore();
+    const signIn = async (userHash: string, consumed = true) => {
+      const request = linkRequest({}, { userHash });
+      await own.recordLinkRequest(request);
+      if (consumed) await own.consumeLink(consume(request.link.id));
+      return request.link.id;
+    };
+    const mine = [await signIn('user-grace'), await signIn('user-grace'), await signIn('user-grace')];
+    const unused = await signIn('user-grace', false);
+    const theirs = await signIn('user-other');
+    expect(await own.revokeAllSessions({ userHash: 'user-grace', now: NOW + 10, retainUntil: NOW + 86_400 })).toBe(3);
+    for (const id of mine) expect((await own.getSession(id))?.revokedAt).toBe(NOW + 10);
+    expect((await item(`signin#${unused}`, { client: ownClient, tableName: ownTable }))?.revoked_at).toBeUndefined();
+    expect((await own.getSession(theirs))?.revokedAt).toBeUndefined();
+    expect(await own.revokeAllSessions({ userHash: 'user-grace', now: NOW + 20, retainUntil: NOW + 86_400 })).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
-import { TABLE_KEYS } from '../../lambdas/table-layout';
+import { TABLE_KEYS, USER_INDEX } from '../../lambdas/table-layout';
 
 /** Where global setup leaves the engine's endpoint for the test files. */
 export const STORE_ENDPOINT_KEY = 'MAGIC_LINK_STORE_DYNAMODB_ENDPOINT';
@@ -34,7 +34,7 @@ export function engineClient(conflicts: ConflictCount = { transactions: 0, write
 
 let tables = 0;
 
-/** A fresh table laid out as the construct creates it, and a store on it. */
+/** A fresh table laid out as the construct creates it (key, TTL, user index), and a store on it. */
 export async function freshStore(conflicts?: ConflictCount): Promise<{ store: DynamoAuthStore; client: DynamoDBClient; tableName: string }> {
   const client = engineClient(conflicts);
   tables += 1;
@@ -42,8 +42,18 @@ export async function freshStore(conflicts?: ConflictCount): Promise<{ store: Dy
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+        { AttributeName: USER_INDEX.partitionKey, AttributeType: 'S' },
+      ],
       KeySchema: [{ AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: USER_INDEX.name,
+          KeySchema: [{ AttributeName: USER_INDEX.partitionKey, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...USER_INDEX.projected] },
+        },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
