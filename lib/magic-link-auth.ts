@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { ROUTES, type RouteHandlerName } from '../lambdas/contract/routes';
+import { ROUTES, type Route, type RouteHandlerName } from '../lambdas/contract/routes';
 import { RESOURCE_ENV } from '../lambdas/settings';
 import { KEY_PREFIX, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
 import { removalPolicy, resolveSettings } from './settings';
@@ -32,17 +32,48 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Steady-state requests per second and burst across the whole API (API Gateway stage throttling),
-   * a backstop in front of the per-IP and per-address limits.
-   * @default { rateLimit: 100, burstLimit: 200 }
+   * API Gateway throttling of requests no route matches (the `$default` fallback: 404s and 405s), so a
+   * flood of them cannot use up the room the real routes have.
+   * @default { rateLimit: 10, burstLimit: 20 }
    */
   readonly throttle?: apigwv2.ThrottleSettings;
+
+  /**
+   * API Gateway throttling per route (requests per second, burst), by operation id, merged over the
+   * defaults: a backstop in front of the per-IP and per-address limits. Sign-in and session checks
+   * get the most room, so a flood on one route cannot starve the others.
+   * @default ROUTE_THROTTLE_DEFAULTS: requestMagicLink 20/40, verify 100/200, getSession 200/400,
+   * signOut 50/100, the hosted page's three routes 50/100 each, getOpenApiDocument 10/20
+   */
+  readonly routeThrottles?: Partial<Record<Route['operationId'], apigwv2.ThrottleSettings>>;
+
+  /**
+   * Reserved concurrency per function, by handler name: guarantees a function that many concurrent
+   * executions and caps it there. Off by default: a new AWS account may have a concurrency quota as
+   * low as 10, and reserving more than it leaves unreserved (at least 10 must stay unreserved) fails the
+   * deploy. Turn it on once the account's quota is raised, to keep verify and session available when
+   * another function in the account, or a flood on magic-link, takes the account's concurrency.
+   * @default - none reserved
+   */
+  readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
 }
 
 /** Everything except a handler's own code: shared by all five functions. */
 const HANDLER_DIR = path.join(__dirname, '..', 'lambdas', 'handlers');
 
-type FunctionName = RouteHandlerName | 'fallback';
+export type FunctionName = RouteHandlerName | 'fallback';
+
+/** Requests per second and burst each route gets from API Gateway, unless `routeThrottles` says otherwise. */
+export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apigwv2.ThrottleSettings>> = {
+  requestMagicLink: { rateLimit: 20, burstLimit: 40 },
+  verify: { rateLimit: 100, burstLimit: 200 },
+  getSession: { rateLimit: 200, burstLimit: 400 },
+  signOut: { rateLimit: 50, burstLimit: 100 },
+  getSignInPage: { rateLimit: 50, burstLimit: 100 },
+  getSignInScript: { rateLimit: 50, burstLimit: 100 },
+  getSignInStyles: { rateLimit: 50, burstLimit: 100 },
+  getOpenApiDocument: { rateLimit: 10, burstLimit: 20 },
+};
 
 /** Which items each function may touch, and how: least privilege down to the key prefix. */
 const TABLE_ACCESS: Record<FunctionName, { actions: string[]; prefix: string }[]> = {
@@ -157,6 +188,7 @@ export class MagicLinkAuth extends Construct {
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
+        ...(props.reservedConcurrency?.[name] === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency[name] }),
         timeout: Duration.seconds(10),
         environment,
         logGroup,
@@ -221,10 +253,11 @@ export class MagicLinkAuth extends Construct {
       defaultIntegration: new HttpLambdaIntegration('Fallback', functions.fallback),
     });
     const integrations: Partial<Record<FunctionName, HttpLambdaIntegration>> = {};
+    const routes: apigwv2.HttpRoute[] = [];
     for (const route of ROUTES) {
       // One integration per function, shared by its routes (the hosted page serves three paths).
       integrations[route.handler] ??= new HttpLambdaIntegration(pascal(route.handler), functions[route.handler]);
-      this.api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration: integrations[route.handler]! });
+      routes.push(...this.api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration: integrations[route.handler]! }));
     }
 
     Validations.of(this.api).acknowledge({
@@ -237,7 +270,7 @@ export class MagicLinkAuth extends Construct {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: props.throttle ?? { rateLimit: 100, burstLimit: 200 },
+      throttle: props.throttle ?? { rateLimit: 10, burstLimit: 20 },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -253,6 +286,17 @@ export class MagicLinkAuth extends Construct {
         ),
       },
     });
+    // Each route's own throttle (the stage's default above covers only what no route matches). The
+    // stage must come after the routes it names, or CloudFormation cannot find them.
+    const stage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      ROUTES.map((route) => {
+        const throttle = { ...ROUTE_THROTTLE_DEFAULTS[route.operationId], ...props.routeThrottles?.[route.operationId] };
+        // RouteSettings is passed through as it is: CloudFormation's own property names.
+        return [`${route.method} ${route.path}`, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit }];
+      }),
+    );
+    for (const route of routes) stage.node.addDependency(route);
   }
 }
 

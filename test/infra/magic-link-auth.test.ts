@@ -2,7 +2,7 @@ import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { MagicLinkAuth, type MagicLinkAuthProps } from '../../lib/magic-link-auth';
+import { MagicLinkAuth, ROUTE_THROTTLE_DEFAULTS, type MagicLinkAuthProps } from '../../lib/magic-link-auth';
 import { MagicLinkAuthStack, propsFromContext } from '../../lib/magic-link-auth-stack';
 import { ROUTES } from '../../lambdas/contract/routes';
 
@@ -41,9 +41,37 @@ describe('MagicLinkAuth', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
       AccessLogSettings: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
     });
+  });
+
+  it('throttles each route on its own, sign-in and sessions with the most room, and the stage after its routes', () => {
+    const [stageId, stage] = Object.entries(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    expect(Object.keys(settings).sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    const rate = (key: string) => settings[key]!.ThrottlingRateLimit;
+    expect(rate('POST /v1/auth/verify')).toBeGreaterThan(rate('POST /v1/auth/magic-link'));
+    expect(rate('GET /v1/auth/session')).toBeGreaterThan(rate('POST /v1/auth/magic-link'));
+    expect(rate('POST /v1/auth/magic-link')).toBeGreaterThan(10); // the $default fallback's
+    for (const route of ROUTES) {
+      const defaults = ROUTE_THROTTLE_DEFAULTS[route.operationId];
+      expect(settings[`${route.method} ${route.path}`]).toEqual({ ThrottlingRateLimit: defaults.rateLimit, ThrottlingBurstLimit: defaults.burstLimit });
+    }
+    const routeIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route')).filter((id) => !id.includes('Default'));
+    expect(template.toJSON().Resources[stageId].DependsOn).toEqual(expect.arrayContaining(routeIds.filter((id) => template.toJSON().Resources[id].Properties.RouteKey !== '$default')));
+  });
+
+  it('takes per-route throttles and opt-in reserved concurrency from props', () => {
+    const custom = synth({ routeThrottles: { verify: { rateLimit: 500, burstLimit: 1000 } }, reservedConcurrency: { verify: 20, 'get-session': 20 } }).template;
+    const stage = Object.values(custom.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(stage.Properties.RouteSettings['POST /v1/auth/verify']).toEqual({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
+    expect(stage.Properties.RouteSettings['POST /v1/auth/magic-link']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    const reserved = Object.entries(custom.findResources('AWS::Lambda::Function'))
+      .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)
+      .map(([id, fn]) => [id.replace(/^MagicLinkAuth/, '').replace(/[0-9A-F]{8}$/, ''), fn.Properties.ReservedConcurrentExecutions]);
+    expect(reserved.sort()).toEqual([['GetSession', 20], ['Verify', 20]]);
+    for (const fn of Object.values(functions)) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('runs every function on nodejs22.x, arm64, with source maps and a retained log group', () => {
