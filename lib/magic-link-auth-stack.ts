@@ -1,10 +1,17 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { MagicLinkAuth, type MagicLinkAuthProps } from './magic-link-auth';
 import { settingsFromContext } from './settings';
 
 export interface MagicLinkAuthStackProps extends StackProps {
   readonly auth: MagicLinkAuthProps;
+  /**
+   * The name of an SES identity that already exists (an address or a domain) to send as, instead of
+   * creating one for `senderAddress`. The app reads it from `-c emailIdentityName=...`.
+   * @default - a new identity for the sender address
+   */
+  readonly emailIdentityName?: string;
 }
 
 /** The deployable app: the construct plus the outputs a client needs. */
@@ -13,7 +20,8 @@ export class MagicLinkAuthStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MagicLinkAuthStackProps) {
     super(scope, id, props);
-    this.auth = new MagicLinkAuth(this, 'MagicLinkAuth', props.auth);
+    const emailIdentity = props.emailIdentityName ? ses.EmailIdentity.fromEmailIdentityName(this, 'EmailIdentity', props.emailIdentityName) : undefined;
+    this.auth = new MagicLinkAuth(this, 'MagicLinkAuth', { ...props.auth, ...(emailIdentity ? { emailIdentity } : {}) });
     new CfnOutput(this, 'ApiUrl', { value: this.auth.url, description: 'Base URL of the sign-in API' });
     new CfnOutput(this, 'ApiId', { value: this.auth.api.apiId });
     new CfnOutput(this, 'TableName', { value: this.auth.table.tableName });

@@ -77,10 +77,11 @@ export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apig
 
 /** Which items each function may touch, and how: least privilege down to the key prefix. */
 const TABLE_ACCESS: Record<FunctionName, { actions: string[]; prefix: string }[]> = {
+  // DeleteItem: a request whose mail failed is undone (its link and code deleted, its counts given back).
   'request-magic-link': [
     { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.rateLimit },
-    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.signIn },
-    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.code },
+    { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], prefix: KEY_PREFIX.signIn },
+    { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], prefix: KEY_PREFIX.code },
   ],
   verify: [
     { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn },

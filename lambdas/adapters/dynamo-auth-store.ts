@@ -185,6 +185,31 @@ export class DynamoAuthStore implements AuthStore {
     return 'code_taken';
   }
 
+  async releaseLinkRequest(request: LinkRequest): Promise<void> {
+    const giveBack = (id: string) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: { pk: `${KEY_PREFIX.rateLimit}${id}` },
+        UpdateExpression: 'SET cnt = cnt - :one',
+        ConditionExpression: 'cnt > :zero',
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      },
+    });
+    const refused = await this.transact(
+      new TransactWriteCommand({
+        TransactItems: [
+          giveBack(request.ipCounterId),
+          giveBack(request.emailCounterId),
+          // Unused only: a link nobody received cannot have been used, but never delete a session.
+          { Delete: { TableName: this.tableName, Key: { pk: `${KEY_PREFIX.signIn}${request.link.id}` }, ConditionExpression: 'attribute_not_exists(used_at)' } },
+          { Delete: { TableName: this.tableName, Key: { pk: `${KEY_PREFIX.code}${request.link.codeId}` } } },
+          giveBack(request.ipEmailCounterId),
+        ],
+      }),
+    );
+    if (refused !== null) throw new Error(`releasing a request was refused (${refused.codes.join(', ')})`, { cause: refused.error });
+  }
+
   private consumeUpdate(request: ConsumeLink) {
     return {
       TableName: this.tableName,

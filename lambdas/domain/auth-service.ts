@@ -84,7 +84,7 @@ export class MagicLinkService {
 
     for (let draw = 1; ; draw++) {
       const code = generateCode();
-      const outcome = await this.store.recordLinkRequest({
+      const request = {
         ipCounterId: counters.ip,
         ipEmailCounterId: counters.ipEmail,
         ipEmailLimit: this.settings.emailLimitPerHour,
@@ -103,13 +103,21 @@ export class MagicLinkService {
           ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
           userHash: hashEmail(email),
         },
-      });
+      };
+      const outcome = await this.store.recordLinkRequest(request);
       if (outcome === 'code_taken' && draw < CODE_DRAWS) continue;
       if (outcome === 'code_taken') throw new Error(`no free code after ${CODE_DRAWS} draws`);
       if (outcome !== 'created') throw new RefusedError(outcome);
 
       const message = renderMagicLinkEmail(magicLinkUrl(this.settings.signInUrl, token), code, this.settings.linkLifetimeSeconds);
-      await this.mailer.send({ to: email, ...message });
+      try {
+        await this.mailer.send({ to: email, ...message });
+      } catch (error) {
+        // Nothing was mailed: give the quota back and make the link unusable before answering, so a
+        // failed send neither costs the person a request nor leaves a live link behind.
+        await this.store.releaseLinkRequest(request);
+        throw error;
+      }
       return { expiresIn: this.settings.linkLifetimeSeconds };
     }
   }

@@ -92,6 +92,8 @@ export type CodeConsumeOutcome = ConsumeOutcome | { readonly outcome: 'attempts_
 export interface AuthStore {
   /** Counts the request against both limits and stores the link in one atomic step. */
   recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome>;
+  /** Undoes a recorded request whose mail was never sent: its counts given back, its link and code deleted, at once. */
+  releaseLinkRequest(request: LinkRequest): Promise<void>;
   /** Marks the link used and starts its session, only if it exists, is unused, unexpired and (if bound) the challenge matches. */
   consumeLink(request: ConsumeLink): Promise<ConsumeOutcome>;
   /** The sign-in a code id points to, or null. Strongly consistent. */

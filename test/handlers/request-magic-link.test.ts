@@ -173,6 +173,25 @@ describe('POST /v1/auth/magic-link', () => {
     expect(response.rawBody).not.toContain('secret detail');
   });
 
+  it.each([
+    ['MessageRejected', 'email_delivery_failed'],
+    ['TooManyRequestsException', 'service_unavailable'],
+  ] as const)('undoes the request when SES answers %s: counts given back, link and code deleted, in one transaction, then %s', async (name, code) => {
+    aws.ses.on(SendEmailCommand).rejects(awsError(name));
+    expectError(await request({ email: 'ada@example.com' }), code);
+    const [recorded, released] = aws.dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems!);
+    expect(released).toBeDefined();
+    const keyOf = (item: (typeof recorded)[number]) => (item.Update ?? item.Put ?? item.Delete)!;
+    // The same counters, decremented only while above zero.
+    for (const index of [0, 1, 4]) {
+      expect(released![index]!.Update).toMatchObject({ Key: recorded![index]!.Update!.Key, UpdateExpression: 'SET cnt = cnt - :one', ConditionExpression: 'cnt > :zero' });
+    }
+    // The link (only while unused) and its code pointer, deleted.
+    expect(released![2]!.Delete).toMatchObject({ Key: { pk: recorded![2]!.Put!.Item!.pk }, ConditionExpression: 'attribute_not_exists(used_at)' });
+    expect(released![3]!.Delete).toMatchObject({ Key: { pk: recorded![3]!.Put!.Item!.pk } });
+    expect(keyOf(released![0]!)).toBeDefined();
+  });
+
   it('hides unexpected failures behind internal_error', async () => {
     aws.dynamo.on(TransactWriteCommand).rejects(awsError('ValidationException', 'One or more parameter values were invalid: table magic-link-auth-test'));
     const response = await request({ email: 'ada@example.com' });

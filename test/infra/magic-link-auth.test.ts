@@ -181,11 +181,11 @@ describe('MagicLinkAuth', () => {
         .filter((statement) => String(statement.Action).startsWith('dynamodb:'))
         .map((statement) => ({ Action: statement.Action, Keys: (statement.Condition as Record<string, Record<string, unknown>>)['ForAllValues:StringLike']!['dynamodb:LeadingKeys'] }));
 
-    it('lets the request function count (rl#) and create links (signin#) and their codes (code#), nothing else', () => {
+    it('lets the request function count (rl#) and create (or undo) links (signin#) and their codes (code#), nothing else', () => {
       expect(tableAccess('RequestMagicLink')).toEqual([
         { Action: 'dynamodb:UpdateItem', Keys: ['rl#*'] },
-        { Action: 'dynamodb:PutItem', Keys: ['signin#*'] },
-        { Action: 'dynamodb:PutItem', Keys: ['code#*'] },
+        { Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Keys: ['signin#*'] },
+        { Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Keys: ['code#*'] },
       ]);
     });
 

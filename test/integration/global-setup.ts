@@ -21,11 +21,12 @@ export default async function globalSetup(): Promise<void> {
       deployToEmulator({ endpoint: emulator.endpoint, ...TEST_STACKS[which], context: { ...TEST_STACKS[which].context }, bootstrap, log });
     const main = await deploy('main', true);
     const ipLimited = await deploy('ipLimited', false);
-    for (const deployment of [main, ipLimited]) {
+    const unverified = await deploy('unverified', false);
+    for (const deployment of [main, ipLimited, unverified]) {
       log(`deployed ${deployment.stackName} (api ${deployment.apiId}): bootstrap ${deployment.timings.bootstrapMs} ms, deploy ${deployment.timings.deployMs} ms`);
     }
     log(`setup total ${Date.now() - started} ms`);
-    process.env[ENV_KEY] = JSON.stringify({ main, ipLimited });
+    process.env[ENV_KEY] = JSON.stringify({ main, ipLimited, unverified });
   } catch (error) {
     await emulator.stop();
     globalThis.magicLinkEmulator = undefined;

@@ -5,6 +5,7 @@
  * - `main`: product defaults except a one-minute link lifetime (so expiry is observable), an IP
  *   limit high enough for the whole suite's traffic, and one allowlisted redirect URL.
  * - `ipLimited`: an IP limit of 3, to exhaust it on purpose without starving the other tests.
+ * - `unverified`: a sender SES will not send as, so every send fails for real.
  */
 /** The one page the main deployment may send people to after sign-in (the browser tests fulfil it). */
 export const REDIRECT_URL = 'https://app.example.test/after';
@@ -19,6 +20,12 @@ const common = {
 export const TEST_STACKS = {
   main: { stackName: 'MagicLinkAuthIt', context: { ...common, linkLifetimeSeconds: '60', ipLimitPerHour: '100000', redirectUrls: REDIRECT_URL } },
   ipLimited: { stackName: 'MagicLinkAuthItIp', context: { ...common, ipLimitPerHour: '3' } },
+  // Sends as an address no SES identity covers (it refers to an identity that does not exist), so
+  // every send is really refused: the failed-send path, end to end.
+  unverified: {
+    stackName: 'MagicLinkAuthItNoSender',
+    context: { ...common, senderAddress: 'no-reply@unverified.example', emailIdentityName: 'unverified.example' },
+  },
 } as const;
 
 export type TestStack = keyof typeof TEST_STACKS;

@@ -127,6 +127,27 @@ describe('recordLinkRequest', () => {
     expect(await item(`signin#${request.link.id}`)).toBeUndefined();
   });
 
+  it('undoes a request whose mail failed: every count given back, the link and its code gone', async () => {
+    const request = linkRequest();
+    await put({ pk: `rl#${request.emailCounterId}`, cnt: 2, ttl: WINDOW_END });
+    expect(await store.recordLinkRequest(request)).toBe('created');
+    await store.releaseLinkRequest(request);
+    expect((await item(`rl#${request.ipCounterId}`))?.cnt).toBe(0);
+    expect((await item(`rl#${request.ipEmailCounterId}`))?.cnt).toBe(0);
+    expect((await item(`rl#${request.emailCounterId}`))?.cnt).toBe(2);
+    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
+    expect(await item(`code#${request.link.codeId}`)).toBeUndefined();
+  });
+
+  it('refuses to undo a request whose link was used (it was mailed after all): the session stays', async () => {
+    const request = linkRequest();
+    await store.recordLinkRequest(request);
+    await store.consumeLink(consume(request.link.id));
+    await expect(store.releaseLinkRequest(request)).rejects.toThrow('releasing a request was refused');
+    expect((await item(`signin#${request.link.id}`))?.session_hash).toBe('session-hash');
+    expect((await item(`rl#${request.ipCounterId}`))?.cnt).toBe(1);
+  });
+
   it('throws on a link id that already exists (a 256-bit collision means a bug, not bad luck)', async () => {
     const request = linkRequest();
     expect(await store.recordLinkRequest(request)).toBe('created');

@@ -5,7 +5,7 @@ export default {
   title: 'Email Delivery Failed',
   summary: 'The sign-in email could not be sent, so no link went out. Try again; if it keeps failing, the email setup needs attention.',
   whatItMeans: [
-    'The request was accepted and a sign-in link was prepared, but the email service (Amazon SES) refused or failed to send the email, so no link reached the inbox. The unsent link is harmless: its token was only ever in that email, which was never sent. The request still counted against the hourly limits for the IP and the email address.',
+    'The request was accepted and a sign-in link was prepared, but the email service (Amazon SES) refused or failed to send the email, so no link reached the inbox. Before answering, the service undid the request: the link and its code were deleted, so they can never sign in, and the request was given back to the hourly limits for the network and the address.',
   ],
   whenYoullSeeThis: [
     'The deployment\'s SES account is still in the SES sandbox, where it can only send to verified addresses, and the user\'s address is not one of them.',
@@ -23,7 +23,7 @@ export default {
     'If it keeps failing, tell whoever runs the service and give them the `request_id` from the error: the usual causes are in their email setup, not your request.',
   ],
   recovery:
-    'Show "We couldn\'t send the email, please try again" and let the user retry by hand; don\'t retry in a loop, because every attempt counts against the per-IP and per-address limits and a setup problem will fail every time. If the error persists or hits many users, look up the `request_id` in the function logs: the log line for the request names the SES error (for example `MessageRejected` or `SendingPausedException`), which points at the fix in SES.',
+    'Show "We couldn\'t send the email, please try again" and let the user retry by hand; don\'t retry in a loop: a failed attempt costs no quota, but a setup problem fails every time and each attempt is another refused send on the SES account. If the error persists or hits many users, look up the `request_id` in the function logs: the log line for the request names the SES error (for example `MessageRejected` or `SendingPausedException`), which points at the fix in SES.',
   avoid: [
     'Before real users sign in, move the SES account out of the sandbox and verify the sender address or domain.',
     'Set up SPF, DKIM and DMARC for the sender\'s domain so mail is accepted and lands in the inbox.',

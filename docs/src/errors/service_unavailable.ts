@@ -14,7 +14,7 @@ export default {
   ],
   learnMore: [
     'The service already retries short, safe failures inside a request before giving up, so by the time you see this error the dependency has been struggling for a moment. Returning a clear "try again in 5 seconds" is better than holding the request open or failing with a generic error.',
-    'A retry is usually safe, with two details. On `POST /v1/auth/magic-link`, an attempt that failed at the email step has already counted against the hourly limits, so retry a few times at most, not in a loop. On `POST /v1/auth/verify`, in rare cases the link was consumed even though the response failed; a retry then returns `magic_link_already_used`, and the user needs a new link.',
+    'A retry is usually safe, with two details. On `POST /v1/auth/magic-link`, an attempt that failed at the email step was undone (its quota given back, its link deleted), but retry a few times at most, not in a loop. On `POST /v1/auth/verify`, in rare cases the link was consumed even though the response failed; a retry then returns `magic_link_already_used`, and the user needs a new link.',
   ],
   quickFix: [
     'Wait 5 seconds and try again.',
