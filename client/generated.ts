@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   magic_link_ip_limit_exceeded: 429,
   magic_link_email_limit_exceeded: 429,
+  magic_link_capacity_exceeded: 503,
   magic_link_not_found: 401,
   magic_link_expired: 401,
   magic_link_already_used: 401,
@@ -46,7 +47,7 @@ export interface RequestMagicLinkData {
 }
 
 /** Errors `POST /v1/auth/magic-link` can answer with. */
-export type RequestMagicLinkError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'magic_link_ip_limit_exceeded' | 'magic_link_email_limit_exceeded' | 'email_delivery_failed' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
+export type RequestMagicLinkError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'magic_link_ip_limit_exceeded' | 'magic_link_email_limit_exceeded' | 'magic_link_capacity_exceeded' | 'email_delivery_failed' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 /** The JSON body of `POST /v1/auth/verify`. */
 export type VerifyBody = {

@@ -79,6 +79,8 @@ export function userMessage(code: ErrorCode, retryAfterSeconds: number | null, d
       return `Too many sign-in requests from your network. Please try again in ${minutes(retryAfterSeconds)} minutes.`;
     case 'magic_link_email_limit_exceeded':
       return `Too many sign-in links were requested for this email address. Please check your inbox (and spam folder), or try again in ${minutes(retryAfterSeconds)} minutes.`;
+    case 'magic_link_capacity_exceeded':
+      return `Sign-in emails are paused for a while because of unusually high demand. Please try again in ${minutes(retryAfterSeconds)} minutes.`;
     case 'magic_link_already_used':
       return "This sign-in link was already used. If you're already signed in elsewhere, use that session. Otherwise, request a fresh link.";
     case 'magic_link_device_mismatch':

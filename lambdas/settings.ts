@@ -263,6 +263,12 @@ export const SETTINGS = {
     default: 20,
     runtime: true,
   }),
+  mailBudgetPerHour: setting({
+    kind: count(RANGES.perHour),
+    description: 'Sign-in emails the whole deployment may send per hour. Past it, requests answer `magic_link_capacity_exceeded` until the hour ends: a flood to addresses that bounce cannot get the SES account paused for everyone. Keep it under your SES sending quota.',
+    default: 1000,
+    runtime: true,
+  }),
   codeAttemptsPerHour: setting({
     kind: count({ min: 1, max: 100 }),
     description: 'Wrong one-time codes allowed per email address per hour. Past it, code entry for that address is refused until the hour ends (links keep working); a new link does not reset the count.',

@@ -75,6 +75,14 @@ export interface MagicLinkAuthSettings {
   readonly inboxLimitPerHour?: number;
 
   /**
+   * Sign-in emails the whole deployment may send per hour. Past it, requests answer `magic_link_capacity_exceeded` until the hour ends: a flood to addresses that bounce cannot get the SES account paused for everyone. Keep it under your SES sending quota.
+   *
+   * Range: 1 to 1000000. Context key `mailBudgetPerHour`; environment variable `MAIL_BUDGET_PER_HOUR`.
+   * @default 1000
+   */
+  readonly mailBudgetPerHour?: number;
+
+  /**
    * Wrong one-time codes allowed per email address per hour. Past it, code entry for that address is refused until the hour ends (links keep working); a new link does not reset the count.
    *
    * Range: 1 to 100. Context key `codeAttemptsPerHour`; environment variable `CODE_ATTEMPTS_PER_HOUR`.

@@ -172,6 +172,7 @@ export class DynamoAuthStore implements AuthStore {
             },
           },
           { Update: this.counter(request.ipEmailCounterId, request.ipEmailLimit, request.windowEnd) },
+          { Update: this.counter(request.budgetShardId, request.budgetShardLimit, request.windowEnd) },
         ],
       }),
     );
@@ -181,6 +182,7 @@ export class DynamoAuthStore implements AuthStore {
     // Both address counters (this network's share, the inbox's ceiling) answer as the address limit.
     if (codes[0] === 'ConditionalCheckFailed') return 'ip_limit_exceeded';
     if (codes[1] === 'ConditionalCheckFailed' || codes[4] === 'ConditionalCheckFailed') return 'email_limit_exceeded';
+    if (codes[5] === 'ConditionalCheckFailed') return 'capacity_exceeded';
     if (codes[2] === 'ConditionalCheckFailed') throw new Error('magic link id collision', { cause: error });
     return 'code_taken';
   }
@@ -204,6 +206,7 @@ export class DynamoAuthStore implements AuthStore {
           { Delete: { TableName: this.tableName, Key: { pk: `${KEY_PREFIX.signIn}${request.link.id}` }, ConditionExpression: 'attribute_not_exists(used_at)' } },
           { Delete: { TableName: this.tableName, Key: { pk: `${KEY_PREFIX.code}${request.link.codeId}` } } },
           giveBack(request.ipEmailCounterId),
+          giveBack(request.budgetShardId),
         ],
       }),
     );

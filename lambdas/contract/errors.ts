@@ -81,6 +81,13 @@ export const ERROR_CATALOG = {
     retryAfter: RATE_LIMIT_WINDOW_SECONDS,
     area: 'rate_limiting',
   },
+  magic_link_capacity_exceeded: {
+    status: 503,
+    message: 'The service has sent as many sign-in emails as it may this hour.',
+    // At most this long; each response says exactly how long is left of the hour.
+    retryAfter: RATE_LIMIT_WINDOW_SECONDS,
+    area: 'rate_limiting',
+  },
   magic_link_not_found: {
     status: 401,
     message: 'This magic link is not valid.',
@@ -174,6 +181,7 @@ export class ApiError extends Error {
 const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
   ip_limit_exceeded: 'magic_link_ip_limit_exceeded',
   email_limit_exceeded: 'magic_link_email_limit_exceeded',
+  capacity_exceeded: 'magic_link_capacity_exceeded',
   link_not_found: 'magic_link_not_found',
   link_expired: 'magic_link_expired',
   link_already_used: 'magic_link_already_used',
@@ -184,9 +192,14 @@ const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
 };
 
 /** The catalogued code for anything thrown while handling a request; unknown errors are bugs. */
-export function classifyError(error: unknown): { readonly code: ErrorCode; readonly apiError?: ApiError } {
+export function classifyError(error: unknown): { readonly code: ErrorCode; readonly apiError?: ApiError; readonly retryAfter?: number } {
   if (error instanceof ApiError) return { code: error.code, apiError: error };
-  if (error instanceof RefusedError) return { code: REFUSAL_CODES[error.reason] };
+  if (error instanceof RefusedError) {
+    const code = REFUSAL_CODES[error.reason];
+    // A refusal may know its wait more exactly than the catalog, never longer.
+    const cap = ERROR_CATALOG[code].retryAfter;
+    return { code, ...(error.retryAfterSeconds !== undefined && cap !== null ? { retryAfter: Math.min(cap, Math.max(1, error.retryAfterSeconds)) } : {}) };
+  }
   if (error instanceof DependencyUnavailableError) return { code: 'service_unavailable' };
   if (error instanceof DeliveryFailedError) return { code: 'email_delivery_failed' };
   return { code: 'internal_error' };

@@ -22,6 +22,7 @@ export const ROUTES = [
       'unsupported_media_type',
       'magic_link_ip_limit_exceeded',
       'magic_link_email_limit_exceeded',
+      'magic_link_capacity_exceeded',
       'email_delivery_failed',
       ...CHAIN_ERRORS,
     ],

@@ -1,7 +1,7 @@
 import { challengeFor, codeId, generateCode } from './codes';
 import { RefusedError, type Refusal } from './errors';
 import { ipRateLimitKey } from './ip';
-import { codeAttemptCounterId, rateLimitCounterIds, rateLimitWindow } from './limits';
+import { MAIL_BUDGET_TRIES, codeAttemptCounterId, mailBudgetShards, rateLimitCounterIds, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
 import type { AuthStore, CodeSecret, ConsumeOutcome, Mailer, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
@@ -18,6 +18,7 @@ export interface AuthSettings {
   readonly ipLimitPerHour: number;
   readonly emailLimitPerHour: number;
   readonly inboxLimitPerHour: number;
+  readonly mailBudgetPerHour: number;
   readonly codeAttemptsPerHour: number;
 }
 
@@ -42,6 +43,16 @@ export interface ActiveSession {
 }
 
 const toSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** A uniformly shuffled copy (Fisher-Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
 
 /** Attempts at drawing a code no live sign-in of the address holds; each clash has odds of about 1 in 200,000. */
 const CODE_DRAWS = 3;
@@ -82,8 +93,11 @@ export class MagicLinkService {
     const expiresAt = nowSeconds + this.settings.linkLifetimeSeconds;
     const secret = await this.codeSecret.get();
 
-    for (let draw = 1; ; draw++) {
+    // A random order of the mail budget's shards: a full one sends the request to the next, up to a few.
+    const shards = shuffled(mailBudgetShards(this.settings.mailBudgetPerHour, window)).slice(0, MAIL_BUDGET_TRIES);
+    for (let draw = 1, tried = 0; ; ) {
       const code = generateCode();
+      const shard = shards[tried]!;
       const request = {
         ipCounterId: counters.ip,
         ipEmailCounterId: counters.ipEmail,
@@ -92,6 +106,8 @@ export class MagicLinkService {
         ipLimit: this.settings.ipLimitPerHour,
         emailLimit: this.settings.inboxLimitPerHour,
         windowEnd: window.end,
+        budgetShardId: shard.id,
+        budgetShardLimit: shard.limit,
         link: {
           id: hashToken(token),
           email,
@@ -105,8 +121,11 @@ export class MagicLinkService {
         },
       };
       const outcome = await this.store.recordLinkRequest(request);
-      if (outcome === 'code_taken' && draw < CODE_DRAWS) continue;
+      if (outcome === 'code_taken' && draw++ < CODE_DRAWS) continue;
       if (outcome === 'code_taken') throw new Error(`no free code after ${CODE_DRAWS} draws`);
+      if (outcome === 'capacity_exceeded' && ++tried < shards.length) continue;
+      // Nothing was written: the budget's wait is what is left of its hour.
+      if (outcome === 'capacity_exceeded') throw new RefusedError(outcome, window.end - nowSeconds);
       if (outcome !== 'created') throw new RefusedError(outcome);
 
       const message = renderMagicLinkEmail(magicLinkUrl(this.settings.signInUrl, token), code, this.settings.linkLifetimeSeconds);

@@ -7,6 +7,7 @@
 export type Refusal =
   | 'ip_limit_exceeded'
   | 'email_limit_exceeded'
+  | 'capacity_exceeded'
   | 'link_not_found'
   | 'link_expired'
   | 'link_already_used'
@@ -16,7 +17,11 @@ export type Refusal =
   | 'session_invalid';
 
 export class RefusedError extends Error {
-  constructor(readonly reason: Refusal) {
+  constructor(
+    readonly reason: Refusal,
+    /** Seconds until trying again can succeed, when the domain knows better than the contract's fixed wait. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(`refused: ${reason}`);
     this.name = 'RefusedError';
   }

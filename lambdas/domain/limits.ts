@@ -37,6 +37,28 @@ export function rateLimitCounterIds(ipKey: string, email: string, window: RateLi
   } as const;
 }
 
+/**
+ * The deployment's hourly mail budget is split over this many counters (shards), so concurrent
+ * requests rarely write the same item: on DynamoDB, transactions that touch one item at the same
+ * moment cancel each other, and a single global counter would cap the whole service's request rate.
+ */
+export const MAIL_BUDGET_SHARDS = 10;
+
+/** Shards a request tries before answering that the budget is spent (each try is one transaction). */
+export const MAIL_BUDGET_TRIES = 3;
+
+/**
+ * The budget's shards for one window: each shard's id and its share of the budget. Shares add up to
+ * the budget exactly, so the ceiling is never exceeded; a small budget uses fewer shards.
+ */
+export function mailBudgetShards(budget: number, window: RateLimitWindow): { readonly id: string; readonly limit: number }[] {
+  const count = Math.min(MAIL_BUDGET_SHARDS, budget);
+  return Array.from({ length: count }, (_, shard) => ({
+    id: `mail#${window.start}#${shard}`,
+    limit: Math.floor(budget / count) + (shard < budget % count ? 1 : 0),
+  }));
+}
+
 /** The counter of wrong one-time codes entered for one address in one window (hashed, never the address). */
 export function codeAttemptCounterId(email: string, window: RateLimitWindow): string {
   return `code#${hashEmail(email)}#${window.start}`;

@@ -29,6 +29,9 @@ export interface LinkRequest {
   readonly ipEmailLimit: number;
   /** Requests for this address from every network: the inbox's ceiling. */
   readonly emailCounterId: string;
+  /** One shard of the deployment's mail budget, and its share. */
+  readonly budgetShardId: string;
+  readonly budgetShardLimit: number;
   readonly ipLimit: number;
   readonly emailLimit: number;
   /** Epoch seconds at which both counters' window ends. */
@@ -40,7 +43,7 @@ export interface LinkRequest {
  * The outcome of counting a request against both limits and storing its link and code, all or nothing.
  * `code_taken`: another sign-in of this address holds the same code (about 1 in 200,000): draw again.
  */
-export type LinkRequestOutcome = 'created' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'code_taken';
+export type LinkRequestOutcome = 'created' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded' | 'code_taken';
 
 /** What a sign-in record looked like when a consume was refused (absent when there was none). */
 export interface SignInSnapshot {

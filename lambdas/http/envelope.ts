@@ -26,7 +26,7 @@ export interface SuccessEnvelope<T> {
 /** The body of every non-2xx response. Field order is part of the contract. */
 export function errorEnvelope(
   code: ErrorCode,
-  options: { details?: readonly FieldIssue[]; requestId: string; at: Date; docsBaseUrl: string },
+  options: { details?: readonly FieldIssue[]; requestId: string; at: Date; docsBaseUrl: string; retryAfter?: number },
 ): ErrorEnvelope {
   const definition = ERROR_CATALOG[code];
   return {
@@ -34,7 +34,7 @@ export function errorEnvelope(
     error: code,
     message: definition.message,
     details: options.details ?? [],
-    retry_after: definition.retryAfter,
+    retry_after: definition.retryAfter === null ? null : (options.retryAfter ?? definition.retryAfter),
     doc_url: `${options.docsBaseUrl}/reference/errors/${code}`,
     request_id: options.requestId,
     timestamp: timestamp(options.at),

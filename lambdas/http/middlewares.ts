@@ -85,12 +85,13 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
     },
     onError: (request) => {
       const { requestId, receivedAt } = scopeOf(request);
-      const { code, apiError } = classifyError(request.error);
+      const { code, apiError, retryAfter } = classifyError(request.error);
       const envelope = errorEnvelope(code, {
         details: apiError?.details,
         requestId,
         at: receivedAt,
         docsBaseUrl: docsBaseUrl(),
+        ...(retryAfter === undefined ? {} : { retryAfter }),
       });
       const headers: Record<string, string> = {
         ...BASE_HEADERS,

@@ -42,7 +42,7 @@ describe('POST /v1/auth/magic-link: the code and the binding', () => {
     const calls = aws.dynamo.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(1);
     const items = calls[0]!.args[0].input.TransactItems!;
-    expect(items).toHaveLength(5);
+    expect(items).toHaveLength(6);
     expect(items[3]!.Put).toMatchObject({
       Item: { pk: codeKey('ada@example.com', code), signin: sha(token), ttl: NOW_S + 900 + 86_400 },
       ConditionExpression: 'attribute_not_exists(pk)',

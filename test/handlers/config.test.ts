@@ -26,6 +26,7 @@ describe('configuration', () => {
       ipLimitPerHour: 50,
       emailLimitPerHour: 5,
       inboxLimitPerHour: 20,
+      mailBudgetPerHour: 1000,
       codeAttemptsPerHour: 5,
       docsBaseUrl: 'https://docs.asterwise.com',
     });

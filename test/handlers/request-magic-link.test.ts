@@ -192,6 +192,22 @@ describe('POST /v1/auth/magic-link', () => {
     expect(keyOf(released![0]!)).toBeDefined();
   });
 
+  it('tries other shards of the mail budget, then answers magic_link_capacity_exceeded with the seconds left in the hour', async () => {
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
+    const response = await request({ email: 'ada@example.com' }); // at 21:10, 50 minutes before the window ends
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: 'magic_link_capacity_exceeded', retry_after: 3000 });
+    expect(response.headers['retry-after']).toBe('3000');
+    const shards = aws.dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems![5]!.Update!);
+    expect(shards).toHaveLength(3);
+    expect(new Set(shards.map((shard) => shard.Key!.pk)).size).toBe(3);
+    for (const shard of shards) {
+      expect(shard.Key!.pk).toMatch(new RegExp(`^rl#mail#${WINDOW_START}#[0-9]$`));
+      expect(shard.ExpressionAttributeValues).toMatchObject({ ':limit': 100 }); // 1,000 over 10 shards
+    }
+    expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
   it('hides unexpected failures behind internal_error', async () => {
     aws.dynamo.on(TransactWriteCommand).rejects(awsError('ValidationException', 'One or more parameter values were invalid: table magic-link-auth-test'));
     const response = await request({ email: 'ada@example.com' });

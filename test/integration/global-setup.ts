@@ -22,11 +22,12 @@ export default async function globalSetup(): Promise<void> {
     const main = await deploy('main', true);
     const ipLimited = await deploy('ipLimited', false);
     const unverified = await deploy('unverified', false);
-    for (const deployment of [main, ipLimited, unverified]) {
+    const budget = await deploy('budget', false);
+    for (const deployment of [main, ipLimited, unverified, budget]) {
       log(`deployed ${deployment.stackName} (api ${deployment.apiId}): bootstrap ${deployment.timings.bootstrapMs} ms, deploy ${deployment.timings.deployMs} ms`);
     }
     log(`setup total ${Date.now() - started} ms`);
-    process.env[ENV_KEY] = JSON.stringify({ main, ipLimited, unverified });
+    process.env[ENV_KEY] = JSON.stringify({ main, ipLimited, unverified, budget });
   } catch (error) {
     await emulator.stop();
     globalThis.magicLinkEmulator = undefined;

@@ -5,6 +5,7 @@
  * - `main`: product defaults except a one-minute link lifetime (so expiry is observable), an IP
  *   limit high enough for the whole suite's traffic, and one allowlisted redirect URL.
  * - `ipLimited`: an IP limit of 3, to exhaust it on purpose without starving the other tests.
+ * - `budget`: a mail budget of 3 per hour for the whole deployment.
  * - `unverified`: a sender SES will not send as, so every send fails for real.
  */
 /** The one page the main deployment may send people to after sign-in (the browser tests fulfil it). */
@@ -20,6 +21,8 @@ const common = {
 export const TEST_STACKS = {
   main: { stackName: 'MagicLinkAuthIt', context: { ...common, linkLifetimeSeconds: '60', ipLimitPerHour: '100000', redirectUrls: REDIRECT_URL } },
   ipLimited: { stackName: 'MagicLinkAuthItIp', context: { ...common, ipLimitPerHour: '3' } },
+  // A deployment-wide mail budget of 3 an hour, to reach it on purpose.
+  budget: { stackName: 'MagicLinkAuthItBudget', context: { ...common, mailBudgetPerHour: '3' } },
   // Sends as an address no SES identity covers (it refers to an identity that does not exist), so
   // every send is really refused: the failed-send path, end to end.
   unverified: {

@@ -37,6 +37,8 @@ function linkRequest(overrides: Partial<LinkRequest> = {}, link: Partial<LinkReq
     ipEmailCounterId: unique('ipemail'),
     ipEmailLimit: 5,
     emailCounterId: unique('email'),
+    budgetShardId: unique('mail'),
+    budgetShardLimit: 1000,
     ipLimit: 50,
     emailLimit: 5,
     windowEnd: WINDOW_END,
@@ -146,6 +148,15 @@ describe('recordLinkRequest', () => {
     await expect(store.releaseLinkRequest(request)).rejects.toThrow('releasing a request was refused');
     expect((await item(`signin#${request.link.id}`))?.session_hash).toBe('session-hash');
     expect((await item(`rl#${request.ipCounterId}`))?.cnt).toBe(1);
+  });
+
+  it('answers capacity_exceeded, writing nothing, when its shard of the mail budget is spent', async () => {
+    const budgetShardId = unique('mail-shard');
+    await put({ pk: `rl#${budgetShardId}`, cnt: 2, ttl: WINDOW_END });
+    const request = linkRequest({ budgetShardId, budgetShardLimit: 2 });
+    expect(await store.recordLinkRequest(request)).toBe('capacity_exceeded');
+    expect(await item(`rl#${request.ipCounterId}`)).toBeUndefined();
+    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
   });
 
   it('throws on a link id that already exists (a 256-bit collision means a bug, not bad luck)', async () => {
@@ -267,6 +278,41 @@ describe('sessions', () => {
     expect(await revoke()).toEqual({ email: 'ada@example.com' });
     expect(await revoke()).toBeNull();
     expect((await store.getSession(id))?.revokedAt).toBe(NOW + 5);
+  });
+});
+
+describe('the deployment\'s mail budget under 200 parallel requests (the domain on the real store)', () => {
+  it('never sends more than the budget, over its shards, and tells how long is left of the hour', async () => {
+    const { MagicLinkService } = await import('../../lambdas/domain/auth-service');
+    const { RefusedError } = await import('../../lambdas/domain/errors');
+    const { store: shared } = await freshStore();
+    let sent = 0;
+    const budget = 40;
+    const service = new MagicLinkService(shared, { send: async () => void sent++ }, { get: async () => 'x'.repeat(64) }, {
+      signInUrl: 'https://app.example.com/sign-in',
+      linkLifetimeSeconds: 900,
+      sessionLifetimeSeconds: 3600,
+      ipLimitPerHour: 1000,
+      emailLimitPerHour: 5,
+      inboxLimitPerHour: 20,
+      mailBudgetPerHour: budget,
+      codeAttemptsPerHour: 5,
+    });
+    const now = new Date();
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        service.requestMagicLink(`person${i}@example.com`, `198.51.${Math.floor(i / 250)}.${i % 250}`, now).then(
+          () => 'sent',
+          (error: unknown) => (error instanceof RefusedError ? `${error.reason}:${error.retryAfterSeconds}` : String(error)),
+        ),
+      ),
+    );
+    const refused = outcomes.filter((outcome) => outcome !== 'sent');
+    console.log(`mail budget ${budget} over 200 parallel requests: ${sent} sent, ${refused.length} refused`);
+    expect(sent).toBeLessThanOrEqual(budget);
+    expect(sent).toBeGreaterThanOrEqual(budget * 0.9); // a request tries 3 of 10 shards: a few may be refused early
+    const left = 3600 - (Math.floor(now.getTime() / 1000) % 3600);
+    expect(new Set(refused)).toEqual(new Set([`capacity_exceeded:${left}`]));
   });
 });
 

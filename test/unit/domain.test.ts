@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { consumeRefusal } from '../../lambdas/domain/auth-service';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../../lambdas/domain/email';
 import { ipRateLimitKey } from '../../lambdas/domain/ip';
-import { rateLimitCounterIds, rateLimitWindow } from '../../lambdas/domain/limits';
+import { mailBudgetShards, rateLimitCounterIds, rateLimitWindow } from '../../lambdas/domain/limits';
 import { describeDuration, magicLinkUrl, renderMagicLinkEmail } from '../../lambdas/domain/mail';
 import { bearerToken, issueSessionToken, parseSessionToken } from '../../lambdas/domain/sessions';
 import { generateToken, hashToken, isWellFormedToken } from '../../lambdas/domain/tokens';
@@ -233,5 +233,20 @@ describe('rateLimitCounterIds', () => {
     expect(mine.ipEmail).not.toBe(stranger.ipEmail);
     expect(new Set([mine.ip, mine.ipEmail, mine.email]).size).toBe(3);
     expect(JSON.stringify(mine)).not.toContain('ada@example.com');
+  });
+});
+
+describe('mailBudgetShards', () => {
+  it('splits the budget over at most 10 shards whose shares add up to it exactly', () => {
+    const window = rateLimitWindow(1_800_000_000);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (budget) => {
+        const shards = mailBudgetShards(budget, window);
+        expect(shards.length).toBe(Math.min(10, budget));
+        expect(shards.reduce((sum, shard) => sum + shard.limit, 0)).toBe(budget);
+        expect(Math.max(...shards.map((s) => s.limit)) - Math.min(...shards.map((s) => s.limit))).toBeLessThanOrEqual(1);
+        expect(new Set(shards.map((shard) => shard.id)).size).toBe(shards.length);
+      }),
+    );
   });
 });

@@ -22,6 +22,7 @@ describe('the settings schema', () => {
       ['ipLimitPerHour', 'ipLimitPerHour', 'IP_LIMIT_PER_HOUR'],
       ['emailLimitPerHour', 'emailLimitPerHour', 'EMAIL_LIMIT_PER_HOUR'],
       ['inboxLimitPerHour', 'inboxLimitPerHour', 'INBOX_LIMIT_PER_HOUR'],
+      ['mailBudgetPerHour', 'mailBudgetPerHour', 'MAIL_BUDGET_PER_HOUR'],
       ['codeAttemptsPerHour', 'codeAttemptsPerHour', 'CODE_ATTEMPTS_PER_HOUR'],
       ['docsBaseUrl', 'docsBaseUrl', 'DOCS_BASE_URL'],
       ['tableRemovalPolicy', 'tableRemovalPolicy', null],

@@ -4,6 +4,7 @@ import email_delivery_failed from './email_delivery_failed';
 import internal_error from './internal_error';
 import invalid_json from './invalid_json';
 import magic_link_already_used from './magic_link_already_used';
+import magic_link_capacity_exceeded from './magic_link_capacity_exceeded';
 import magic_link_code_attempts_exceeded from './magic_link_code_attempts_exceeded';
 import magic_link_code_invalid from './magic_link_code_invalid';
 import magic_link_device_mismatch from './magic_link_device_mismatch';
@@ -29,6 +30,7 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   method_not_allowed,
   magic_link_ip_limit_exceeded,
   magic_link_email_limit_exceeded,
+  magic_link_capacity_exceeded,
   magic_link_not_found,
   magic_link_expired,
   magic_link_already_used,
