@@ -1,4 +1,4 @@
-import { challengeFor, codeId, generateCode } from './codes';
+import { challengeFor, codeId, emailKey, generateCode } from './codes';
 import { RefusedError, type Refusal } from './errors';
 import { ipRateLimitKey } from './ip';
 import { MAIL_BUDGET_TRIES, codeAttemptCounterId, mailBudgetShards, rateLimitCounterIds, rateLimitWindow } from './limits';
@@ -79,6 +79,11 @@ export class MagicLinkService {
     private readonly settings: AuthSettings,
   ) {}
 
+  /** How logs name an address: keyed with the deployment's secret, never the address itself. */
+  async emailKey(email: string): Promise<string> {
+    return emailKey(await this.codeSecret.get(), email);
+  }
+
   /**
    * Counts the request, stores a hashed single-use link and its code, and mails both. With a
    * `challenge`, the sign-in is bound to the browser that holds its verifier.
@@ -88,10 +93,11 @@ export class MagicLinkService {
     if (ipKey === null) throw new Error('API Gateway reported a source IP that is not an IP address');
     const nowSeconds = toSeconds(now);
     const window = rateLimitWindow(nowSeconds);
-    const counters = rateLimitCounterIds(ipKey, email, window);
+
     const token = generateToken();
     const expiresAt = nowSeconds + this.settings.linkLifetimeSeconds;
     const secret = await this.codeSecret.get();
+    const counters = rateLimitCounterIds(ipKey, emailKey(secret, email), window);
 
     // A random order of the mail budget's shards: a full one sends the request to the next, up to a few.
     const shards = shuffled(mailBudgetShards(this.settings.mailBudgetPerHour, window)).slice(0, MAIL_BUDGET_TRIES);
@@ -173,8 +179,9 @@ export class SignInService {
   async verifyCode(email: string, code: string, now: Date, verifier?: string): Promise<SignedIn> {
     const nowSeconds = toSeconds(now);
     const window = rateLimitWindow(nowSeconds);
-    const attempts = { counterId: codeAttemptCounterId(email, window), limit: this.settings.codeAttemptsPerHour, windowEnd: window.end };
-    const found = await this.store.findCode(codeId(await this.codeSecret.get(), email, code));
+    const secret = await this.codeSecret.get();
+    const attempts = { counterId: codeAttemptCounterId(emailKey(secret, email), window), limit: this.settings.codeAttemptsPerHour, windowEnd: window.end };
+    const found = await this.store.findCode(codeId(secret, email, code));
     if (found === null) {
       const counted = await this.store.countWrongCode(attempts);
       throw new RefusedError(counted === 'counted' ? 'code_invalid' : 'code_attempts_exceeded');

@@ -28,6 +28,14 @@ export function challengeFor(verifier: string): string {
   return createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }
 
+/**
+ * An address as logs and rate-limit counters name it: an HMAC under the deployment's secret, so a log
+ * line or a counter key cannot be turned back into the address by hashing a list of guesses.
+ */
+export function emailKey(secret: string, email: string): string {
+  return createHmac('sha256', secret).update(`address\n${email}`, 'utf8').digest('hex');
+}
+
 /** The code's lookup key: an HMAC of the address and the code under the deployment's secret. */
 export function codeId(secret: string, email: string, code: string): string {
   return createHmac('sha256', secret).update(`${email}\n${code}`, 'utf8').digest('base64url');

@@ -1,4 +1,3 @@
-import { hashEmail } from './tokens';
 
 /** Length of a rate-limit window: the limits count per clock hour. */
 export const RATE_LIMIT_WINDOW_SECONDS = 3600;
@@ -22,14 +21,13 @@ export function rateLimitWindow(nowSeconds: number, length = RATE_LIMIT_WINDOW_S
 }
 
 /**
- * Counter identifiers for one window, each a hash of the address, never the address:
+ * Counter identifiers for one window, by the address's key (`emailKey`: keyed, never the address):
  * - `ip`: requests from one network, whatever the address;
  * - `ipEmail`: requests from one network for one address (the per-address limit a stranger can spend
  *   only from their own network, so they cannot lock the owner out);
  * - `email`: requests for one address from every network together (the inbox's ceiling).
  */
-export function rateLimitCounterIds(ipKey: string, email: string, window: RateLimitWindow) {
-  const emailHash = hashEmail(email);
+export function rateLimitCounterIds(ipKey: string, emailHash: string, window: RateLimitWindow) {
   return {
     ip: `ip#${ipKey}#${window.start}`,
     ipEmail: `ipemail#${ipKey}#${emailHash}#${window.start}`,
@@ -59,7 +57,7 @@ export function mailBudgetShards(budget: number, window: RateLimitWindow): { rea
   }));
 }
 
-/** The counter of wrong one-time codes entered for one address in one window (hashed, never the address). */
-export function codeAttemptCounterId(email: string, window: RateLimitWindow): string {
-  return `code#${hashEmail(email)}#${window.start}`;
+/** The counter of wrong one-time codes entered for one address in one window, by the address's key. */
+export function codeAttemptCounterId(emailHash: string, window: RateLimitWindow): string {
+  return `code#${emailHash}#${window.start}`;
 }

@@ -33,7 +33,10 @@ export function hashesEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** SHA-256 of an email address, hex: lets logs and counter keys refer to an address without holding it. */
+/**
+ * SHA-256 of an email address, hex: groups an address's sign-ins in the table (`user_hash`), which holds
+ * the address anyway. Logs and counter keys use the keyed `emailKey` instead.
+ */
 export function hashEmail(email: string): string {
   return createHash('sha256').update(email, 'utf8').digest('hex');
 }

@@ -1,6 +1,5 @@
 import { ApiError } from '../contract/errors';
 import { parseBody, type SuccessData } from '../contract/shapes';
-import { hashEmail } from '../domain/tokens';
 import { httpHandler } from '../http/chain';
 import { magicLinkService } from '../http/composition';
 import { logger } from '../http/logger';
@@ -14,8 +13,9 @@ export const handler = httpHandler<unknown>({ jsonBody: true }, async (event, { 
   if (redirectTo !== undefined && allowed === undefined) {
     throw new ApiError('validation_failed', [{ field: 'redirect_to', issue: 'must be one of the redirect URLs this deployment allows' }]);
   }
-  logger.appendKeys({ email_hash: hashEmail(email), bound: challenge !== undefined });
-  const { expiresIn } = await magicLinkService(scope.config).requestMagicLink(email, event.requestContext.http.sourceIp, scope.receivedAt, {
+  const service = magicLinkService(scope.config);
+  logger.appendKeys({ email_hash: await service.emailKey(email), bound: challenge !== undefined });
+  const { expiresIn } = await service.requestMagicLink(email, event.requestContext.http.sourceIp, scope.receivedAt, {
     ...(challenge === undefined ? {} : { challenge }),
     ...(allowed === undefined ? {} : { redirectTo: allowed }),
   });

@@ -5,7 +5,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { handler as requestMagicLink } from '../../lambdas/handlers/request-magic-link';
 import { handler as verify } from '../../lambdas/handlers/verify';
 import { expectError, expectSuccess } from '../fixtures/assertions';
-import { CODE_SECRET, conditionFailed, mockAws, transactionCanceled } from '../fixtures/aws';
+import { CODE_SECRET, conditionFailed, keyedEmail, mockAws, transactionCanceled } from '../fixtures/aws';
 import { apiEvent, invoke } from '../fixtures/events';
 
 const aws = mockAws();
@@ -17,7 +17,7 @@ const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'; // RFC 7636, appendix B
 const sha = (value: string) => createHash('sha256').update(value).digest('base64url');
 const codeKey = (email: string, code: string) => `code#${createHmac('sha256', CODE_SECRET).update(`${email}\n${code}`).digest('base64url')}`;
-const attemptsKey = (email: string) => `rl#code#${createHash('sha256').update(email).digest('hex')}#${WINDOW_START}`;
+const attemptsKey = (email: string) => `rl#code#${keyedEmail(email)}#${WINDOW_START}`;
 
 beforeEach(() => {
   aws.dynamo.reset();

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { handler } from '../../lambdas/handlers/request-magic-link';
 import { apiEvent, invoke } from '../fixtures/events';
 import { expectError, expectSuccess } from '../fixtures/assertions';
-import { awsError, mockAws, transactionCanceled } from '../fixtures/aws';
+import { awsError, keyedEmail, mockAws, transactionCanceled } from '../fixtures/aws';
 
 const aws = mockAws();
 const NOW = new Date('2026-11-21T21:10:00Z');
@@ -80,7 +80,8 @@ describe('POST /v1/auth/magic-link', () => {
     const items = transaction();
     const [ip, email] = items;
     const ipEmail = items[4];
-    const emailHash = createHash('sha256').update('ada@example.com').digest('hex');
+    const emailHash = keyedEmail('ada@example.com');
+    expect(emailHash).not.toBe(createHash('sha256').update('ada@example.com').digest('hex'));
     expect(ip!.Update!.Key).toEqual({ pk: `rl#ip#v4:198.51.100.7#${WINDOW_START}` });
     expect(email!.Update!.Key).toEqual({ pk: `rl#email#${emailHash}#${WINDOW_START}` });
     expect(ipEmail!.Update!.Key).toEqual({ pk: `rl#ipemail#v4:198.51.100.7#${emailHash}#${WINDOW_START}` });

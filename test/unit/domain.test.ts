@@ -1,4 +1,4 @@
-import { CODE_PATTERN, VERIFIER_PATTERN, challengeFor, codeId, generateCode } from '../../lambdas/domain/codes';
+import { CODE_PATTERN, VERIFIER_PATTERN, challengeFor, codeId, emailKey, generateCode } from '../../lambdas/domain/codes';
 import fc from 'fast-check';
 import { consumeRefusal } from '../../lambdas/domain/auth-service';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../../lambdas/domain/email';
@@ -227,12 +227,20 @@ describe('one-time codes and browser binding', () => {
 describe('rateLimitCounterIds', () => {
   it('keys this network\'s share of an address apart from the address\'s inbox and from other networks', () => {
     const window = rateLimitWindow(1_800_000_000);
-    const mine = rateLimitCounterIds('v4:198.51.100.7', 'ada@example.com', window);
-    const stranger = rateLimitCounterIds('v4:203.0.113.9', 'ada@example.com', window);
+    const key = emailKey('deployment-secret', 'ada@example.com');
+    const mine = rateLimitCounterIds('v4:198.51.100.7', key, window);
+    const stranger = rateLimitCounterIds('v4:203.0.113.9', key, window);
     expect(mine.email).toBe(stranger.email);
     expect(mine.ipEmail).not.toBe(stranger.ipEmail);
     expect(new Set([mine.ip, mine.ipEmail, mine.email]).size).toBe(3);
     expect(JSON.stringify(mine)).not.toContain('ada@example.com');
+  });
+
+  it('keys an address with the deployment\'s secret: another secret gives another key, and plain SHA-256 does not find it', () => {
+    const key = emailKey('deployment-secret', 'ada@example.com');
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(emailKey('other-secret', 'ada@example.com')).not.toBe(key);
+    expect(key).not.toBe(require('node:crypto').createHash('sha256').update('ada@example.com').digest('hex')); // eslint-disable-line @typescript-eslint/no-require-imports
   });
 });
 
