@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Deployment } from '../../scripts/local/deploy';
+import { rememberSecrets, secretsOf } from './log-scan';
 import { ENV_KEY, type TestStack } from './settings';
 
 export function deployment(which: TestStack = 'main'): Deployment {
@@ -49,6 +50,7 @@ export function call(method: string, path: string, options: CallOptions = {}): P
           }
           const flat: Record<string, string> = {};
           for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = String(value);
+          rememberSecrets([...secretsOf(options.body, parsed), options.headers?.authorization?.replace(/^Bearer /, '')]);
           resolve({ status: res.statusCode ?? 0, headers: flat, body: parsed, rawBody });
         });
       },

@@ -1,5 +1,6 @@
 import { deployToEmulator } from '../../scripts/local/deploy';
 import { startEmulator, type Emulator } from '../../scripts/local/emulator';
+import { resetSecrets } from './log-scan';
 import { ENV_KEY, TEST_STACKS } from './settings';
 
 declare global {
@@ -14,6 +15,7 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[integration] ${line}\n`);
   const started = Date.now();
+  resetSecrets();
   const emulator = await startEmulator({ log });
   globalThis.magicLinkEmulator = emulator;
   try {

@@ -1,0 +1,76 @@
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { emulatorAwsEnv } from '../../scripts/local/deploy';
+import { ROOT } from '../../scripts/local/emulator';
+import { codeIn, magicLinkIn, readMailbox } from '../../scripts/local/mailbox';
+
+/**
+ * What the deployed functions must never log: every address, verifier, challenge and session token
+ * the suite's requests carried (recorded by `call`, one file per worker), and every link token and
+ * code the service mailed (read from the captured mail). Global teardown reads every log line the
+ * functions wrote and fails the run if any holds one of them.
+ */
+const DIR = path.join(ROOT, '.local', 'it-secrets');
+
+export function resetSecrets(): void {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+}
+
+/** Records values no log line may contain (called from the test workers). */
+export function rememberSecrets(values: readonly unknown[]): void {
+  const strings = values.filter((value): value is string => typeof value === 'string' && value.length >= 6);
+  if (strings.length > 0) appendFileSync(path.join(DIR, `${process.pid}.txt`), `${strings.join('\n')}\n`);
+}
+
+/** The secrets a request and its answer carry. */
+export function secretsOf(body: unknown, response: unknown): unknown[] {
+  const request = (body ?? {}) as Record<string, unknown>;
+  const answer = ((response as { data?: { session?: { token?: string } } } | undefined)?.data ?? {}) as { session?: { token?: string } };
+  const session = answer.session?.token;
+  return [request.email, request.code_verifier, request.code_challenge, request.token, session, ...(session ? session.split('.') : [])];
+}
+
+async function logLines(endpoint: string): Promise<string[]> {
+  const env = emulatorAwsEnv(endpoint);
+  const client = new CloudWatchLogsClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const lines: string[] = [];
+  try {
+    const { logGroups = [] } = await client.send(new DescribeLogGroupsCommand({}));
+    for (const group of logGroups) {
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new FilterLogEventsCommand({ logGroupName: group.logGroupName, nextToken }));
+        lines.push(...(page.events ?? []).map((event) => event.message ?? ''));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
+  } finally {
+    client.destroy();
+  }
+  return lines;
+}
+
+/** Every secret found in a log line, with the line; empty when the logs are clean. Also how much was read. */
+export async function scanLogs(endpoint: string): Promise<{ leaks: string[]; lines: number; secrets: number }> {
+  const secrets = new Set<string>();
+  for (const file of readdirSync(DIR)) for (const line of readFileSync(path.join(DIR, file), 'utf8').split('\n')) if (line) secrets.add(line);
+  const codes = new Set<string>();
+  for (const mail of await readMailbox(endpoint)) {
+    const link = magicLinkIn(mail);
+    if (link) secrets.add(link.token);
+    const code = codeIn(mail);
+    if (code) codes.add(code);
+    for (const to of mail.to) secrets.add(to.toLowerCase());
+  }
+  const lines = await logLines(endpoint);
+  const leaks: string[] = [];
+  for (const line of lines) {
+    const lower = line.toLowerCase();
+    for (const secret of secrets) if (lower.includes(secret.toLowerCase())) leaks.push(`${secret} in: ${line.slice(0, 300)}`);
+    // Six digits standing alone (not part of a longer number or an id).
+    for (const code of codes) if (new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(line)) leaks.push(`code ${code} in: ${line.slice(0, 300)}`);
+  }
+  return { leaks, lines: lines.length, secrets: secrets.size + codes.size };
+}
