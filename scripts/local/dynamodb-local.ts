@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './emulator';
 
@@ -13,6 +14,7 @@ export const DYNAMODB_LOCAL_VERSION = '2.6.1';
 const HOME = path.join(ROOT, '.local', 'dynamodb-local', DYNAMODB_LOCAL_VERSION);
 const LIB = path.join(HOME, 'lib');
 const LAUNCHER = path.join(ROOT, 'scripts', 'local', 'java', 'DynamoDbLocalOnLoopback.java');
+const LAUNCHER_CLASS = path.basename(LAUNCHER, '.java');
 
 export interface DynamoDbEngine {
   /** e.g. http://127.0.0.1:39707 */
@@ -20,29 +22,55 @@ export interface DynamoDbEngine {
   stop(): Promise<void>;
 }
 
-/** Fetches DynamoDB Local and its dependencies into `.local/` with Maven, unless they are there. Java 17 and mvn are the prerequisites. */
+function run(command: string, args: string[], what: string, cwd?: string): void {
+  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`${what} failed (${command} exited ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** Where the launcher is compiled to: keyed by its source, so an edited launcher is compiled again. */
+function launcherClasses(): string {
+  const digest = createHash('sha256').update(readFileSync(LAUNCHER)).digest('hex').slice(0, 12);
+  return path.join(HOME, `launcher-${digest}`);
+}
+
+/**
+ * Fetches DynamoDB Local and its dependencies into `.local/dynamodb-local/<version>/lib` with Maven,
+ * and compiles the loopback launcher against them, unless both are there. Java 17 (java, javac) and
+ * mvn are the prerequisites. A cold Maven repository downloads about 67 MB, once.
+ */
 export function ensureDynamoDbLocal(log: (line: string) => void = () => undefined): void {
   const marker = path.join(HOME, '.installed');
-  if (existsSync(marker)) return;
-  log(`installing DynamoDB Local ${DYNAMODB_LOCAL_VERSION} into .local/dynamodb-local (first run only)`);
-  mkdirSync(HOME, { recursive: true });
-  writeFileSync(
-    path.join(HOME, 'pom.xml'),
-    `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  if (!existsSync(marker)) {
+    log(`installing DynamoDB Local ${DYNAMODB_LOCAL_VERSION} into .local/dynamodb-local (first run only)`);
+    mkdirSync(HOME, { recursive: true });
+    writeFileSync(
+      path.join(HOME, 'pom.xml'),
+      `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
 <groupId>local</groupId><artifactId>dynamodb-local</artifactId><version>1</version>
 <dependencies><dependency><groupId>com.amazonaws</groupId><artifactId>DynamoDBLocal</artifactId><version>${DYNAMODB_LOCAL_VERSION}</version></dependency></dependencies>
 </project>
 `,
-  );
-  const result = spawnSync('mvn', ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`], { cwd: HOME, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`installing DynamoDB Local failed (mvn exited ${result.status}):\n${result.stdout}\n${result.stderr}`);
-  writeFileSync(marker, '');
+    );
+    run('mvn', ['-q', '-B', '-Dstyle.color=never', 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`], 'installing DynamoDB Local', HOME);
+    writeFileSync(marker, '');
+  }
+  const classes = launcherClasses();
+  if (!existsSync(path.join(classes, `${LAUNCHER_CLASS}.class`))) {
+    // Compiled aside, then moved in whole: a concurrent start never sees half a directory.
+    const scratch = `${classes}.${process.pid}`;
+    rmSync(scratch, { recursive: true, force: true });
+    run('javac', ['-nowarn', '-d', scratch, '-cp', `${LIB}/*`, LAUNCHER], 'compiling the DynamoDB Local launcher');
+    rmSync(classes, { recursive: true, force: true });
+    renameSync(scratch, classes);
+  }
 }
 
 /**
  * Uses the DynamoDB engine at DYNAMODB_ENDPOINT when set; otherwise starts DynamoDB Local in memory
- * on a free port of 127.0.0.1 (the launcher binds loopback only). It stops with `stop()`, or when
- * this process exits (its standard input closes).
+ * on a free port of 127.0.0.1 (the launcher binds loopback only, and lets the system pick the port).
+ * It stops with `stop()`, or when this process exits (its standard input closes).
  */
 export async function startDynamoDbLocal(options: { log?: (line: string) => void } = {}): Promise<DynamoDbEngine> {
   const log = options.log ?? (() => undefined);
@@ -53,10 +81,15 @@ export async function startDynamoDbLocal(options: { log?: (line: string) => void
   }
   ensureDynamoDbLocal(log);
   const started = Date.now();
-  const child = spawn('java', [`-Djava.library.path=${LIB}`, '-cp', `${LIB}/*`, LAUNCHER, '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('java', [`-Djava.library.path=${LIB}`, '-cp', `${LIB}/*${path.delimiter}${launcherClasses()}`, LAUNCHER_CLASS, '0'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`DynamoDB Local did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`DynamoDB Local did not start within 60 s:\n${output}`));
+    }, 60_000);
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
       const match = /listening (\d+)/.exec(output);
@@ -67,6 +100,10 @@ export async function startDynamoDbLocal(options: { log?: (line: string) => void
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`DynamoDB Local exited with ${code} before it was ready:\n${output}`));

@@ -1,9 +1,12 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
+import { SessionService } from '../../lambdas/domain/auth-service';
+import { RefusedError } from '../../lambdas/domain/errors';
 import type { LinkRequest } from '../../lambdas/domain/ports';
+import { generateToken, hashToken } from '../../lambdas/domain/tokens';
 import { KEY_PREFIX } from '../../lambdas/table-layout';
-import { freshStore, type ConflictCount } from './engine';
+import { engineEndpoint, freshStore, newTrace, type EngineTrace } from './engine';
 
 /**
  * The DynamoDB store against a real engine (AWS's DynamoDB Local): every condition it relies on, the
@@ -14,12 +17,15 @@ jest.setTimeout(120_000);
 
 const NOW = 1_800_000_000;
 const WINDOW_END = NOW - (NOW % 3600) + 3600;
+/** The wall clock, for items whose `ttl` must really be in the past (NOW is a fixed moment in 2027). */
+const wallClock = () => Math.floor(Date.now() / 1000);
 
 let store: DynamoAuthStore;
 let client: DynamoDBClient;
 let tableName: string;
+const trace: EngineTrace = newTrace();
 beforeAll(async () => {
-  ({ store, client, tableName } = await freshStore());
+  ({ store, client, tableName } = await freshStore(trace));
 });
 
 let sequence = 0;
@@ -93,12 +99,58 @@ describe('recordLinkRequest', () => {
     expect(await item(`code#${request.link.codeId}`)).toBeUndefined();
   });
 
-  it('refuses at the address limit without using the IP\'s quota', async () => {
+  it('refuses at the address limit without using the IP\'s quota, and writes nothing', async () => {
     const emailCounterId = unique('email');
     await put({ pk: `rl#${emailCounterId}`, cnt: 5, ttl: WINDOW_END });
     const request = linkRequest({ emailCounterId });
     expect(await store.recordLinkRequest(request)).toBe('email_limit_exceeded');
+    expect(await item(`rl#${emailCounterId}`)).toEqual({ pk: `rl#${emailCounterId}`, cnt: 5, ttl: WINDOW_END });
     expect(await item(`rl#${request.ipCounterId}`)).toBeUndefined();
+    expect(await item(`rl#${request.ipEmailCounterId}`)).toBeUndefined();
+    expect(await item(`rl#${request.budgetShardId}`)).toBeUndefined();
+    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
+    expect(await item(`code#${request.link.codeId}`)).toBeUndefined();
+  });
+
+  it('reads the engine\'s cancellation reasons by position: one per item, in the order sent (IP, email, link, code, network share, budget)', async () => {
+    // Spend one item's condition at a time; the engine must answer ConditionalCheckFailed at exactly that position.
+    const existing = linkRequest();
+    expect(await store.recordLinkRequest(existing)).toBe('created');
+    const spent = async (id: string) => {
+      await put({ pk: `rl#${id}`, cnt: 1, ttl: WINDOW_END });
+      return id;
+    };
+    const cases: [number, () => Promise<LinkRequest>, string][] = [
+      [0, async () => linkRequest({ ipCounterId: await spent(unique('ip')), ipLimit: 1 }), 'ip_limit_exceeded'],
+      [1, async () => linkRequest({ emailCounterId: await spent(unique('email')), emailLimit: 1 }), 'email_limit_exceeded'],
+      [2, async () => linkRequest({}, { id: existing.link.id }), 'throws'],
+      [3, async () => linkRequest({}, { codeId: existing.link.codeId }), 'code_taken'],
+      [4, async () => linkRequest({ ipEmailCounterId: await spent(unique('ipemail')), ipEmailLimit: 1 }), 'email_limit_exceeded'],
+      [5, async () => linkRequest({ budgetShardId: await spent(unique('mail')), budgetShardLimit: 1 }), 'capacity_exceeded'],
+    ];
+    for (const [position, request, outcome] of cases) {
+      const before = trace.cancellations.length;
+      const answer = await store.recordLinkRequest(await request()).catch((error: Error) => (error.message === 'magic link id collision' ? 'throws' : error));
+      expect(answer).toBe(outcome);
+      expect(trace.cancellations.slice(before)).toEqual([Array.from({ length: 6 }, (_, i) => (i === position ? 'ConditionalCheckFailed' : 'None'))]);
+    }
+    // Every condition spent at once: all six reported, and the IP is what the caller hears.
+    const before = trace.cancellations.length;
+    const all = linkRequest(
+      {
+        ipCounterId: await spent(unique('ip')),
+        ipLimit: 1,
+        emailCounterId: await spent(unique('email')),
+        emailLimit: 1,
+        ipEmailCounterId: await spent(unique('ipemail')),
+        ipEmailLimit: 1,
+        budgetShardId: await spent(unique('mail')),
+        budgetShardLimit: 1,
+      },
+      { id: existing.link.id, codeId: existing.link.codeId },
+    );
+    expect(await store.recordLinkRequest(all)).toBe('ip_limit_exceeded');
+    expect(trace.cancellations.slice(before)).toEqual([Array(6).fill('ConditionalCheckFailed')]);
   });
 
   it('lets one network use only its own share of an address, while other networks still get through up to the inbox ceiling', async () => {
@@ -159,10 +211,16 @@ describe('recordLinkRequest', () => {
     expect(await item(`signin#${request.link.id}`)).toBeUndefined();
   });
 
-  it('throws on a link id that already exists (a 256-bit collision means a bug, not bad luck)', async () => {
+  it('throws on a link id that already exists (a 256-bit collision means a bug, not bad luck), changing nothing', async () => {
     const request = linkRequest();
     expect(await store.recordLinkRequest(request)).toBe('created');
-    await expect(store.recordLinkRequest(linkRequest({}, { id: request.link.id }))).rejects.toThrow('magic link id collision');
+    const stored = await item(`signin#${request.link.id}`);
+    const colliding = linkRequest({}, { id: request.link.id, email: 'eve@example.com' });
+    await expect(store.recordLinkRequest(colliding)).rejects.toThrow('magic link id collision');
+    expect(await item(`signin#${request.link.id}`)).toEqual(stored);
+    expect(await item(`rl#${colliding.ipCounterId}`)).toBeUndefined();
+    expect(await item(`rl#${colliding.emailCounterId}`)).toBeUndefined();
+    expect(await item(`code#${colliding.link.codeId}`)).toBeUndefined();
   });
 });
 
@@ -190,10 +248,12 @@ describe('consumeLink', () => {
     expect((await item(`signin#${id}`))?.used_at).toBeUndefined();
   });
 
-  it('does not treat an item past its TTL as live: the engine has not deleted it, the condition still refuses', async () => {
+  it('does not treat a link past its TTL as live: the engine still holds it (deletion is lazy), the condition refuses it', async () => {
+    const now = wallClock();
     const id = unique('ttl-past');
-    await put({ pk: `signin#${id}`, email: 'ada@example.com', link_expires_at: NOW - 60, created_at: NOW - 1000, ttl: NOW - 30 });
-    expect(await store.consumeLink(consume(id))).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW - 60 } });
+    await put({ pk: `signin#${id}`, email: 'ada@example.com', user_hash: 'user-ada', link_expires_at: now - 3600, created_at: now - 4500, ttl: now - 60 });
+    expect(await store.consumeLink(consume(id, { now }))).toEqual({ outcome: 'refused', record: { linkExpiresAt: now - 3600 } });
+    expect(await item(`signin#${id}`)).toEqual({ pk: `signin#${id}`, email: 'ada@example.com', user_hash: 'user-ada', link_expires_at: now - 3600, created_at: now - 4500, ttl: now - 60 });
   });
 
   it('consumes a bound link only with its challenge; a mismatch changes nothing', async () => {
@@ -279,6 +339,28 @@ describe('sessions', () => {
     expect(await revoke()).toBeNull();
     expect((await store.getSession(id))?.revokedAt).toBe(NOW + 5);
   });
+
+  it('does not accept or revoke a session past its TTL that the engine still holds', async () => {
+    const now = wallClock();
+    const sessions = new SessionService(store);
+    const stored = async (sessionExpiresAt: number, ttl: number) => {
+      const id = generateToken();
+      const secret = generateToken();
+      await put({ pk: `signin#${id}`, email: 'ada@example.com', user_hash: 'user-ada', link_expires_at: now - 7200, created_at: now - 8000, used_at: now - 7000, session_hash: hashToken(secret), session_expires_at: sessionExpiresAt, ttl });
+      return { id, secret, token: `${id}.${secret}` };
+    };
+    // The control: the same item, live, is accepted.
+    const live = await stored(now + 3600, now + 3600 + 86_400);
+    await expect(sessions.getSession(live.token, new Date())).resolves.toMatchObject({ user: { email: 'ada@example.com' } });
+
+    const expired = await stored(now - 120, now - 60);
+    // The store reads it back (consistently) as it is; the expiry is the reader's to check, and the service refuses it.
+    expect(await store.getSession(expired.id)).toEqual({ email: 'ada@example.com', sessionSecretHash: hashToken(expired.secret), sessionExpiresAt: now - 120, revokedAt: undefined });
+    await expect(sessions.getSession(expired.token, new Date())).rejects.toBeInstanceOf(RefusedError);
+    await expect(sessions.getSession(expired.token, new Date())).rejects.toMatchObject({ reason: 'session_invalid' });
+    expect(await store.revokeSession({ id: expired.id, sessionSecretHash: hashToken(expired.secret), now, retainUntil: now + 86_400 })).toBeNull();
+    expect((await item(`signin#${expired.id}`))?.revoked_at).toBeUndefined();
+  });
 });
 
 describe('the deployment\'s mail budget under 200 parallel requests (the domain on the real store)', () => {
@@ -337,16 +419,18 @@ describe('revokeAllSessions (signing out everywhere)', () => {
 });
 
 describe('races, with real parallel requests (200-way, 10 times each)', () => {
-  const conflicts: ConflictCount = { transactions: 0, writes: 0 };
+  const raceTrace = newTrace();
   let racing: DynamoAuthStore;
   let table: { client: DynamoDBClient; tableName: string };
   beforeAll(async () => {
-    const fresh = await freshStore(conflicts);
+    const fresh = await freshStore(raceTrace);
     racing = fresh.store;
     table = { client: fresh.client, tableName: fresh.tableName };
   });
   afterAll(() => {
-    console.log(`DynamoDB Local conflicts seen during the races: ${conflicts.transactions} cancelled transactions (TransactionConflict), ${conflicts.writes} plain writes (TransactionConflictException)`);
+    console.log(
+      `conflicts the engine at ${engineEndpoint()} answered to 8,000 racing store calls: ${raceTrace.transactions} cancelled transactions with TransactionConflict, ${raceTrace.writes} plain writes with TransactionConflictException (${raceTrace.cancellations.length} cancelled transactions in all)`,
+    );
   });
 
   it('consumes a link exactly once when 200 verifies race', async () => {

@@ -5,38 +5,63 @@ import { TABLE_KEYS, USER_INDEX } from '../../lambdas/table-layout';
 /** Where global setup leaves the engine's endpoint for the test files. */
 export const STORE_ENDPOINT_KEY = 'MAGIC_LINK_STORE_DYNAMODB_ENDPOINT';
 
-/** Conflicts the engine reported: cancelled transactions (TransactionConflict) and plain writes that met one. */
-export interface ConflictCount {
+/** What the engine answered, seen below the store: conflicts (one per attempt) and every cancelled transaction's reasons. */
+export interface EngineTrace {
+  /** Transactions cancelled with a `TransactionConflict` reason. */
   transactions: number;
+  /** Plain writes refused with `TransactionConflictException`. */
   writes: number;
+  /** The `CancellationReasons` codes of each cancelled transaction, in the order they came. */
+  cancellations: string[][];
 }
 
-/** A client for the engine that counts the conflicts it sees, one per attempt. */
-export function engineClient(conflicts: ConflictCount = { transactions: 0, writes: 0 }): DynamoDBClient {
+export const newTrace = (): EngineTrace => ({ transactions: 0, writes: 0, cancellations: [] });
+
+/** The endpoint of the engine under test (DynamoDB Local, or DYNAMODB_ENDPOINT's). */
+export function engineEndpoint(): string {
   const endpoint = process.env[STORE_ENDPOINT_KEY];
   if (!endpoint) throw new Error('the store suite\'s global setup did not run');
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  return endpoint;
+}
+
+/** A client for the engine (fake credentials, us-east-1, no SDK retries) that records what it answers into `trace`. */
+export function engineClient(trace: EngineTrace = newTrace()): DynamoDBClient {
+  const client = new DynamoDBClient({
+    endpoint: engineEndpoint(),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   client.middlewareStack.add(
     (next) => async (args) => {
       try {
         return await next(args);
       } catch (error) {
         const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
-        if (e.name === 'TransactionCanceledException' && e.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) conflicts.transactions++;
-        if (e.name === 'TransactionConflictException') conflicts.writes++;
+        if (e.name === 'TransactionCanceledException') {
+          const codes = (e.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+          trace.cancellations.push(codes);
+          if (codes.includes('TransactionConflict')) trace.transactions++;
+        }
+        if (e.name === 'TransactionConflictException') trace.writes++;
         throw error;
       }
     },
-    { step: 'initialize', name: 'countConflicts' },
+    { step: 'initialize', name: 'traceEngineAnswers' },
   );
   return client;
 }
 
 let tables = 0;
 
-/** A fresh table laid out as the construct creates it (key, TTL, user index), and a store on it. */
-export async function freshStore(conflicts?: ConflictCount): Promise<{ store: DynamoAuthStore; client: DynamoDBClient; tableName: string }> {
-  const client = engineClient(conflicts);
+/**
+ * A fresh table laid out as the construct creates it (key `pk`, on-demand, the user index), and a
+ * store on it. Time to live is deliberately not enabled: the engines delete expired items within
+ * seconds (DynamoDB Local) or a minute (MiniStack) once it is, where AWS may keep them for days; with
+ * it off, an item past its `ttl` stays put, as on AWS before its lazy deletion reaches it.
+ */
+export async function freshStore(trace?: EngineTrace): Promise<{ store: DynamoAuthStore; client: DynamoDBClient; tableName: string }> {
+  const client = engineClient(trace);
   tables += 1;
   const tableName = `store-${process.pid}-${Date.now()}-${tables}`;
   await client.send(
