@@ -8,7 +8,8 @@ export default {
     'The email address has used up its budget of wrong codes for the current hour, so code entry for it is refused until the hour ends, even with the right code. The `retry_after` field and the `Retry-After` header say how many seconds to wait (3600 by contract). The links already mailed are not affected: each still signs in once, until its own lifetime runs out.',
   ],
   whenYoullSeeThis: [
-    'The person mistyped the code several times, or kept typing a code from an older email.',
+    'The person mistyped the code several times, or kept typing a code from an email sent to another address.',
+    'The person asked for a new email after a few wrong codes and carried on: a new link brings a new code but does not reset the count.',
     'Someone is guessing codes for this address. The budget stops them long before they could find the right one.',
     'A client or script retried a failed code in a loop.',
   ],
