@@ -29,3 +29,19 @@ export const USER_INDEX = {
 } as const;
 
 export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#' } as const;
+
+/**
+ * The attributes each kind of item may have, its key included: the construct limits each function's
+ * writes (and what it may read back) to these names with IAM's `dynamodb:Attributes`, so a function
+ * cannot add an attribute its item kind does not have.
+ */
+export const RECORD_ATTRIBUTES = {
+  /** A request counter, a wrong-code counter or a mail budget shard. */
+  counter: [TABLE_KEYS.partitionKey, 'cnt', TABLE_KEYS.timeToLive],
+  /** What a magic link is created with: no session attribute, so the mail function cannot mint one. */
+  link: [TABLE_KEYS.partitionKey, 'email', USER_INDEX.partitionKey, 'link_expires_at', 'created_at', 'challenge', 'redirect_to', TABLE_KEYS.timeToLive],
+  /** What signing in and signing out add to a link. */
+  session: ['used_at', 'session_hash', 'session_expires_at', 'revoked_at'],
+  /** The pointer from a one-time code to its sign-in. */
+  code: [TABLE_KEYS.partitionKey, 'signin', 'redirect_to', TABLE_KEYS.timeToLive],
+} as const satisfies Record<string, readonly string[]>;

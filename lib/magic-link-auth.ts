@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { ROUTES, type Route, type RouteHandlerName } from '../lambdas/contract/routes';
 import { RESOURCE_ENV } from '../lambdas/settings';
-import { KEY_PREFIX, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
+import { KEY_PREFIX, RECORD_ATTRIBUTES, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
 import { removalPolicy, resolveSettings } from './settings';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 
@@ -75,26 +75,51 @@ export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apig
   getOpenApiDocument: { rateLimit: 10, burstLimit: 20 },
 };
 
-/** Which items each function may touch, and how: least privilege down to the key prefix. */
-const TABLE_ACCESS: Record<FunctionName, { actions: string[]; prefix: string }[]> = {
-  // DeleteItem: a request whose mail failed is undone (its link and code deleted, its counts given back).
+/**
+ * One grant of table access: these actions, on items whose key starts with `prefix`, naming (writing,
+ * reading, or testing in a condition) only `attributes`, and getting back only what `returnValues` allows.
+ */
+interface TableAccess {
+  readonly actions: string[];
+  readonly prefix: string;
+  readonly attributes: readonly string[];
+  /** The `ReturnValues` a write may ask for (a request without the parameter is NONE). */
+  readonly returnValues?: readonly string[];
+}
+
+const SIGN_IN_RECORD = [...RECORD_ATTRIBUTES.link, ...RECORD_ATTRIBUTES.session];
+const SESSION_READ = [TABLE_KEYS.partitionKey, 'email', 'session_hash', 'session_expires_at', 'revoked_at'];
+
+/**
+ * Which items each function may touch, and how: least privilege down to the key prefix and the
+ * attribute. Verify and sign-out get a whole sign-in record back (ALL_NEW, or ALL_OLD when a condition
+ * fails), so their list is the record's every attribute: what it denies them is any other name.
+ */
+const TABLE_ACCESS: Record<FunctionName, TableAccess[]> = {
   'request-magic-link': [
-    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.rateLimit },
-    { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], prefix: KEY_PREFIX.signIn },
-    { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], prefix: KEY_PREFIX.code },
+    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
+    // A link is created without any session attribute: this function cannot mint a session.
+    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.signIn, attributes: RECORD_ATTRIBUTES.link, returnValues: ['NONE'] },
+    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code, returnValues: ['NONE'] },
+    // A request whose mail failed is undone: its link (only while unused) and code deleted.
+    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.signIn, attributes: [TABLE_KEYS.partitionKey, 'used_at'], returnValues: ['NONE'] },
+    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: [TABLE_KEYS.partitionKey], returnValues: ['NONE'] },
   ],
   verify: [
-    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn },
-    { actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.code },
+    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] },
+    { actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code },
     // Wrong codes are counted (UpdateItem); a code sign-in checks the count in its transaction (ConditionCheckItem).
-    { actions: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.rateLimit },
+    { actions: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
   ],
-  'get-session': [{ actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.signIn }],
-  'sign-out': [{ actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn }],
+  'get-session': [{ actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.signIn, attributes: SESSION_READ }],
+  'sign-out': [{ actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] }],
   'sign-in-page': [],
   openapi: [],
   fallback: [],
 };
+
+/** Signing out everywhere reads the user index: its key, the session fields it projects, and the table key. */
+const USER_INDEX_ATTRIBUTES = [TABLE_KEYS.partitionKey, USER_INDEX.partitionKey, ...USER_INDEX.projected];
 
 /**
  * A passwordless sign-in service: an HTTP API that mails single-use magic links and turns them into
@@ -213,14 +238,27 @@ export class MagicLinkAuth extends Construct {
           new iam.PolicyStatement({
             actions: access.actions,
             resources: [this.table.tableArn],
-            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${access.prefix}*`] } },
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${access.prefix}*`] },
+              'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...access.attributes] },
+              ...(access.returnValues ? { StringEqualsIfExists: { 'dynamodb:ReturnValues': [...access.returnValues] } } : {}),
+            },
           }),
         );
       }
       if (name === 'sign-out') {
         // Signing out everywhere finds an address's sessions in the user index (keys are address hashes,
         // so no prefix applies): Query on that index only, nothing else of the table.
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${USER_INDEX.name}`] }));
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:Query'],
+            resources: [`${this.table.tableArn}/index/${USER_INDEX.name}`],
+            conditions: {
+              'ForAllValues:StringEquals': { 'dynamodb:Attributes': USER_INDEX_ATTRIBUTES },
+              StringEqualsIfExists: { 'dynamodb:Select': ['SPECIFIC_ATTRIBUTES'] },
+            },
+          }),
+        );
       }
       return fn;
     };

@@ -176,24 +176,38 @@ describe('MagicLinkAuth', () => {
   });
 
   describe('least privilege', () => {
+    /** Each table statement as action, key prefixes, the attributes it may name and the ReturnValues it may ask for. */
     const tableAccess = (name: string) =>
       statementsOf(name)
-        .filter((statement) => String(statement.Action).startsWith('dynamodb:'))
-        .map((statement) => ({ Action: statement.Action, Keys: (statement.Condition as Record<string, Record<string, unknown>>)['ForAllValues:StringLike']!['dynamodb:LeadingKeys'] }));
+        .filter((statement) => String(statement.Action).startsWith('dynamodb:') && statement.Action !== 'dynamodb:Query')
+        .map((statement) => {
+          const condition = statement.Condition as Record<string, Record<string, unknown>>;
+          return {
+            Action: statement.Action,
+            Keys: condition['ForAllValues:StringLike']!['dynamodb:LeadingKeys'],
+            Attributes: condition['ForAllValues:StringEquals']!['dynamodb:Attributes'],
+            ReturnValues: condition.StringEqualsIfExists?.['dynamodb:ReturnValues'],
+          };
+        });
+    const COUNTER = ['pk', 'cnt', 'ttl'];
+    const LINK = ['pk', 'email', 'user_hash', 'link_expires_at', 'created_at', 'challenge', 'redirect_to', 'ttl'];
+    const SIGN_IN = [...LINK, 'used_at', 'session_hash', 'session_expires_at', 'revoked_at'];
 
-    it('lets the request function count (rl#) and create (or undo) links (signin#) and their codes (code#), nothing else', () => {
+    it('lets the request function count (rl#), create links without any session attribute (signin#) and their codes (code#), and undo both', () => {
       expect(tableAccess('RequestMagicLink')).toEqual([
-        { Action: 'dynamodb:UpdateItem', Keys: ['rl#*'] },
-        { Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Keys: ['signin#*'] },
-        { Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Keys: ['code#*'] },
+        { Action: 'dynamodb:UpdateItem', Keys: ['rl#*'], Attributes: COUNTER, ReturnValues: ['NONE'] },
+        { Action: 'dynamodb:PutItem', Keys: ['signin#*'], Attributes: LINK, ReturnValues: ['NONE'] },
+        { Action: 'dynamodb:PutItem', Keys: ['code#*'], Attributes: ['pk', 'signin', 'redirect_to', 'ttl'], ReturnValues: ['NONE'] },
+        { Action: 'dynamodb:DeleteItem', Keys: ['signin#*'], Attributes: ['pk', 'used_at'], ReturnValues: ['NONE'] },
+        { Action: 'dynamodb:DeleteItem', Keys: ['code#*'], Attributes: ['pk'], ReturnValues: ['NONE'] },
       ]);
     });
 
     it('lets verify consume sign-ins, look codes up, and count and check wrong codes, nothing else', () => {
       expect(tableAccess('Verify')).toEqual([
-        { Action: 'dynamodb:UpdateItem', Keys: ['signin#*'] },
-        { Action: 'dynamodb:GetItem', Keys: ['code#*'] },
-        { Action: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], Keys: ['rl#*'] },
+        { Action: 'dynamodb:UpdateItem', Keys: ['signin#*'], Attributes: SIGN_IN, ReturnValues: ['NONE', 'ALL_NEW'] },
+        { Action: 'dynamodb:GetItem', Keys: ['code#*'], Attributes: ['pk', 'signin', 'redirect_to', 'ttl'], ReturnValues: undefined },
+        { Action: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], Keys: ['rl#*'], Attributes: COUNTER, ReturnValues: ['NONE'] },
       ]);
     });
 
@@ -208,15 +222,25 @@ describe('MagicLinkAuth', () => {
       template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }) });
     });
 
-    it('gives GetSession only dynamodb:GetItem on sign-in records', () => {
-      expect(tableAccess('GetSession')).toEqual([{ Action: 'dynamodb:GetItem', Keys: ['signin#*'] }]);
+    it('gives GetSession only dynamodb:GetItem of the session fields of sign-in records', () => {
+      expect(tableAccess('GetSession')).toEqual([
+        { Action: 'dynamodb:GetItem', Keys: ['signin#*'], Attributes: ['pk', 'email', 'session_hash', 'session_expires_at', 'revoked_at'], ReturnValues: undefined },
+      ]);
     });
 
-    it('gives SignOut UpdateItem on sign-in records, and Query on the user index alone (to sign out everywhere)', () => {
-      const statements = statementsOf('SignOut').filter((statement) => String(statement.Action).startsWith('dynamodb:'));
-      expect(statements).toEqual([
-        expect.objectContaining({ Action: 'dynamodb:UpdateItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['signin#*'] } } }),
-        { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^MagicLinkAuthTable/), 'Arn'] }, '/index/by-user']] } },
+    it('gives SignOut UpdateItem on sign-in records, and Query of the session fields on the user index alone (to sign out everywhere)', () => {
+      expect(tableAccess('SignOut')).toEqual([{ Action: 'dynamodb:UpdateItem', Keys: ['signin#*'], Attributes: SIGN_IN, ReturnValues: ['NONE', 'ALL_NEW'] }]);
+      const query = statementsOf('SignOut').filter((statement) => statement.Action === 'dynamodb:Query');
+      expect(query).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^MagicLinkAuthTable/), 'Arn'] }, '/index/by-user']] },
+          Condition: {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'user_hash', 'session_hash', 'session_expires_at', 'revoked_at'] },
+            StringEqualsIfExists: { 'dynamodb:Select': ['SPECIFIC_ATTRIBUTES'] },
+          },
+        },
       ]);
     });
 
