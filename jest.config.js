@@ -15,7 +15,15 @@ const base = {
 
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/{unit,handlers,infra}/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/{unit,handlers,infra}/**/*.test.ts'],
+      // The construct deploys the prebuilt bundles: the template tests synthesize this clone's.
+      globalSetup: '<rootDir>/test/build-bundles.ts',
+    },
+    // npm pack, then the tarball in a fresh CDK app: slow (a build and an install), so its own project.
+    { ...base, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.ts'], setupFiles: [] },
     {
       ...base,
       displayName: 'store',

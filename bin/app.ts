@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { MagicLinkAuthStack, propsFromContext } from '../lib/magic-link-auth-stack';
+import { buildBundles } from '../scripts/build/bundles';
+
+// The repository's app deploys this clone's code: bundle it first (unchanged bundles are left as
+// they are, so their asset hashes, and the deployed functions, stay the same).
+buildBundles();
 
 const app = new App();
 new MagicLinkAuthStack(app, app.node.tryGetContext('stackName') ?? 'MagicLinkAuth', {

@@ -228,10 +228,10 @@ export const SETTINGS = {
   }),
   allowedOrigins: setting({
     kind: origins(),
-    description: 'Browser origins allowed to call the API (CORS). Never `*`.',
+    description: 'Browser origins allowed to call the API from another origin: API Gateway\'s CORS configuration. Never `*`.',
     derivedDefault: ({ signInUrl }) => [new URL(signInUrl).origin],
-    defaultText: '- the origin of `signInUrl`',
-    runtime: true,
+    defaultText: '- the origin of `signInUrl` (none for the hosted page, which is the API\'s own origin)',
+    runtime: false,
   }),
   linkLifetime: setting({
     kind: seconds(RANGES.linkLifetime),

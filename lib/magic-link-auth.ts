@@ -1,19 +1,24 @@
-import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { ROUTES, type Route, type RouteHandlerName } from '../lambdas/contract/routes';
+import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, ROUTES, type Route, type RouteHandlerName } from '../lambdas/contract/routes';
 import { RESOURCE_ENV } from '../lambdas/settings';
 import { KEY_PREFIX, RECORD_ATTRIBUTES, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
+import { METRICS_DEPLOYMENT_ENV, METRICS_NAMESPACE } from '../lambdas/contract/metrics';
+import { Monitoring, SERVICE_NAME, type AlarmName } from './monitoring';
 import { removalPolicy, resolveSettings } from './settings';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 
@@ -21,9 +26,44 @@ import type { MagicLinkAuthSettings } from './settings-props.generated';
 export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
   /**
    * An SES identity you already verified (an address or a domain) that may send as `senderAddress`.
-   * @default - a new email-address identity for `senderAddress` (SES mails a verification link to it)
+   * Nothing is created in SES for the sender then.
+   * @default - a domain identity when `hostedZone` is given, else an address identity for `senderAddress`
+   * (SES mails a verification link to it)
    */
   readonly emailIdentity?: ses.IEmailIdentity;
+
+  /**
+   * The Route 53 public zone of the sender's domain: the construct verifies the whole domain in SES
+   * with Easy DKIM and writes its three DKIM records into this zone, so mail is signed as the domain
+   * (better delivery than an address identity) and no verification mail needs clicking.
+   * @default - no domain identity (see `emailIdentity`)
+   */
+  readonly hostedZone?: route53.IPublicHostedZone;
+
+  /**
+   * The SES configuration set the mail goes through. Give one you manage (its suppression and event
+   * destinations are then yours to configure), or `'none'` to send without one: for platforms whose
+   * CloudFormation lacks SES configuration sets (some emulators). Without the construct's own set,
+   * the bounce and complaint alarms watch the account-wide SES reputation instead.
+   * @default - a new set that suppresses addresses that bounce or complain, publishes reputation
+   * metrics, and sends send, delivery, bounce and complaint events to CloudWatch
+   */
+  readonly configurationSet?: ses.IConfigurationSet | 'none';
+
+  /**
+   * An existing DynamoDB table to keep the service's items in, instead of a new one. It must have the
+   * layout of `lambdas/table-layout.ts`: string partition key `pk`, TTL on `ttl`, and a global
+   * secondary index `by-user` on `user_hash` projecting `session_hash`, `session_expires_at` and
+   * `revoked_at`. The service writes only under its key prefixes (`rl#`, `signin#`, `code#`).
+   * @default - a new on-demand table with point-in-time recovery
+   */
+  readonly table?: dynamodb.ITableV2;
+
+  /**
+   * Where the alarms send their state changes (and recoveries).
+   * @default - alarms without actions: they show in the console and the dashboard only
+   */
+  readonly alarmTopic?: sns.ITopic;
 
   /**
    * How long the functions' and the API's logs are kept.
@@ -58,8 +98,24 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
   readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
 }
 
-/** Everything except a handler's own code: shared by all five functions. */
-const HANDLER_DIR = path.join(__dirname, '..', 'lambdas', 'handlers');
+/**
+ * The package's root: the repository in development, `node_modules/<package>` once installed. The
+ * functions' code is the prebuilt bundles under `dist/bundles/` (`npm run bundle`, run by `npm pack`).
+ */
+const PACKAGE_ROOT = (() => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`MagicLinkAuth: no package.json above ${__dirname}`);
+  }
+})();
+
+function bundleCode(name: FunctionName): lambda.Code {
+  const dir = path.join(PACKAGE_ROOT, 'dist', 'bundles', name);
+  if (!existsSync(path.join(dir, 'index.mjs'))) {
+    throw new Error(`MagicLinkAuth: the prebuilt bundle of ${name} is missing (${dir}); in a clone of the repository, run npm run bundle`);
+  }
+  return lambda.Code.fromAsset(dir);
+}
 
 export type FunctionName = RouteHandlerName | 'fallback';
 
@@ -88,7 +144,12 @@ interface TableAccess {
 }
 
 const SIGN_IN_RECORD = [...RECORD_ATTRIBUTES.link, ...RECORD_ATTRIBUTES.session];
-const SESSION_READ = [TABLE_KEYS.partitionKey, 'email', 'session_hash', 'session_expires_at', 'revoked_at'];
+/** Reading a session: GetItem of a sign-in record's session fields (the session check; `grantReadSessions`). */
+const SESSION_READ_ACCESS: TableAccess = {
+  actions: ['dynamodb:GetItem'],
+  prefix: KEY_PREFIX.signIn,
+  attributes: [TABLE_KEYS.partitionKey, 'email', 'session_hash', 'session_expires_at', 'revoked_at'],
+};
 
 /**
  * Which items each function may touch, and how: least privilege down to the key prefix and the
@@ -111,7 +172,7 @@ const TABLE_ACCESS: Record<FunctionName, TableAccess[]> = {
     // Wrong codes are counted (UpdateItem); a code sign-in checks the count in its transaction (ConditionCheckItem).
     { actions: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
   ],
-  'get-session': [{ actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.signIn, attributes: SESSION_READ }],
+  'get-session': [SESSION_READ_ACCESS],
   'sign-out': [{ actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] }],
   'sign-in-page': [],
   openapi: [],
@@ -128,12 +189,18 @@ const USER_INDEX_ATTRIBUTES = [TABLE_KEYS.partitionKey, USER_INDEX.partitionKey,
 export class MagicLinkAuth extends Construct {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
-  readonly table: dynamodb.Table;
-  readonly configurationSet: ses.ConfigurationSet;
+  /** Where links, sessions and counters live: the construct's own, or the one given as `table`. */
+  readonly table: dynamodb.ITableV2;
+  /** The set the mail goes through (none when `configurationSet` is `'none'`). */
+  readonly configurationSet?: ses.IConfigurationSet;
   readonly emailIdentity: ses.IEmailIdentity;
   /** Keys the one-time codes' hashes; readable by the request and verify functions only. */
   readonly codeSecret: secretsmanager.ISecret;
-  readonly functions: Readonly<Record<FunctionName, NodejsFunction>>;
+  readonly functions: Readonly<Record<FunctionName, lambda.Function>>;
+  /** Sign-in at a glance: requests, outcomes, mail, errors and latency. */
+  readonly dashboard: cloudwatch.Dashboard;
+  /** Server errors, delivery failures, and the SES bounce and complaint rates; see `ALARM_THRESHOLDS`. */
+  readonly alarms: Readonly<Record<AlarmName, cloudwatch.Alarm>>;
 
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com`. */
   get url(): string {
@@ -145,31 +212,11 @@ export class MagicLinkAuth extends Construct {
     // The hosted page's URL is known once the API exists (below): a Token until then.
     const hostedSignInUrl = Lazy.string({ produce: () => `${this.api.apiEndpoint}/sign-in` });
     const { values: settings, environment: settingsEnvironment } = resolveSettings(props, { hostedSignInUrl });
-    const tableRemovalPolicy = removalPolicy(settings.tableRemovalPolicy);
 
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: TABLE_KEYS.timeToLive,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: tableRemovalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy: tableRemovalPolicy,
-    });
-    this.table.addGlobalSecondaryIndex({
-      indexName: USER_INDEX.name,
-      partitionKey: { name: USER_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: [...USER_INDEX.projected],
-    });
-
-    this.emailIdentity =
-      props.emailIdentity ??
-      new ses.EmailIdentity(this, 'SenderIdentity', { identity: ses.Identity.email(settings.senderAddress) });
-    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
-      reputationMetrics: true,
-      sendingEnabled: true,
-    });
+    this.table = props.table ?? this.createTable(removalPolicy(settings.tableRemovalPolicy));
+    this.emailIdentity = props.emailIdentity ?? this.createIdentity(settings.senderAddress, props.hostedZone);
+    this.configurationSet =
+      props.configurationSet === 'none' ? undefined : (props.configurationSet ?? this.createConfigurationSet());
 
     // Keys the one-time codes' hashes: a 6-digit code hashed without a secret falls to 10^6 guesses,
     // so a copy of the table must not be enough. Only the functions that handle codes may read it.
@@ -183,21 +230,28 @@ export class MagicLinkAuth extends Construct {
       reason: 'The secret keys hashes of codes that live 15 minutes by default; rotating it would only invalidate the codes in flight, and a new deployment of the secret has the same effect when wanted.',
     });
 
+    // Tells this deployment's metrics from another's in the same account and region.
+    const deployment = Names.uniqueId(this);
     const environment: Record<string, string> = {
       [RESOURCE_ENV.codeSecretArn]: this.codeSecret.secretArn,
       ...settingsEnvironment,
       [RESOURCE_ENV.tableName]: this.table.tableName,
-      [RESOURCE_ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
-      POWERTOOLS_SERVICE_NAME: 'magic-link-auth',
+      ...(this.configurationSet ? { [RESOURCE_ENV.sesConfigurationSet]: this.configurationSet.configurationSetName } : {}),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      [METRICS_DEPLOYMENT_ENV]: deployment,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
     };
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     const makeFunction = (name: FunctionName) => {
-      const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, { retention });
+      // One scope per function, named after its handler: its role, logs and function keep their
+      // logical IDs whatever else changes in the construct.
+      const scope = new Construct(this, pascal(name));
+      const logGroup = new logs.LogGroup(scope, 'Logs', { retention });
       // An own role instead of AWSLambdaBasicExecutionRole: it may write to this function's log group only.
-      const role = new iam.Role(this, `${pascal(name)}Role`, {
+      const role = new iam.Role(scope, 'Role', {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `magic-link-auth ${name} function`,
       });
@@ -207,10 +261,10 @@ export class MagicLinkAuth extends Construct {
           resources: [logGroup.logGroupArn],
         }),
       );
-      const fn = new NodejsFunction(this, pascal(name), {
+      const fn = new lambda.Function(scope, 'Function', {
         role,
-        entry: path.join(HANDLER_DIR, `${name}.ts`),
-        handler: 'handler',
+        code: bundleCode(name),
+        handler: 'index.handler',
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
@@ -218,34 +272,12 @@ export class MagicLinkAuth extends Construct {
         timeout: Duration.seconds(10),
         environment,
         logGroup,
-        projectRoot: path.join(__dirname, '..'),
-        depsLockFilePath: path.join(__dirname, '..', 'package-lock.json'),
-        bundling: {
-          bundleAwsSDK: true,
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          target: 'node22',
-          format: OutputFormat.CJS,
-        },
       });
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-L1',
         reason: 'nodejs22.x is the runtime this service is built and tested for; moving to a newer one is a deliberate upgrade.',
       });
-      for (const access of TABLE_ACCESS[name]) {
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: access.actions,
-            resources: [this.table.tableArn],
-            conditions: {
-              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${access.prefix}*`] },
-              'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...access.attributes] },
-              ...(access.returnValues ? { StringEqualsIfExists: { 'dynamodb:ReturnValues': [...access.returnValues] } } : {}),
-            },
-          }),
-        );
-      }
+      for (const access of TABLE_ACCESS[name]) fn.addToRolePolicy(tableStatement(this.table, access));
       if (name === 'sign-out') {
         // Signing out everywhere finds an address's sessions in the user index (keys are address hashes,
         // so no prefix applies): Query on that index only, nothing else of the table.
@@ -263,7 +295,7 @@ export class MagicLinkAuth extends Construct {
       return fn;
     };
 
-    const functions = {} as Record<FunctionName, NodejsFunction>;
+    const functions = {} as Record<FunctionName, lambda.Function>;
     for (const name of new Set<FunctionName>([...ROUTES.map((route) => route.handler), 'fallback'])) {
       functions[name] = makeFunction(name);
     }
@@ -276,11 +308,9 @@ export class MagicLinkAuth extends Construct {
         actions: ['ses:SendEmail'],
         resources: [
           identityArn(this, this.emailIdentity),
-          Stack.of(this).formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: this.configurationSet.configurationSetName,
-          }),
+          ...(this.configurationSet
+            ? [Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName })]
+            : []),
         ],
         conditions: { StringEquals: { 'ses:FromAddress': settings.senderAddress } },
       }),
@@ -290,6 +320,7 @@ export class MagicLinkAuth extends Construct {
       description: 'Magic-link sign-in',
       createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('Fallback', functions.fallback),
+      corsPreflight: corsOf(settings.allowedOrigins, settings.signInUrl === hostedSignInUrl ? undefined : settings.signInUrl),
     });
     const integrations: Partial<Record<FunctionName, HttpLambdaIntegration>> = {};
     const routes: apigwv2.HttpRoute[] = [];
@@ -336,7 +367,114 @@ export class MagicLinkAuth extends Construct {
       }),
     );
     for (const route of routes) stage.node.addDependency(route);
+
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.api,
+      functions,
+      deployment,
+      ...(this.configurationSet && props.configurationSet === undefined ? { ownConfigurationSet: this.configurationSet } : {}),
+      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
+    });
+    this.dashboard = monitoring.dashboard;
+    this.alarms = monitoring.alarms;
   }
+
+  /**
+   * Lets `grantee` read sessions directly from the table (GetItem of a sign-in record's session
+   * fields), e.g. a function of your app that checks a session without calling the API. Nothing else:
+   * no links, counters or codes, and no writes.
+   */
+  grantReadSessions(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: tableStatement(this.table, SESSION_READ_ACCESS).conditions,
+    });
+  }
+
+  private createTable(removal: RemovalPolicy): dynamodb.TableV2 {
+    return new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      timeToLiveAttribute: TABLE_KEYS.timeToLive,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      deletionProtection: removal === RemovalPolicy.RETAIN,
+      removalPolicy: removal,
+      globalSecondaryIndexes: [
+        {
+          indexName: USER_INDEX.name,
+          partitionKey: { name: USER_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: [...USER_INDEX.projected],
+        },
+      ],
+    });
+  }
+
+  private createIdentity(senderAddress: string, zone: route53.IPublicHostedZone | undefined): ses.EmailIdentity {
+    if (zone === undefined) return new ses.EmailIdentity(this, 'SenderIdentity', { identity: ses.Identity.email(senderAddress) });
+    // Easy DKIM on the zone's domain; the identity writes the DKIM CNAME records into the zone.
+    if (!Token.isUnresolved(senderAddress) && !Token.isUnresolved(zone.zoneName) && senderAddress.split('@')[1] !== zone.zoneName.replace(/\.$/, '')) {
+      throw new Error(`MagicLinkAuth: hostedZone ${zone.zoneName} is not the domain of senderAddress`);
+    }
+    const identity = new ses.EmailIdentity(this, 'DomainIdentity', { identity: ses.Identity.publicHostedZone(zone) });
+    new CfnOutput(this, 'DkimStatus', { value: 'SES verifies the domain once its DKIM records resolve (usually within minutes)' });
+    return identity;
+  }
+
+  private createConfigurationSet(): ses.ConfigurationSet {
+    const set = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      // An address that bounced or complained is not mailed again: repeated bounces are what gets an
+      // SES account reviewed and paused, which would stop sign-in for everyone.
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    set.addEventDestination('ToCloudWatch', {
+      destination: ses.EventDestination.cloudWatchDimensions([
+        { name: 'ses:configuration-set', source: ses.CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: 'none' },
+      ]),
+      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    return set;
+  }
+}
+
+/** One table grant as an IAM statement: its actions, on the table, within its prefix, attributes and ReturnValues. */
+function tableStatement(table: dynamodb.ITableV2, access: TableAccess): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: access.actions,
+    resources: [table.tableArn],
+    conditions: {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${access.prefix}*`] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...access.attributes] },
+      ...(access.returnValues ? { StringEqualsIfExists: { 'dynamodb:ReturnValues': [...access.returnValues] } } : {}),
+    },
+  });
+}
+
+/**
+ * API Gateway's own CORS: it answers preflights itself and adds the allow headers to every response,
+ * for the allowed origins only. The default origin derives from `signInUrl`, at deploy time when that
+ * is a Token; the hosted page (the default sign-in URL, `undefined` here) is the API's own origin and
+ * needs none.
+ */
+function corsOf(allowedOrigins: readonly string[] | undefined, signInUrl: string | undefined): apigwv2.CorsPreflightOptions | undefined {
+  let origins = allowedOrigins;
+  if (origins === undefined) {
+    if (signInUrl === undefined) return undefined;
+    // scheme://host of a URL known only at deploy time (a literal one has its origin derived already).
+    origins = [Fn.join('', [Fn.select(0, Fn.split('//', signInUrl)), '//', Fn.select(0, Fn.split('/', Fn.select(1, Fn.split('//', signInUrl))))])];
+  }
+  return {
+    allowOrigins: [...origins],
+    allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST],
+    allowHeaders: [...CORS_REQUEST_HEADERS],
+    exposeHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: Duration.minutes(10),
+  };
 }
 
 function identityArn(scope: Construct, identity: ses.IEmailIdentity): string {

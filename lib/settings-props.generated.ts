@@ -27,10 +27,10 @@ export interface MagicLinkAuthSettings {
   readonly redirectUrls?: string[];
 
   /**
-   * Browser origins allowed to call the API (CORS). Never `*`.
+   * Browser origins allowed to call the API from another origin: API Gateway's CORS configuration. Never `*`.
    *
-   * Context key `allowedOrigins`; environment variable `ALLOWED_ORIGINS`.
-   * @default - the origin of `signInUrl`
+   * Context key `allowedOrigins`; read by the construct only.
+   * @default - the origin of `signInUrl` (none for the hosted page, which is the API's own origin)
    */
   readonly allowedOrigins?: string[];
 

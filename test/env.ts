@@ -8,7 +8,6 @@ Object.assign(process.env, {
   SES_CONFIGURATION_SET: 'magic-link-auth',
   CODE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CodeSecret-AbCdEf',
   SIGN_IN_URL: 'https://app.example.com/sign-in',
-  ALLOWED_ORIGINS: 'https://app.example.com',
   LINK_LIFETIME_SECONDS: '900',
   SESSION_LIFETIME_SECONDS: '604800',
   IP_LIMIT_PER_HOUR: '50',

@@ -139,3 +139,9 @@ export function methodsForPath(path: string): string[] {
 export function routeFor(method: string, path: string): Route | undefined {
   return ROUTES.find((route) => route.method === method && route.path === path);
 }
+
+/** Request headers a browser on an allowed origin may send (API Gateway's CORS configuration). */
+export const CORS_REQUEST_HEADERS = ['authorization', 'content-type'] as const;
+
+/** Response headers a script on an allowed origin may read: the wait after a limit, the request's id. */
+export const CORS_EXPOSED_HEADERS = ['retry-after', 'x-request-id'] as const;

@@ -3,9 +3,10 @@ import { httpHandler } from '../http/chain';
 import { methodsForPath } from '../contract/routes';
 
 /**
- * API Gateway's `$default` route: everything no route matched. Answers CORS preflights for real
- * routes, 405 (with `Allow`) for a real path under another method, and 404 otherwise, always in the
- * envelope rather than API Gateway's own body.
+ * API Gateway's `$default` route: everything no route matched. 405 (with `Allow`) for a real path
+ * under another method, and 404 otherwise, always in the envelope rather than API Gateway's own body.
+ * An OPTIONS on a real path gets an empty 204: preflights from allowed origins never get here (API
+ * Gateway's CORS configuration answers them), so this grants nothing.
  */
 export const handler = httpHandler({ jsonBody: false }, async (event) => {
   const methods = methodsForPath(event.rawPath);

@@ -16,5 +16,5 @@ export const handler = httpHandler<unknown>({ jsonBody: true }, async (event, { 
     user: { email: signedIn.user.email },
     ...(signedIn.redirectTo === undefined ? {} : { redirect_to: signedIn.redirectTo }),
   };
-  return { status: 200, data };
+  return { status: 200, data, metric: 'token' in body ? 'verifiedByLink' : 'verifiedByCode' };
 });

@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadConfig, type ConfigResult } from '../config';
 import { logger } from './logger';
+import { outcomeMetrics } from './metrics';
 import { apiEnvelope, bodyLimit, jsonBody, type ApiContext, type Reply } from './middlewares';
 
 /** Read once per container, at init. */
@@ -25,12 +25,12 @@ export interface ChainOptions {
 
 /**
  * The one middleware chain every route shares. `before` runs top to bottom; `after` and `onError`
- * run bottom to top, so the envelope is rendered first and the CORS and security headers, then the
- * Powertools context, are applied to it, on successes and errors alike.
+ * run bottom to top, so the outcome is counted first, then the envelope rendered, then the security
+ * headers and the Powertools context applied, on successes and errors alike. CORS is API Gateway's
+ * (the construct configures it from `allowedOrigins`): it answers preflights and adds the allow headers.
  */
 export function httpHandler<TBody = undefined>(options: ChainOptions, handler: ApiHandler<TBody>) {
   const configResult = options.config ?? containerConfig;
-  const origins = configResult.ok ? [...configResult.config.allowedOrigins] : [];
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
     // logEvent pinned off: POWERTOOLS_LOGGER_LOG_EVENT=true, set while debugging, would print bodies
     // (addresses, tokens, codes) and headers (session tokens). The option wins over the variable.
@@ -57,16 +57,9 @@ export function httpHandler<TBody = undefined>(options: ChainOptions, handler: A
         },
       } as unknown as Parameters<typeof httpSecurityHeaders>[0]),
     )
-    .use(
-      httpCors({
-        origins,
-        headers: 'authorization,content-type',
-        methods: 'GET,POST,OPTIONS',
-        exposeHeaders: 'retry-after,x-request-id',
-        maxAge: 600,
-      }),
-    )
     .use(apiEnvelope(configResult))
+    // Below the envelope, so its `after` sees the handler's reply before the envelope renders it.
+    .use(outcomeMetrics())
     .use(httpHeaderNormalizer())
     .use(bodyLimit());
   if (options.jsonBody) chain.use(jsonBody({ optional: options.jsonBody === 'optional' }));

@@ -4,6 +4,7 @@ import { monotonicFactory } from 'ulid';
 import type { ConfigResult, ServiceConfig } from '../config';
 import { ConfigError } from '../config';
 import { ApiError, ERROR_CATALOG, MAX_BODY_BYTES, classifyError } from '../contract/errors';
+import type { MetricKey } from '../contract/metrics';
 import { SETTINGS } from '../settings';
 import { errorEnvelope, successEnvelope } from './envelope';
 import { logger } from './logger';
@@ -27,6 +28,8 @@ export interface Reply {
   readonly document?: unknown;
   /** A page or asset sent as it is, with its media type (the hosted sign-in page). */
   readonly page?: { readonly body: string; readonly contentType: string };
+  /** The success metric to count, when the route's own (`contract/metrics.ts`) is not specific enough. */
+  readonly metric?: MetricKey;
 }
 
 export type ApiRequest<TEvent = APIGatewayProxyEventV2> = middy.Request<TEvent, APIGatewayProxyStructuredResultV2, Error, ApiContext>;

@@ -20,18 +20,13 @@ describe('$default route', () => {
     expect((await route('DELETE', '/v1/auth/session')).headers.allow).toBe('GET, OPTIONS');
   });
 
-  it('answers a CORS preflight for a real route from an allowed origin', async () => {
+  it('answers OPTIONS on a real path with an empty 204 and no CORS headers (API Gateway grants CORS when configured)', async () => {
     const response = await route('OPTIONS', '/v1/auth/verify', {
       Origin: 'https://app.example.com',
       'Access-Control-Request-Method': 'POST',
     });
     expect(response.status).toBe(204);
     expect(response.rawBody).toBe('');
-    expect(response.headers).toMatchObject({
-      'access-control-allow-origin': 'https://app.example.com',
-      'access-control-allow-methods': 'GET,POST,OPTIONS',
-      'access-control-allow-headers': 'authorization,content-type',
-      'access-control-max-age': '600',
-    });
+    expect(Object.keys(response.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
   });
 });

@@ -277,18 +277,10 @@ describe('POST /v1/auth/magic-link', () => {
   });
 
   describe('CORS', () => {
-    it('allows a configured origin and exposes Retry-After and X-Request-Id', async () => {
+    it('adds no CORS headers itself: API Gateway answers for the allowed origins (see the construct tests)', async () => {
       const response = await request({ email: 'ada@example.com' }, { headers: { Origin: 'https://app.example.com' } });
-      expect(response.headers['access-control-allow-origin']).toBe('https://app.example.com');
-      expect(response.headers['access-control-expose-headers']).toBe('retry-after,x-request-id');
-    });
-
-    it('grants nothing to an origin outside the allowlist, errors included', async () => {
-      const ok = await request({ email: 'ada@example.com' }, { headers: { Origin: 'https://evil.example.net' } });
-      expect(ok.headers['access-control-allow-origin']).toBeUndefined();
-      aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['ConditionalCheckFailed', 'None', 'None']));
-      const limited = await request({ email: 'ada@example.com' }, { headers: { Origin: 'https://app.example.com' } });
-      expect(limited.headers['access-control-allow-origin']).toBe('https://app.example.com');
+      expect(response.status).toBe(202);
+      expect(Object.keys(response.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
     });
   });
 });

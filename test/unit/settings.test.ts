@@ -16,7 +16,7 @@ describe('the settings schema', () => {
       ['senderAddress', 'senderAddress', 'SENDER_ADDRESS'],
       ['signInUrl', 'signInUrl', 'SIGN_IN_URL'],
       ['redirectUrls', 'redirectUrls', 'REDIRECT_URLS'],
-      ['allowedOrigins', 'allowedOrigins', 'ALLOWED_ORIGINS'],
+      ['allowedOrigins', 'allowedOrigins', null],
       ['linkLifetime', 'linkLifetimeSeconds', 'LINK_LIFETIME_SECONDS'],
       ['sessionLifetime', 'sessionLifetimeSeconds', 'SESSION_LIFETIME_SECONDS'],
       ['ipLimitPerHour', 'ipLimitPerHour', 'IP_LIMIT_PER_HOUR'],
@@ -35,22 +35,21 @@ describe('the settings schema', () => {
     expect(kind.fromText(kind.toText(value))).toEqual({ ok: true, value });
   });
 
-  it('applies one rule in the construct, the context and the functions: a query string in an origin is refused by all three', () => {
+  it('applies one rule in the construct and the context: a query string in an origin is refused by both', () => {
     const origin = 'https://admin.example.com?x=1';
     expect(() => resolveSettings({ ...required, allowedOrigins: [origin] }, FACTS)).toThrow('MagicLinkAuth: allowedOrigins must be origins without a path or query');
     expect(() => settingsFromContext({ tryGetContext: (key) => ({ ...required, allowedOrigins: origin })[key as 'allowedOrigins'] })).toThrow(
       'context allowedOrigins must be origins without a path or query',
     );
-    expect(() => parseConfig({ TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:secret', SENDER_ADDRESS: required.senderAddress, SIGN_IN_URL: required.signInUrl, ALLOWED_ORIGINS: origin })).toThrow(
-      'ALLOWED_ORIGINS must be origins without a path or query',
-    );
+    // API Gateway answers CORS: the functions are not told the origins at all.
+    expect(resolveSettings({ ...required, allowedOrigins: ['https://admin.example.com'] }, FACTS).environment.ALLOWED_ORIGINS).toBeUndefined();
   });
 
   it('round-trips: what the construct hands the functions is what they parse back', () => {
-    const { environment } = resolveSettings({ ...required, linkLifetime: Duration.minutes(10), allowedOrigins: ['https://app.example.com/'], docsBaseUrl: 'https://docs.example.com/' }, FACTS);
+    const { environment } = resolveSettings({ ...required, linkLifetime: Duration.minutes(10), docsBaseUrl: 'https://docs.example.com/' }, FACTS);
     expect(Object.keys(environment).sort()).toEqual(RUNTIME_SETTING_NAMES.map(envName).sort());
     const config = parseConfig({ ...environment, TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:secret' });
-    expect(config).toMatchObject({ linkLifetimeSeconds: 600, allowedOrigins: ['https://app.example.com'], docsBaseUrl: 'https://docs.example.com', emailLimitPerHour: 5 });
+    expect(config).toMatchObject({ linkLifetimeSeconds: 600, docsBaseUrl: 'https://docs.example.com', emailLimitPerHour: 5 });
   });
 });
 
@@ -71,8 +70,10 @@ describe('the construct with values known only at deploy time (Tokens)', () => {
     const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
     expect(variables.SENDER_ADDRESS).toEqual({ Ref: expect.stringMatching(/^SsmParameterValueauthsender/) });
     expect(variables.SIGN_IN_URL).toEqual({ Ref: expect.stringMatching(/^SsmParameterValueauthsigninurl/) });
-    // The default origin derives from the sign-in URL, which is not known yet: the functions derive it at start.
-    expect(variables.ALLOWED_ORIGINS).toBeUndefined();
+    // The default origin derives from the sign-in URL, which is not known yet: API Gateway's CORS
+    // configuration derives it at deploy time.
+    const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0]!;
+    expect(JSON.stringify(api.Properties.CorsConfiguration.AllowOrigins)).toContain('SsmParameterValueauthsigninurl');
   });
 
   it('still refuses a bad literal and names the prop', () => {

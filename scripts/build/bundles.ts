@@ -1,0 +1,74 @@
+/**
+ * The functions' bundles, built once and shipped prebuilt: the construct deploys `dist/bundles/<name>/`
+ * as each function's code, so a team installing the package needs neither our sources nor esbuild.
+ * `npm run bundle` (and `npm pack`, through `prepack`) writes them; the repository's CDK app and the
+ * test suites build them before they synthesize.
+ *
+ * ES modules with tree shaking (`mainFields: module,main` picks the SDK's ES builds), minified, the
+ * AWS SDK bundled (pinned versions; the emulator needs it too) and its default credential chain
+ * replaced by environment credentials, which is all Lambda uses.
+ */
+import { buildSync, type BuildOptions } from 'esbuild';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const BUNDLE_DIR = path.join(ROOT, 'dist', 'bundles');
+const HANDLER_DIR = path.join(ROOT, 'lambdas', 'handlers');
+
+/** Every function's handler file (`lambdas/handlers/<name>.ts`) is one bundle. */
+export function bundleNames(): string[] {
+  return readdirSync(HANDLER_DIR).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3)).sort();
+}
+
+export const BUNDLE_OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  minify: true,
+  treeShaking: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  outExtension: { '.js': '.mjs' },
+  alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, 'lambdas', 'adapters', 'lambda-credentials.ts') },
+  // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  logLevel: 'error',
+};
+
+/**
+ * Builds every bundle into `outDir/<name>/index.mjs` (with its source map). A file is replaced only
+ * when its content changed, by an atomic rename: parallel builds (several stacks synthesizing at once)
+ * cannot leave a half-written bundle, and an unchanged bundle keeps its asset hash.
+ */
+export function buildBundles(outDir: string = BUNDLE_DIR): string[] {
+  const names = bundleNames();
+  const result = buildSync({
+    ...BUNDLE_OPTIONS,
+    entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, path.join(HANDLER_DIR, `${name}.ts`)])),
+    outdir: outDir,
+    write: false,
+  });
+  const written = new Set<string>();
+  for (const file of result.outputFiles) {
+    written.add(file.path);
+    if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue;
+    mkdirSync(path.dirname(file.path), { recursive: true });
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+  // A removed handler's bundle must not linger and be deployed.
+  for (const entry of existsSync(outDir) ? readdirSync(outDir) : []) {
+    if (!names.includes(entry)) rmSync(path.join(outDir, entry), { recursive: true, force: true });
+  }
+  return names;
+}
+
+if (require.main === module) {
+  const names = buildBundles();
+  console.log(`built ${names.length} bundles into ${path.relative(process.cwd(), BUNDLE_DIR)}/`);
+}

@@ -1,0 +1,86 @@
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { handler as requestMagicLink } from '../../lambdas/handlers/request-magic-link';
+import { handler as verify } from '../../lambdas/handlers/verify';
+import { handler as getSession } from '../../lambdas/handlers/get-session';
+import { handler as openapi } from '../../lambdas/handlers/openapi';
+import { awsError, conditionFailed, mockAws, transactionCanceled } from '../fixtures/aws';
+import { apiEvent, invoke } from '../fixtures/events';
+import { captureLogs } from '../fixtures/logs';
+
+const aws = mockAws();
+const NOW = new Date('2026-11-21T21:10:00Z');
+const NOW_S = NOW.getTime() / 1000;
+const TOKEN = 'q3Jv1kQm7oZ0s0cV8h9cXo3m2n1b0v9c8x7z6a5s4d3';
+
+beforeEach(() => {
+  aws.dynamo.reset();
+  aws.ses.reset();
+  aws.dynamo.on(TransactWriteCommand).resolves({});
+  aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada@example.com' } });
+  aws.ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'] });
+});
+afterEach(() => jest.useRealTimers());
+
+/** The metric names one invocation writes (embedded metric format), with their dimensions checked. */
+async function metricsOf(run: () => Promise<unknown>): Promise<string[]> {
+  const { metrics } = await captureLogs(async () => void (await run()));
+  expect(metrics.length).toBeLessThanOrEqual(1);
+  return metrics.flatMap((line) => {
+    const [directive] = line._aws.CloudWatchMetrics;
+    expect(directive.Namespace).toBe('MagicLinkAuth');
+    expect(directive.Dimensions).toEqual([['service', 'deployment']]);
+    expect(line.service).toBe('magic-link-auth');
+    const names: string[] = directive.Metrics.map((metric: { Name: string; Unit: string }) => {
+      expect(metric.Unit).toBe('Count');
+      expect(line[metric.Name]).toBe(1);
+      return metric.Name;
+    });
+    return names.sort();
+  });
+}
+
+const request = (body: object = { email: 'ada@example.com' }) => invoke(requestMagicLink, apiEvent({ body }));
+const verifyLink = () => invoke(verify, apiEvent({ path: '/v1/auth/verify', body: { token: TOKEN } }));
+const verifyCode = () => invoke(verify, apiEvent({ path: '/v1/auth/verify', body: { email: 'ada@example.com', code: '123456' } }));
+
+describe('metrics: what each handler counts for each outcome', () => {
+  it.each([
+    ['a mailed link', () => {}, ['LinkMailed', 'LinkRequested']],
+    ['the network limit', () => aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['ConditionalCheckFailed', 'None', 'None', 'None', 'None', 'None'])), ['LinkRequested', 'RefusedIpLimit']],
+    ['the address limit', () => aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed', 'None', 'None', 'None', 'None'])), ['LinkRequested', 'RefusedEmailLimit']],
+    ['the mail budget', () => aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed'])), ['LinkRequested', 'RefusedCapacity']],
+    ['an SES refusal', () => aws.ses.on(SendEmailCommand).rejects(awsError('MessageRejected')), ['DeliveryFailed', 'LinkRequested']],
+  ])('magic-link: %s', async (_name, arrange, expected) => {
+    arrange();
+    expect(await metricsOf(() => request())).toEqual(expected);
+  });
+
+  it('magic-link: a bad body still counts as requested, and nothing else', async () => {
+    expect(await metricsOf(() => request({ email: 'not-an-address' }))).toEqual(['LinkRequested']);
+  });
+
+  it.each([
+    ['a sign-in by link', () => {}, verifyLink, ['VerifiedByLink']],
+    ['a used link', () => aws.dynamo.on(UpdateCommand).rejects(conditionFailed({ pk: 'x', link_expires_at: NOW_S + 60, used_at: NOW_S - 5 })), verifyLink, ['AlreadyUsed']],
+    ['an expired link', () => aws.dynamo.on(UpdateCommand).rejects(conditionFailed({ pk: 'x', link_expires_at: NOW_S - 5 })), verifyLink, ['Expired']],
+    ['an unknown link', () => aws.dynamo.on(UpdateCommand).rejects(conditionFailed()), verifyLink, ['NotFound']],
+    ['a bound link without its verifier', () => aws.dynamo.on(UpdateCommand).rejects(conditionFailed({ pk: 'x', link_expires_at: NOW_S + 60, challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' })), verifyLink, ['DeviceMismatch']],
+    ['a sign-in by code', () => aws.dynamo.on(GetCommand).resolves({ Item: { signin: 'abc' } }), verifyCode, ['VerifiedByCode']],
+    ['a wrong code', () => aws.dynamo.on(GetCommand).resolves({}), verifyCode, ['CodeInvalid']],
+    ['a spent wrong-code budget', () => {
+      aws.dynamo.on(GetCommand).resolves({});
+      aws.dynamo.on(UpdateCommand).rejects(conditionFailed());
+    }, verifyCode, ['CodeAttemptsExceeded']],
+  ])('verify: %s', async (_name, arrange, run, expected) => {
+    arrange();
+    expect(await metricsOf(run)).toEqual(expected);
+  });
+
+  it('writes no metric line for routes whose outcomes are not counted', async () => {
+    aws.dynamo.on(GetCommand).resolves({});
+    expect(await metricsOf(() => invoke(getSession, apiEvent({ method: 'GET', path: '/v1/auth/session', headers: { authorization: `Bearer ${TOKEN}.${TOKEN}` } })))).toEqual([]);
+    expect(await metricsOf(() => invoke(openapi, apiEvent({ method: 'GET', path: '/v1/openapi.json' })))).toEqual([]);
+  });
+});

@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * The package as a team gets it: `npm pack` (which builds the bundles and compiles the library), the
+ * tarball installed into a fresh CDK app in a temporary directory with its own package.json and
+ * aws-cdk-lib and constructs as its own dependencies, then a plain JavaScript app and a TypeScript one
+ * that use the construct. Nothing of this repository is on their path.
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+const rootPackage = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const run = (command: string, args: string[], cwd: string) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+
+let work: string;
+let tarball: string;
+let packed: { files: { path: string }[]; size: number; unpackedSize: number };
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(tmpdir(), 'magic-link-pack-'));
+  const output = run('npm', ['pack', '--json', '--pack-destination', work], ROOT);
+  packed = JSON.parse(output.slice(output.indexOf('[')))[0];
+  tarball = path.join(work, readdirSync(work).find((file) => file.endsWith('.tgz'))!);
+  const app = path.join(work, 'app');
+  run('mkdir', ['-p', app], work);
+  writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify({
+      name: 'consumer-app',
+      private: true,
+      dependencies: {
+        'aws-cdk-lib': rootPackage.devDependencies['aws-cdk-lib'],
+        constructs: rootPackage.devDependencies.constructs,
+        [rootPackage.name]: `file:${tarball}`,
+      },
+    }),
+  );
+  // From npm's cache when it has them (CI's `npm ci` just filled it): no network needed.
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], app);
+}, 300_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const APP_JS = `
+const { App, Stack } = require('aws-cdk-lib');
+const { MagicLinkAuth } = require('${rootPackage.name}');
+const app = new App({ outdir: 'cdk.out' });
+const stack = new Stack(app, 'Consumer');
+const auth = new MagicLinkAuth(stack, 'Auth', { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' });
+if (!auth.table.tableName || typeof auth.grantReadSessions !== 'function') throw new Error('missing table or grant');
+app.synth();
+`;
+
+const APP_TS = `
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { MagicLinkAuth, type MagicLinkAuthProps, ALARM_THRESHOLDS } from '${rootPackage.name}';
+const app = new App();
+const stack = new Stack(app, 'Typed');
+const props: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', linkLifetime: Duration.minutes(10), configurationSet: 'none' };
+const auth = new MagicLinkAuth(stack, 'Auth', props);
+const mine = new lambda.Function(stack, 'Mine', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1') });
+auth.grantReadSessions(mine);
+const threshold: number = ALARM_THRESHOLDS.bounceRate;
+export { threshold };
+`;
+
+describe('the packed construct library', () => {
+  it('ships compiled JavaScript, type declarations and the prebuilt bundles; no TypeScript sources', () => {
+    const files = packed.files.map((file) => file.path);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/magic-link-auth.d.ts']));
+    for (const name of ['request-magic-link', 'verify', 'get-session', 'sign-out', 'sign-in-page', 'openapi', 'fallback']) {
+      expect(files).toContain(`dist/bundles/${name}/index.mjs`);
+    }
+    expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((file) => file.startsWith('test/') || file.startsWith('scripts/') || file.startsWith('.local/'))).toEqual([]);
+  });
+
+  it('is used from a plain JavaScript CDK app: synthesizes the service with the prebuilt bundles as the functions code', () => {
+    const app = path.join(work, 'app');
+    writeFileSync(path.join(app, 'app.js'), APP_JS);
+    run(process.execPath, ['app.js'], app);
+    const out = path.join(app, 'cdk.out');
+    const template = JSON.parse(readFileSync(path.join(out, 'Consumer.template.json'), 'utf8'));
+    const resources = Object.values(template.Resources) as { Type: string; Properties: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const functions = resources.filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(7);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
+      const asset = path.join(out, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+      expect(readdirSync(asset)).toContain('index.mjs');
+    }
+    expect(resources.filter((resource) => resource.Type === 'AWS::DynamoDB::GlobalTable')).toHaveLength(1);
+    expect(resources.filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Api')[0]!.Properties.CorsConfiguration.AllowOrigins).toEqual(['https://app.example.com']);
+    expect(resources.filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')).toHaveLength(4);
+    // Nothing points back at this repository.
+    expect(JSON.stringify(template)).not.toContain(ROOT);
+  });
+
+  it('type-checks from a TypeScript CDK app, with the props and the grant typed', () => {
+    const app = path.join(work, 'app');
+    writeFileSync(path.join(app, 'app.ts'), APP_TS);
+    writeFileSync(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, files: ['app.ts'] }),
+    );
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app);
+  });
+});
