@@ -1,3 +1,4 @@
+import { ApiGatewayV2Client, GetApiCommand, UpdateApiCommand, type Cors } from '@aws-sdk/client-apigatewayv2';
 import { DescribeTimeToLiveCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -57,7 +58,8 @@ function cdk(args: string[], env: Record<string, string>, log: (line: string) =>
 
 /**
  * Bootstraps the emulator's account and deploys the real stack into it with `cdk deploy`, then
- * applies what the emulator's CloudFormation leaves out (TTL: see docs/local-emulator.md).
+ * applies what the emulator's CloudFormation leaves out (TTL, the HTTP API's CORS configuration:
+ * see docs/local-emulator.md).
  */
 export async function deployToEmulator(options: {
   endpoint: string;
@@ -84,6 +86,8 @@ export async function deployToEmulator(options: {
   const outputs = JSON.parse(readFileSync(outputsFile, 'utf8'))[options.stackName] as Record<string, string>;
   const tableName = outputs.TableName!;
   await ensureTimeToLive(options.endpoint, tableName, log);
+  const template = JSON.parse(readFileSync(path.join(outDir, `${options.stackName}.template.json`), 'utf8'));
+  await ensureCors(options.endpoint, outputs.ApiId!, template, log);
   return {
     stackName: options.stackName,
     apiId: outputs.ApiId!,
@@ -103,6 +107,28 @@ export async function ensureTimeToLive(endpoint: string, tableName: string, log:
     if (status === 'ENABLED' || status === 'ENABLING') return;
     log('the emulator ignored the table\'s TimeToLiveSpecification: enabling TTL on "ttl" with UpdateTimeToLive');
     await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true } }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * MiniStack's CloudFormation stores an HTTP API's CorsConfiguration with CloudFormation's key names
+ * (`AllowOrigins`), which its gateway does not read (it reads the API's `allowOrigins`): every
+ * preflight gets 403. Applies the template's configuration through the API (UpdateApi) when the
+ * deployed API does not show it; an emulator that got it right is left alone.
+ */
+export async function ensureCors(endpoint: string, apiId: string, template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }, log: (line: string) => void): Promise<void> {
+  const api = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::ApiGatewayV2::Api');
+  const wanted = api?.Properties?.CorsConfiguration as Record<string, unknown> | undefined;
+  if (!wanted) return;
+  const env = emulatorAwsEnv(endpoint);
+  const client = new ApiGatewayV2Client({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+  try {
+    const current = await client.send(new GetApiCommand({ ApiId: apiId }));
+    if (current.CorsConfiguration?.AllowOrigins?.length) return;
+    log("the emulator's gateway did not take the API's CorsConfiguration: applying it with UpdateApi");
+    await client.send(new UpdateApiCommand({ ApiId: apiId, CorsConfiguration: wanted as Cors }));
   } finally {
     client.destroy();
   }

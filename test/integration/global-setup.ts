@@ -1,7 +1,20 @@
 import { deployToEmulator } from '../../scripts/local/deploy';
 import { startEmulator, type Emulator } from '../../scripts/local/emulator';
 import { resetSecrets } from './log-scan';
-import { ENV_KEY, TEST_STACKS } from './settings';
+import { createServer } from 'node:net';
+import { CORS_PORT_KEY, ENV_KEY, TEST_STACKS } from './settings';
+
+/** A loopback port nothing listens on now (the CORS test binds it later). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 declare global {
   var magicLinkEmulator: Emulator | undefined;
@@ -19,9 +32,11 @@ export default async function globalSetup(): Promise<void> {
   const emulator = await startEmulator({ log });
   globalThis.magicLinkEmulator = emulator;
   try {
-    const deploy = (which: keyof typeof TEST_STACKS, bootstrap: boolean) =>
-      deployToEmulator({ endpoint: emulator.endpoint, ...TEST_STACKS[which], context: { ...TEST_STACKS[which].context }, bootstrap, log });
-    const main = await deploy('main', true);
+    const corsPort = await freePort();
+    const deploy = (which: keyof typeof TEST_STACKS, bootstrap: boolean, extra: Record<string, string> = {}) =>
+      deployToEmulator({ endpoint: emulator.endpoint, ...TEST_STACKS[which], context: { ...TEST_STACKS[which].context, ...extra }, bootstrap, log });
+    // The main deployment allows its signInUrl's origin and one more loopback origin (the CORS test's page).
+    const main = await deploy('main', true, { allowedOrigins: `${new URL(TEST_STACKS.main.context.signInUrl).origin},http://127.0.0.1:${corsPort}` });
     const ipLimited = await deploy('ipLimited', false);
     const unverified = await deploy('unverified', false);
     const budget = await deploy('budget', false);
@@ -30,6 +45,7 @@ export default async function globalSetup(): Promise<void> {
     }
     log(`setup total ${Date.now() - started} ms`);
     process.env[ENV_KEY] = JSON.stringify({ main, ipLimited, unverified, budget });
+    process.env[CORS_PORT_KEY] = String(corsPort);
   } catch (error) {
     await emulator.stop();
     globalThis.magicLinkEmulator = undefined;

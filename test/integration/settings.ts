@@ -35,3 +35,9 @@ export type TestStack = keyof typeof TEST_STACKS;
 
 /** Where global setup leaves the deployments for the test files (environment variables cross into workers). */
 export const ENV_KEY = 'MAGIC_LINK_IT_DEPLOYMENTS';
+
+/**
+ * The loopback port whose origin the main deployment allows cross-origin (besides its signInUrl's):
+ * global setup picks a free one before deploying, the CORS browser test serves its page there.
+ */
+export const CORS_PORT_KEY = 'MAGIC_LINK_IT_CORS_PORT';
