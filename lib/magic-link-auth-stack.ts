@@ -12,6 +12,13 @@ export interface MagicLinkAuthStackProps extends StackProps {
    * @default - a new identity for the sender address
    */
   readonly emailIdentityName?: string;
+  /**
+   * The name of an SES configuration set that already exists to send through, or `none` to send
+   * without one: for platforms whose CloudFormation lacks SES configuration sets (some LocalStack
+   * tiers and versions). The app reads it from `-c configurationSetName=...`.
+   * @default - a new configuration set (suppression, reputation metrics, events to CloudWatch)
+   */
+  readonly configurationSetName?: string;
 }
 
 /** The deployable app: the construct plus the outputs a client needs. */
@@ -21,7 +28,17 @@ export class MagicLinkAuthStack extends Stack {
   constructor(scope: Construct, id: string, props: MagicLinkAuthStackProps) {
     super(scope, id, props);
     const emailIdentity = props.emailIdentityName ? ses.EmailIdentity.fromEmailIdentityName(this, 'EmailIdentity', props.emailIdentityName) : undefined;
-    this.auth = new MagicLinkAuth(this, 'MagicLinkAuth', { ...props.auth, ...(emailIdentity ? { emailIdentity } : {}) });
+    const configurationSet =
+      props.configurationSetName === undefined
+        ? undefined
+        : props.configurationSetName === 'none'
+          ? ('none' as const)
+          : ses.ConfigurationSet.fromConfigurationSetName(this, 'ConfigurationSet', props.configurationSetName);
+    this.auth = new MagicLinkAuth(this, 'MagicLinkAuth', {
+      ...props.auth,
+      ...(emailIdentity ? { emailIdentity } : {}),
+      ...(configurationSet ? { configurationSet } : {}),
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.auth.url, description: 'Base URL of the sign-in API' });
     new CfnOutput(this, 'ApiId', { value: this.auth.api.apiId });
     new CfnOutput(this, 'TableName', { value: this.auth.table.tableName });

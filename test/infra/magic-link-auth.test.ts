@@ -420,6 +420,19 @@ describe('SES feedback and identities', () => {
   });
 });
 
+describe('the app for platforms without SES in CloudFormation (LocalStack)', () => {
+  it('deploys with an existing identity and no configuration set, creating no SES resource', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new MagicLinkAuthStack(app, 'NoSes', { auth: required, emailIdentityName: 'example.com', configurationSetName: 'none' });
+    const own = Template.fromStack(stack);
+    for (const type of ['AWS::SES::EmailIdentity', 'AWS::SES::ConfigurationSet', 'AWS::SES::ConfigurationSetEventDestination']) own.resourceCountIs(type, 0);
+    expect(stack.auth.configurationSet).toBeUndefined();
+    const named = new MagicLinkAuthStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'NamedSet', { auth: required, configurationSetName: 'team-set' });
+    expect(named.auth.configurationSet?.configurationSetName).toBe('team-set');
+    Template.fromStack(named).resourceCountIs('AWS::SES::ConfigurationSet', 0);
+  });
+});
+
 describe('an existing table, and grants', () => {
   it('keeps its items in a table given as ITableV2, creating none, and scopes IAM to it', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
