@@ -1,0 +1,328 @@
+/**
+ * `npm run bench`: every cold-start and per-request figure in one table, and a non-zero exit when a
+ * target is missed (issue 12). A benchmark, not a test: it is not part of `npm test`.
+ *
+ * - Bundle: `dist/bundles/<name>/index.mjs` as `npm run bundle` builds it (KiB, minified).
+ * - Module load: a fresh `node` importing the bundle, minus a fresh `node -e 0`, interleaved run by
+ *   run; median (min, max) of RUNS, with and without `--enable-source-maps`.
+ * - Warm overhead: each route's bundled handler, through its whole Middy chain, against AWS's
+ *   DynamoDB Local (and loopback stand-ins for SES and Secrets Manager), divided by the store (and
+ *   mailer) calls it makes, timed alternately in the same process; medians over SAMPLES.
+ * - Calls: what each request sent over the wire, counted by a loopback proxy in front of DynamoDB
+ *   Local and by the stand-ins.
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
+import { SesMailer } from '../../lambdas/adapters/ses-mailer';
+import { TABLE_KEYS, USER_INDEX } from '../../lambdas/table-layout';
+import { apiEvent } from '../../test/fixtures/events';
+import { BUNDLE_DIR, buildBundles } from '../build/bundles';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+
+const RUNS = Number(process.env.RUNS ?? 15);
+const SAMPLES = Number(process.env.SAMPLES ?? 400);
+
+/** The targets of issue 12. */
+const TARGETS = {
+  /** KiB: the mail function, the DynamoDB functions, the functions without an AWS client. */
+  bundle: { 'request-magic-link': 300, verify: 230, 'get-session': 230, 'sign-out': 230, 'sign-in-page': 60, openapi: 60, fallback: 60 } as Record<string, number>,
+  moduleLoadMs: 45,
+  warmRatio: 1.1,
+};
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const sha = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+// ---------------------------------------------------------------- bundle size and module load
+
+function timeNode(args: string[], env: NodeJS.ProcessEnv): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
+  return elapsed;
+}
+
+/** Module load over bare Node, per bundle, with and without source maps: ms samples. */
+function moduleLoad(names: string[]): Record<string, Record<'maps' | 'plain', number[]>> {
+  const env = { PATH: process.env.PATH, TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x', SENDER_ADDRESS: 'no-reply@example.com', AWS_REGION: 'us-east-1' };
+  const result: Record<string, Record<'maps' | 'plain', number[]>> = {};
+  for (const name of names) result[name] = { maps: [], plain: [] };
+  for (let run = 0; run < RUNS; run++) {
+    for (const mode of ['plain', 'maps'] as const) {
+      const modeEnv = { ...env, ...(mode === 'maps' ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
+      const bare = timeNode(['-e', '0'], modeEnv);
+      for (const name of names) {
+        const file = pathToFileURL(path.join(BUNDLE_DIR, name, 'index.mjs')).href;
+        result[name]![mode].push(timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(file)})`], modeEnv) - bare);
+      }
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------- loopback stand-ins
+
+interface Counts {
+  dynamodb: number;
+  ses: number;
+  secrets: number;
+}
+
+/** Secrets Manager and SES v2 on loopback: the code secret, and a mailbox that keeps each mail's text. */
+function standIns(counts: Counts, mails: string[]): Promise<Server> {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      if (String(request.headers['x-amz-target'] ?? '').startsWith('secretsmanager.')) {
+        counts.secrets += 1;
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify({ ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x', Name: 'x', SecretString: 'b'.repeat(64) }));
+        return;
+      }
+      counts.ses += 1;
+      mails.push(JSON.parse(body).Content.Simple.Body.Text.Data);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ MessageId: `bench-${counts.ses}` }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** A counting pass-through to DynamoDB Local, used only while counting calls (not while timing). */
+function countingProxy(target: string, counts: Counts): Promise<Server> {
+  const upstream = new URL(target);
+  const server = createServer((request, response) => {
+    counts.dynamodb += 1;
+    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: request.headers }, (reply) => {
+      response.writeHead(reply.statusCode ?? 500, reply.headers);
+      reply.pipe(response);
+    });
+    request.pipe(forward);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+// ---------------------------------------------------------------- warm overhead
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+const CONTEXT = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
+
+async function main(): Promise<void> {
+  const names = buildBundles();
+  const failures: string[] = [];
+  const sizes = Object.fromEntries(names.map((name) => [name, statSync(path.join(BUNDLE_DIR, name, 'index.mjs')).size / 1024]));
+  for (const name of names) if (sizes[name]! > TARGETS.bundle[name]!) failures.push(`${name} bundle ${sizes[name]!.toFixed(1)} KiB > ${TARGETS.bundle[name]} KiB`);
+
+  process.stderr.write(`[bench] module load: ${RUNS} runs x ${names.length} bundles x 2 modes\n`);
+  const load = moduleLoad(names);
+
+  process.stderr.write('[bench] starting DynamoDB Local\n');
+  const engine = await startDynamoDbLocal({ log: (line) => process.stderr.write(`[bench] ${line}\n`) });
+  const counts: Counts = { dynamodb: 0, ses: 0, secrets: 0 };
+  const mails: string[] = [];
+  const stand = await standIns(counts, mails);
+  const proxy = await countingProxy(engine.endpoint, counts);
+  const rows: { route: string; handler: number; bare: number; ratio: number; calls: string }[] = [];
+  try {
+    const tableName = 'bench';
+    const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+          { AttributeName: USER_INDEX.partitionKey, AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [{ IndexName: USER_INDEX.name, KeySchema: [{ AttributeName: USER_INDEX.partitionKey, KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...USER_INDEX.projected] } }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    // The functions' environment, as the construct sets it, with limits out of the way.
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      CODE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x',
+      SENDER_ADDRESS: 'no-reply@example.com',
+      SIGN_IN_URL: 'https://app.example.com/sign-in',
+      SES_CONFIGURATION_SET: 'bench',
+      IP_LIMIT_PER_HOUR: '1000000',
+      EMAIL_LIMIT_PER_HOUR: '1000000',
+      INBOX_LIMIT_PER_HOUR: '1000000',
+      MAIL_BUDGET_PER_HOUR: '1000000',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL_DYNAMODB: urlOf(proxy),
+      AWS_ENDPOINT_URL_SESV2: urlOf(stand),
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: urlOf(stand),
+      POWERTOOLS_SERVICE_NAME: 'magic-link-auth',
+    });
+    const load_ = async (name: string) => ((await import(pathToFileURL(path.join(BUNDLE_DIR, name, 'index.mjs')).href)) as { handler: Handler }).handler;
+    const handlers = {
+      request: await load_('request-magic-link'),
+      verify: await load_('verify'),
+      session: await load_('get-session'),
+      signOut: await load_('sign-out'),
+    };
+    // The functions log a line per request to stdout; formatting it is timed, writing it to this terminal is not.
+    const quiet = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    const call = async (handler: Handler, event: unknown, expected: number) => {
+      const response = await handler(event, CONTEXT);
+      if (response.statusCode !== expected) throw new Error(`expected ${expected}, got ${response.statusCode}: ${response.body}`);
+      return response;
+    };
+    let address = 0;
+    const requestEvent = () => apiEvent({ body: { email: `bench-${(address += 1)}@example.com` } });
+    const tokenOf = (mail: string) => /#token=([A-Za-z0-9_-]{43})/.exec(mail)![1]!;
+    const verifyEvent = (token: string) => apiEvent({ path: '/v1/auth/verify', body: { token } });
+    const sessionEvent = (session: string, method: string, path_: string) => apiEvent({ method, path: path_, headers: { authorization: `Bearer ${session}` } });
+
+    const sessions: string[] = [];
+    const newSession = async () => {
+      await call(handlers.request, requestEvent(), 202);
+      const response = await call(handlers.verify, verifyEvent(tokenOf(mails[mails.length - 1]!)), 200);
+      return JSON.parse(response.body).data.session.token as string;
+    };
+    // Calls per request, on the wire: through the counting proxy, one request each, after a warm-up.
+    const counted = async (run: () => Promise<unknown>) => {
+      const before = { ...counts };
+      await run();
+      return `${counts.dynamodb - before.dynamodb} DynamoDB, ${counts.ses - before.ses} SES, ${counts.secrets - before.secrets} Secrets Manager`;
+    };
+    await call(handlers.request, requestEvent(), 202); // warm: the code secret is read once per container
+    const requestCalls = await counted(() => call(handlers.request, requestEvent(), 202));
+    await call(handlers.request, requestEvent(), 202);
+    const verifyToken = tokenOf(mails[mails.length - 1]!);
+    const verifyCalls = await counted(() => call(handlers.verify, verifyEvent(verifyToken), 200));
+    const session = await newSession();
+    const sessionCalls = await counted(() => call(handlers.session, sessionEvent(session, 'GET', '/v1/auth/session'), 200));
+    const signOutCalls = await counted(() => call(handlers.signOut, sessionEvent(session, 'POST', '/v1/auth/sign-out'), 200));
+
+    // Timing: straight to DynamoDB Local from here on (no proxy in the path of either side).
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = engine.endpoint;
+    for (const name of Object.keys(handlers) as (keyof typeof handlers)[]) {
+      handlers[name] = ((await import(`${pathToFileURL(path.join(BUNDLE_DIR, { request: 'request-magic-link', verify: 'verify', session: 'get-session', signOut: 'sign-out' }[name], 'index.mjs')).href}?direct`)) as { handler: Handler }).handler;
+    }
+    const store = new DynamoAuthStore({ tableName, client });
+    const mailer = new SesMailer({ from: 'no-reply@example.com', configurationSet: 'bench', client: new SESv2Client({ endpoint: urlOf(stand), region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }) });
+
+    process.stderr.write(`[bench] preparing ${SAMPLES * 2} links and ${SAMPLES} sessions\n`);
+    try {
+      await call(handlers.request, requestEvent(), 202);
+      await call(handlers.session, sessionEvent(await newSession(), 'GET', '/v1/auth/session'), 200);
+      const links: string[] = [];
+      for (let i = 0; i < SAMPLES * 2; i++) {
+        await call(handlers.request, requestEvent(), 202);
+        links.push(tokenOf(mails[mails.length - 1]!));
+      }
+      for (let i = 0; i <= SAMPLES * 2; i++) sessions.push(await newSession());
+      const now = () => Math.floor(Date.now() / 1000);
+      let n = 0;
+      const bareLink = () => {
+        n += 1;
+        const id = sha(`bench-bare-${n}-${Date.now()}`);
+        return {
+          ipCounterId: `ip#bench#${n}`, ipEmailCounterId: `ipEmail#bench#${n}`, ipEmailLimit: 1_000_000, emailCounterId: `email#bench#${n}`,
+          budgetShardId: `budget#${n % 10}#bench`, budgetShardLimit: 1_000_000, ipLimit: 1_000_000, emailLimit: 1_000_000, windowEnd: now() + 3600,
+          link: { id, codeId: sha(`code-${id}`), email: `bare-${n}@example.com`, userHash: sha(`user-${n}`), expiresAt: now() + 900, createdAt: now(), retainUntil: now() + 90_000 },
+        };
+      };
+      const bareLinks: string[] = [];
+      for (let i = 0; i < SAMPLES; i++) {
+        const request = bareLink();
+        await store.recordLinkRequest(request);
+        bareLinks.push(request.link.id);
+      }
+
+      const timeRoute = async (route: string, calls: string, handlerRun: (i: number) => Promise<unknown>, bareRun: (i: number) => Promise<unknown>) => {
+        const handlerTimes: number[] = [];
+        const bareTimes: number[] = [];
+        for (let i = 0; i < SAMPLES; i++) {
+          // Alternate which goes first, so neither always gets the warmer cache.
+          const pair: [number[], (i: number) => Promise<unknown>][] = i % 2 ? [[handlerTimes, handlerRun], [bareTimes, bareRun]] : [[bareTimes, bareRun], [handlerTimes, handlerRun]];
+          for (const [times, run] of pair) {
+            const started = performance.now();
+            await run(i);
+            times.push(performance.now() - started);
+          }
+        }
+        const handler = median(handlerTimes);
+        const bare = median(bareTimes);
+        rows.push({ route, handler, bare, ratio: handler / bare, calls });
+      };
+      await timeRoute(
+        'POST /v1/auth/magic-link',
+        requestCalls,
+        () => call(handlers.request, requestEvent(), 202),
+        async () => {
+          await store.recordLinkRequest(bareLink());
+          await mailer.send({ to: 'bare@example.com', subject: 'Your sign-in link', text: 'text', html: '<p>html</p>' });
+        },
+      );
+      await timeRoute('POST /v1/auth/verify', verifyCalls, (i) => call(handlers.verify, verifyEvent(links[i]!), 200), (i) =>
+        store.consumeLink({ id: bareLinks[i]!, now: now(), sessionSecretHash: sha(`s-${i}`), sessionExpiresAt: now() + 604_800, retainUntil: now() + 700_000 }),
+      );
+      const live = sessions[0]!;
+      const [liveId] = live.split('.');
+      await timeRoute('GET /v1/auth/session', sessionCalls, () => call(handlers.session, sessionEvent(live, 'GET', '/v1/auth/session'), 200), () => store.getSession(liveId!));
+      await timeRoute('POST /v1/auth/sign-out', signOutCalls, (i) => call(handlers.signOut, sessionEvent(sessions[1 + 2 * i]!, 'POST', '/v1/auth/sign-out'), 200), (i) => {
+        const [id, secret] = sessions[2 + 2 * i]!.split('.');
+        return store.revokeSession({ id: id!, sessionSecretHash: sha(secret!), now: now(), retainUntil: now() + 700_000 });
+      });
+    } finally {
+      process.stdout.write = quiet;
+    }
+    client.destroy();
+  } finally {
+    stand.close();
+    proxy.close();
+    await engine.stop();
+  }
+
+  // ---------------------------------------------------------------- the table
+  const fmt = (values: number[]) => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
+  console.log(`\nBundles and module load (ms over bare \`node -e 0\`, median (min–max) of ${RUNS} interleaved runs; target ≤ ${TARGETS.moduleLoadMs} ms with the deployed NODE_OPTIONS)\n`);
+  console.log(`| function | bundle KiB (target) | load, source maps off | load, --enable-source-maps |`);
+  console.log(`|---|---|---|---|`);
+  for (const name of names) {
+    console.log(`| ${name} | ${sizes[name]!.toFixed(1)} (≤ ${TARGETS.bundle[name]}) | ${fmt(load[name]!.plain)} | ${fmt(load[name]!.maps)} |`);
+  }
+  console.log(`\nWarm overhead (median of ${SAMPLES}, handler through its whole Middy chain vs the store/mailer calls it makes, alternated; target ≤ ${TARGETS.warmRatio}×)\n`);
+  console.log(`| route | handler ms | bare calls ms | ratio | calls per request |`);
+  console.log(`|---|---|---|---|---|`);
+  for (const row of rows) console.log(`| ${row.route} | ${row.handler.toFixed(2)} | ${row.bare.toFixed(2)} | ${row.ratio.toFixed(2)}× | ${row.calls} |`);
+
+  const deployedMaps = readFileSync(path.join(__dirname, '..', '..', 'lib', 'magic-link-auth.ts'), 'utf8').includes("NODE_OPTIONS: '--enable-source-maps'");
+  for (const name of names) {
+    const deployed = deployedMaps ? load[name]!.maps : load[name]!.plain;
+    if (median(deployed) > TARGETS.moduleLoadMs) failures.push(`${name} module load ${median(deployed).toFixed(1)} ms > ${TARGETS.moduleLoadMs} ms`);
+  }
+  for (const row of rows) if (row.ratio > TARGETS.warmRatio) failures.push(`${row.route} warm overhead ${row.ratio.toFixed(2)}× > ${TARGETS.warmRatio}×`);
+  if (failures.length) {
+    console.log(`\nMissed targets:\n${failures.map((failure) => `- ${failure}`).join('\n')}`);
+    process.exitCode = 1;
+  } else {
+    console.log('\nAll targets met.');
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(2);
+});
