@@ -1,11 +1,12 @@
 import { ApiError } from '../contract/errors';
 import { parseBody, type SuccessData } from '../contract/shapes';
 import { httpHandler } from '../http/chain';
+import { outcomeMetrics } from '../http/metrics';
 import { magicLinkService } from '../http/composition';
 import { logger } from '../http/logger';
 
 /** POST /v1/auth/magic-link: 202 whether or not the address was seen before. */
-export const handler = httpHandler<unknown>({ jsonBody: true }, async (event, { scope }) => {
+export const handler = httpHandler<unknown>({ jsonBody: true, metrics: outcomeMetrics() }, async (event, { scope }) => {
   const { email, code_challenge: challenge, redirect_to: redirectTo } = parseBody('requestMagicLink', event.body);
   // Exact match against the allowlist, after the same URL normalization the allowlist had: no
   // prefixes or wildcards, so `https://app.example.com.evil.test` or an extra path segment never passes.

@@ -1,10 +1,11 @@
 import { parseBody, type SuccessData } from '../contract/shapes';
 import { httpHandler } from '../http/chain';
+import { outcomeMetrics } from '../http/metrics';
 import { signInService } from '../http/composition';
 import { timestamp } from '../http/envelope';
 
 /** POST /v1/auth/verify: consumes a sign-in once, by its link's token or by its code, and starts a session. */
-export const handler = httpHandler<unknown>({ jsonBody: true }, async (event, { scope }) => {
+export const handler = httpHandler<unknown>({ jsonBody: true, metrics: outcomeMetrics() }, async (event, { scope }) => {
   const body = parseBody('verify', event.body);
   const service = signInService(scope.config);
   const signedIn =

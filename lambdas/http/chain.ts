@@ -5,7 +5,6 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadConfig, type ConfigResult } from '../config';
 import { logger } from './logger';
-import { outcomeMetrics } from './metrics';
 import { apiEnvelope, bodyLimit, jsonBody, type ApiContext, type Reply } from './middlewares';
 
 /** Read once per container, at init. */
@@ -21,6 +20,12 @@ export interface ChainOptions {
   readonly jsonBody: boolean | 'optional';
   /** Configuration to use instead of the environment's (tests). */
   readonly config?: ConfigResult;
+  /**
+   * The outcome metrics middleware (`./metrics`), for the routes whose outcomes are counted
+   * (`contract/metrics.ts`). Passed in rather than always used, so the functions that count nothing
+   * do not carry Powertools Metrics (about 10 KB of each bundle).
+   */
+  readonly metrics?: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
 }
 
 /**
@@ -57,9 +62,10 @@ export function httpHandler<TBody = undefined>(options: ChainOptions, handler: A
         },
       } as unknown as Parameters<typeof httpSecurityHeaders>[0]),
     )
-    .use(apiEnvelope(configResult))
-    // Below the envelope, so its `after` sees the handler's reply before the envelope renders it.
-    .use(outcomeMetrics())
+    .use(apiEnvelope(configResult));
+  // Below the envelope, so its `after` sees the handler's reply before the envelope renders it.
+  if (options.metrics) chain.use(options.metrics);
+  chain
     .use(httpHeaderNormalizer())
     .use(bodyLimit());
   if (options.jsonBody) chain.use(jsonBody({ optional: options.jsonBody === 'optional' }));

@@ -75,6 +75,9 @@ describe('the packed construct library', () => {
     expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/magic-link-auth.d.ts']));
     for (const name of ['request-magic-link', 'verify', 'get-session', 'sign-out', 'sign-in-page', 'openapi', 'fallback']) {
       expect(files).toContain(`dist/bundles/${name}/index.mjs`);
+      // The source maps ship for mapping a logged stack frame offline, apart from the deployed code.
+      expect(files).toContain(`dist/maps/${name}/index.mjs.map`);
+      expect(files).not.toContain(`dist/bundles/${name}/index.mjs.map`);
     }
     expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((file) => file.startsWith('test/') || file.startsWith('scripts/') || file.startsWith('.local/'))).toEqual([]);
@@ -92,7 +95,7 @@ describe('the packed construct library', () => {
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
       const asset = path.join(out, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
-      expect(readdirSync(asset)).toContain('index.mjs');
+      expect(readdirSync(asset)).toEqual(['index.mjs']);
     }
     expect(resources.filter((resource) => resource.Type === 'AWS::DynamoDB::GlobalTable')).toHaveLength(1);
     expect(resources.filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Api')[0]!.Properties.CorsConfiguration.AllowOrigins).toEqual(['https://app.example.com']);
