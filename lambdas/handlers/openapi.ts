@@ -1,9 +1,13 @@
 import { httpHandler } from '../http/chain';
-import { openApiDocument } from '../http/openapi';
+import { DOCS_BASE_URL_PLACEHOLDER, openApiDocumentText } from '../http/openapi-document.generated';
 import { perConfig } from '../http/per-config';
 
-/** Rendered once for the deployment's `doc_url` base. */
-const document = perConfig((config) => openApiDocument({ docsBaseUrl: config.docsBaseUrl }));
+/**
+ * Prebuilt by `npm run docs` (`openApiDocument` in lambdas/http/openapi.ts) and packed, rather than
+ * built here: the schema builders stay out of the bundle. Rendered once for the deployment's
+ * `doc_url` base (a checked URL: it holds no quote or backslash to break the JSON).
+ */
+const document = perConfig((config) => JSON.parse(openApiDocumentText().split(DOCS_BASE_URL_PLACEHOLDER).join(config.docsBaseUrl)) as unknown);
 
 /** GET /v1/openapi.json: the API's OpenAPI 3.1 document. */
 export const handler = httpHandler({ jsonBody: false }, async (_event, { scope }) => ({ status: 200, document: document(scope.config) }));

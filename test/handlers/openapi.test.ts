@@ -2,6 +2,9 @@ import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ERROR_CODES } from '../../lambdas/contract/errors';
 import { handler } from '../../lambdas/handlers/openapi';
+import { loadConfig } from '../../lambdas/config';
+import { openApiDocument } from '../../lambdas/http/openapi';
+import { DOCS_BASE_URL_PLACEHOLDER } from '../../lambdas/http/openapi-document.generated';
 import { ROUTES } from '../../lambdas/contract/routes';
 import { expectCommonHeaders } from '../fixtures/assertions';
 import { aws, resetAws, scenarios } from '../fixtures/error-scenarios';
@@ -24,6 +27,14 @@ async function send(method: string, path: string, init: { body?: unknown; token?
 }
 
 describe('GET /v1/openapi.json', () => {
+  it("serves exactly what openApiDocument builds, with the deployment's docsBaseUrl (prebuilt, packed in the bundle)", async () => {
+    const config = loadConfig();
+    if (!config.ok) throw config.error;
+    const response = await invoke(handler, apiEvent({ method: 'GET', path: '/v1/openapi.json' }));
+    expect(response.body).toEqual(JSON.parse(JSON.stringify(openApiDocument({ docsBaseUrl: config.config.docsBaseUrl }))));
+    expect(response.rawBody).not.toContain(DOCS_BASE_URL_PLACEHOLDER);
+  });
+
   it('serves an OpenAPI 3.1 document with every route and its errors', async () => {
     const response = await invoke(handler, apiEvent({ method: 'GET', path: '/v1/openapi.json' }));
     expect(response.status).toBe(200);
