@@ -10,7 +10,7 @@ import { perConfig } from './per-config';
  * Each function bundles only what it calls: the factories are marked pure, so esbuild drops the one a
  * handler does not use and, with it, the adapter and SDK client only it needs (the SDK client packages
  * declare no side effects). Only the mail function carries SES, only the mail and verify functions
- * Secrets Manager; `npm run bench:bundle` shows it.
+ * Secrets Manager; `npm run bench` shows each bundle's size.
  * Functions that touch no AWS service (OpenAPI, fallback) do not import this module: the DynamoDB
  * document client's package does not declare itself side-effect free, so importing it keeps it.
  */
