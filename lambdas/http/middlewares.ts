@@ -34,7 +34,21 @@ export interface Reply {
 
 export type ApiRequest<TEvent = APIGatewayProxyEventV2> = middy.Request<TEvent, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
 
-const nextUlid = monotonicFactory();
+/**
+ * ulid's default source draws one byte from `crypto.getRandomValues` per character, 16 calls per id;
+ * this one draws them from a pool filled 256 bytes at a time (same generator, fewer calls).
+ */
+const pool = new Uint8Array(256);
+let poolAt = pool.length;
+function pooledRandom(): number {
+  if (poolAt === pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  return pool[poolAt++]! / 256;
+}
+
+const nextUlid = monotonicFactory(pooledRandom);
 
 /** `req_` + a 26-character ULID: sortable by time, unique per request. */
 export function newRequestId(): string {
