@@ -11,7 +11,7 @@
  * - Calls: what each request sent over the wire, counted by a loopback proxy in front of DynamoDB
  *   Local and by the stand-ins.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -22,10 +22,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
 import { SesMailer } from '../../lambdas/adapters/ses-mailer';
-import { TABLE_KEYS, USER_INDEX } from '../../lambdas/table-layout';
 import { apiEvent } from '../../test/fixtures/events';
 import { BUNDLE_DIR, buildBundles } from '../build/bundles';
-import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { createServiceTable, startDynamoDbLocal } from '../local/dynamodb-local';
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const SAMPLES = Number(process.env.SAMPLES ?? 400);
@@ -148,18 +147,8 @@ async function main(): Promise<void> {
   try {
     const tableName = 'bench';
     const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-          { AttributeName: USER_INDEX.partitionKey, AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [{ IndexName: USER_INDEX.name, KeySchema: [{ AttributeName: USER_INDEX.partitionKey, KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...USER_INDEX.projected] } }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await createServiceTable(client, tableName);
+
     // The functions' environment, as the construct sets it, with limits out of the way.
     Object.assign(process.env, {
       TABLE_NAME: tableName,

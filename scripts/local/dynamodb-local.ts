@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TABLE_KEYS, USER_INDEX } from '../../lambdas/table-layout';
 import { ROOT } from './emulator';
 
 /**
@@ -121,4 +123,29 @@ export async function startDynamoDbLocal(options: { log?: (line: string) => void
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * A table laid out as the construct creates it (key `pk`, on-demand, the user index), for an engine
+ * without CloudFormation. Time to live is left off: see test/store/engine.ts for why.
+ */
+export async function createServiceTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+        { AttributeName: USER_INDEX.partitionKey, AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: USER_INDEX.name,
+          KeySchema: [{ AttributeName: USER_INDEX.partitionKey, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...USER_INDEX.projected] },
+        },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
 }

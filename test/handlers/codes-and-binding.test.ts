@@ -5,7 +5,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { handler as requestMagicLink } from '../../lambdas/handlers/request-magic-link';
 import { handler as verify } from '../../lambdas/handlers/verify';
 import { expectError, expectSuccess } from '../fixtures/assertions';
-import { CODE_SECRET, conditionFailed, keyedEmail, mockAws, transactionCanceled } from '../fixtures/aws';
+import { CODE_SECRET, conditionFailed, keyedEmail, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
 import { apiEvent, invoke } from '../fixtures/events';
 
 const aws = mockAws();
@@ -20,11 +20,7 @@ const codeKey = (email: string, code: string) => `code#${createHmac('sha256', CO
 const attemptsKey = (email: string) => `rl#code#${keyedEmail(email)}#${WINDOW_START}`;
 
 beforeEach(() => {
-  aws.dynamo.reset();
-  aws.ses.reset();
-  aws.dynamo.on(TransactWriteCommand).resolves({});
-  aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada@example.com' } });
-  aws.ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  succeedEverywhere(aws);
   jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'] });
 });
 afterEach(() => jest.useRealTimers());

@@ -4,7 +4,7 @@ import { handler as requestMagicLink } from '../../lambdas/handlers/request-magi
 import { handler as verify } from '../../lambdas/handlers/verify';
 import { handler as getSession } from '../../lambdas/handlers/get-session';
 import { handler as openapi } from '../../lambdas/handlers/openapi';
-import { awsError, conditionFailed, mockAws, transactionCanceled } from '../fixtures/aws';
+import { awsError, conditionFailed, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
 import { apiEvent, invoke } from '../fixtures/events';
 import { captureLogs } from '../fixtures/logs';
 
@@ -14,11 +14,7 @@ const NOW_S = NOW.getTime() / 1000;
 const TOKEN = 'q3Jv1kQm7oZ0s0cV8h9cXo3m2n1b0v9c8x7z6a5s4d3';
 
 beforeEach(() => {
-  aws.dynamo.reset();
-  aws.ses.reset();
-  aws.dynamo.on(TransactWriteCommand).resolves({});
-  aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada@example.com' } });
-  aws.ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  succeedEverywhere(aws);
   jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'] });
 });
 afterEach(() => jest.useRealTimers());

@@ -1,6 +1,6 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createServiceTable } from '../../scripts/local/dynamodb-local';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
-import { TABLE_KEYS, USER_INDEX } from '../../lambdas/table-layout';
 
 /** Where global setup leaves the engine's endpoint for the test files. */
 export const STORE_ENDPOINT_KEY = 'MAGIC_LINK_STORE_DYNAMODB_ENDPOINT';
@@ -64,24 +64,8 @@ export async function freshStore(trace?: EngineTrace): Promise<{ store: DynamoAu
   const client = engineClient(trace);
   tables += 1;
   const tableName = `store-${process.pid}-${Date.now()}-${tables}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-        { AttributeName: USER_INDEX.partitionKey, AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: USER_INDEX.name,
-          KeySchema: [{ AttributeName: USER_INDEX.partitionKey, KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...USER_INDEX.projected] },
-        },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createServiceTable(client, tableName);
+
   // A little jitter between attempts, as in production, so racing writers spread out.
   return { store: new DynamoAuthStore({ tableName, client, backoffMs: (attempt) => Math.random() * Math.min(50, 5 * 2 ** attempt) }), client, tableName };
 }
