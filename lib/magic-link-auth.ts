@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -420,9 +420,7 @@ export class MagicLinkAuth extends Construct {
     if (!Token.isUnresolved(senderAddress) && !Token.isUnresolved(zone.zoneName) && senderAddress.split('@')[1] !== zone.zoneName.replace(/\.$/, '')) {
       throw new Error(`MagicLinkAuth: hostedZone ${zone.zoneName} is not the domain of senderAddress`);
     }
-    const identity = new ses.EmailIdentity(this, 'DomainIdentity', { identity: ses.Identity.publicHostedZone(zone) });
-    new CfnOutput(this, 'DkimStatus', { value: 'SES verifies the domain once its DKIM records resolve (usually within minutes)' });
-    return identity;
+    return new ses.EmailIdentity(this, 'DomainIdentity', { identity: ses.Identity.publicHostedZone(zone) });
   }
 
   private createConfigurationSet(): ses.ConfigurationSet {
