@@ -1,6 +1,6 @@
 import { buildBundles } from '../scripts/build/bundles';
 
 /** Jest global setup: the functions' bundles, as `npm run bundle` builds them, for the construct to synthesize. */
-export default function setup(): void {
-  buildBundles();
+export default async function setup(): Promise<void> {
+  await buildBundles();
 }

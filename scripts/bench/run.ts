@@ -126,14 +126,14 @@ type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: numbe
 const CONTEXT = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
 
 async function main(): Promise<void> {
-  const names = buildBundles();
+  const names = await buildBundles();
   const failures: string[] = [];
   const sizes = Object.fromEntries(names.map((name) => [name, statSync(path.join(BUNDLE_DIR, name, 'index.mjs')).size / 1024]));
   for (const name of names) if (sizes[name]! > TARGETS.bundle[name]!) failures.push(`${name} bundle ${sizes[name]!.toFixed(1)} KiB > ${TARGETS.bundle[name]} KiB`);
 
   process.stderr.write(`[bench] module load: ${RUNS} runs x ${names.length} bundles x 2 modes\n`);
   const linkedDir = mkdtempSync(path.join(tmpdir(), 'magic-link-linked-'));
-  buildBundles(linkedDir, linkedDir, { sourcemap: 'linked' });
+  await buildBundles(linkedDir, linkedDir, { sourcemap: 'linked' });
   const load = moduleLoad(names, linkedDir);
   rmSync(linkedDir, { recursive: true, force: true });
 

@@ -8,7 +8,7 @@
  * AWS SDK bundled (pinned versions; the emulator needs it too) and its default credential chain
  * replaced by environment credentials, which is all Lambda uses. The source maps go to `dist/maps/`.
  */
-import { buildSync, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -27,6 +27,58 @@ export function bundleNames(): string[] {
   return readdirSync(HANDLER_DIR).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3)).sort();
 }
 
+/**
+ * The SDK's clients keep every operation's schema when the schema carries an HTTP binding written as
+ * a computed key (`{ [_h]: ["POST", "/v2/email/outbound-emails", 200] }` in SES v2's): esbuild cannot
+ * tell `[_h]` is free of side effects, so not one of about 100 unused operations is dropped (about
+ * 40 KB). `_h` is a module constant (`const _h = "http"`): writing the key as that string lets tree
+ * shaking work. A pure rewrite of the same values; the tests and the emulator suite run the result.
+ */
+const literalSchemaKeys: Plugin = {
+  name: 'literal-schema-keys',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const constants = new Map([...source.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm)].map((match) => [match[1]!, match[2]!]));
+      const contents = source.replace(/\[(_\w+)\]:/g, (whole, name: string) => (constants.has(name) ? `${constants.get(name)}:` : whole));
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/** The SDK's clients import their whole package.json for the version in the user agent (about 2 KB each): that field only. */
+const packageVersionOnly: Plugin = {
+  name: 'package-version-only',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/ }, (args) => {
+      const { name, version } = JSON.parse(readFileSync(args.path, 'utf8')) as { name: string; version: string };
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+/**
+ * Two pieces of the SDK that a Lambda function on Node never runs, left out (about 10 KB):
+ * - DynamoDB's endpoint discovery, off unless a client turns it on (ours do not), still builds an
+ *   LRU cache (mnemonist, with obliterator) that every request only asks for an endpoint it never
+ *   holds. An empty cache gives the same answers.
+ * - The pure-JavaScript SHA-256 the SDK falls back to when `node:crypto` has no sha256, which Node
+ *   always has.
+ */
+const unusedSdkFallbacks: Plugin = {
+  name: 'unused-sdk-fallbacks',
+  setup(builder) {
+    builder.onResolve({ filter: /^mnemonist\/lru-cache$/ }, () => ({ path: path.join(ROOT, 'scripts', 'build', 'empty-lru-cache.ts') }));
+    builder.onLoad({ filter: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Node\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const contents = source
+        .replace('import { Sha256Js } from "./Sha256Js";', '')
+        .replace('export const Sha256Node = hasNativeCrypto ? buildNativeClass() : Sha256Js;', 'export const Sha256Node = buildNativeClass();');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -43,6 +95,7 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   // Loaded by a dynamic import() only for event-stream operations, which none of our calls are: left
   // out of the bundle (about 15 KB), it is never resolved.
   external: ['@smithy/core/event-streams'],
+  plugins: [literalSchemaKeys, packageVersionOnly, unusedSdkFallbacks],
   // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'error',
@@ -53,9 +106,9 @@ export const BUNDLE_OPTIONS: BuildOptions = {
  * when its content changed, by an atomic rename: parallel builds (several stacks synthesizing at once)
  * cannot leave a half-written bundle, and an unchanged bundle keeps its asset hash.
  */
-export function buildBundles(outDir: string = BUNDLE_DIR, mapDir: string = MAP_DIR, overrides: BuildOptions = {}): string[] {
+export async function buildBundles(outDir: string = BUNDLE_DIR, mapDir: string = MAP_DIR, overrides: BuildOptions = {}): Promise<string[]> {
   const names = bundleNames();
-  const result = buildSync({
+  const result = await build({
     ...BUNDLE_OPTIONS,
     ...overrides,
     entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, path.join(HANDLER_DIR, `${name}.ts`)])),
@@ -84,6 +137,11 @@ export function buildBundles(outDir: string = BUNDLE_DIR, mapDir: string = MAP_D
 }
 
 if (require.main === module) {
-  const names = buildBundles();
-  console.log(`built ${names.length} bundles into ${path.relative(process.cwd(), BUNDLE_DIR)}/`);
+  buildBundles().then(
+    (names) => console.log(`built ${names.length} bundles into ${path.relative(process.cwd(), BUNDLE_DIR)}/`),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
