@@ -7,7 +7,8 @@
  *   run; median (min, max) of RUNS, with and without `--enable-source-maps`.
  * - Warm overhead: each route's bundled handler, through its whole Middy chain, against AWS's
  *   DynamoDB Local (and loopback stand-ins for SES and Secrets Manager), divided by the store (and
- *   mailer) calls it makes, timed alternately in the same process; medians over SAMPLES.
+ *   mailer) calls it makes, timed alternately in the same process after WARMUP untimed calls of
+ *   each; medians over SAMPLES.
  * - Calls: what each request sent over the wire, counted by a loopback proxy in front of DynamoDB
  *   Local and by the stand-ins.
  */
@@ -28,6 +29,8 @@ import { createServiceTable, startDynamoDbLocal } from '../local/dynamodb-local'
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const SAMPLES = Number(process.env.SAMPLES ?? 400);
+/** Untimed calls of each side before a route is timed, so the JIT has seen both (on fresh items). */
+const WARMUP = Number(process.env.WARMUP ?? 100);
 
 /** The targets of issue 12. */
 const TARGETS = {
@@ -218,16 +221,16 @@ async function main(): Promise<void> {
     const store = new DynamoAuthStore({ tableName, client });
     const mailer = new SesMailer({ from: 'no-reply@example.com', configurationSet: 'bench', client: new SESv2Client({ endpoint: urlOf(stand), region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }) });
 
-    process.stderr.write(`[bench] preparing ${SAMPLES * 2} links and ${SAMPLES} sessions\n`);
+    process.stderr.write(`[bench] preparing ${SAMPLES + WARMUP} links and ${2 * (SAMPLES + WARMUP) + 1} sessions\n`);
     try {
       await call(handlers.request, requestEvent(), 202);
       await call(handlers.session, sessionEvent(await newSession(), 'GET', '/v1/auth/session'), 200);
       const links: string[] = [];
-      for (let i = 0; i < SAMPLES * 2; i++) {
+      for (let i = 0; i < SAMPLES + WARMUP; i++) {
         await call(handlers.request, requestEvent(), 202);
         links.push(tokenOf(mails[mails.length - 1]!));
       }
-      for (let i = 0; i <= SAMPLES * 2; i++) sessions.push(await newSession());
+      for (let i = 0; i <= (SAMPLES + WARMUP) * 2; i++) sessions.push(await newSession());
       const now = () => Math.floor(Date.now() / 1000);
       let n = 0;
       const bareLink = () => {
@@ -240,7 +243,7 @@ async function main(): Promise<void> {
         };
       };
       const bareLinks: string[] = [];
-      for (let i = 0; i < SAMPLES; i++) {
+      for (let i = 0; i < SAMPLES + WARMUP; i++) {
         const request = bareLink();
         await store.recordLinkRequest(request);
         bareLinks.push(request.link.id);
@@ -249,6 +252,10 @@ async function main(): Promise<void> {
       const timeRoute = async (route: string, calls: string, handlerRun: (i: number) => Promise<unknown>, bareRun: (i: number) => Promise<unknown>) => {
         const handlerTimes: number[] = [];
         const bareTimes: number[] = [];
+        for (let i = SAMPLES; i < SAMPLES + WARMUP; i++) {
+          await handlerRun(i);
+          await bareRun(i);
+        }
         for (let i = 0; i < SAMPLES; i++) {
           // Alternate which goes first, so neither always gets the warmer cache.
           const pair: [number[], (i: number) => Promise<unknown>][] = i % 2 ? [[handlerTimes, handlerRun], [bareTimes, bareRun]] : [[bareTimes, bareRun], [handlerTimes, handlerRun]];
