@@ -171,13 +171,11 @@ async function main(): Promise<void> {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: urlOf(stand),
       POWERTOOLS_SERVICE_NAME: 'magic-link-auth',
     });
-    const load_ = async (name: string) => ((await import(pathToFileURL(path.join(BUNDLE_DIR, name, 'index.mjs')).href)) as { handler: Handler }).handler;
-    const handlers = {
-      request: await load_('request-magic-link'),
-      verify: await load_('verify'),
-      session: await load_('get-session'),
-      signOut: await load_('sign-out'),
-    };
+    const BUNDLE_OF = { request: 'request-magic-link', verify: 'verify', session: 'get-session', signOut: 'sign-out' } as const;
+    // A query string makes a fresh module instance: new SDK clients that read the endpoint anew.
+    const loadHandler = async (name: keyof typeof BUNDLE_OF, instance = '') =>
+      ((await import(`${pathToFileURL(path.join(BUNDLE_DIR, BUNDLE_OF[name], 'index.mjs')).href}${instance}`)) as { handler: Handler }).handler;
+    const handlers = { request: await loadHandler('request'), verify: await loadHandler('verify'), session: await loadHandler('session'), signOut: await loadHandler('signOut') };
     // The functions log a line per request to stdout; formatting it is timed, writing it to this terminal is not.
     const quiet = process.stdout.write.bind(process.stdout);
     process.stdout.write = (() => true) as typeof process.stdout.write;
@@ -190,7 +188,7 @@ async function main(): Promise<void> {
     const requestEvent = () => apiEvent({ body: { email: `bench-${(address += 1)}@example.com` } });
     const tokenOf = (mail: string) => /#token=([A-Za-z0-9_-]{43})/.exec(mail)![1]!;
     const verifyEvent = (token: string) => apiEvent({ path: '/v1/auth/verify', body: { token } });
-    const sessionEvent = (session: string, method: string, path_: string) => apiEvent({ method, path: path_, headers: { authorization: `Bearer ${session}` } });
+    const sessionEvent = (session: string, method: string, route: string) => apiEvent({ method, path: route, headers: { authorization: `Bearer ${session}` } });
 
     const sessions: string[] = [];
     const newSession = async () => {
@@ -215,9 +213,7 @@ async function main(): Promise<void> {
 
     // Timing: straight to DynamoDB Local from here on (no proxy in the path of either side).
     process.env.AWS_ENDPOINT_URL_DYNAMODB = engine.endpoint;
-    for (const name of Object.keys(handlers) as (keyof typeof handlers)[]) {
-      handlers[name] = ((await import(`${pathToFileURL(path.join(BUNDLE_DIR, { request: 'request-magic-link', verify: 'verify', session: 'get-session', signOut: 'sign-out' }[name], 'index.mjs')).href}?direct`)) as { handler: Handler }).handler;
-    }
+    for (const name of Object.keys(handlers) as (keyof typeof handlers)[]) handlers[name] = await loadHandler(name, '?direct');
     const store = new DynamoAuthStore({ tableName, client });
     const mailer = new SesMailer({ from: 'no-reply@example.com', configurationSet: 'bench', client: new SESv2Client({ endpoint: urlOf(stand), region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }) });
 
