@@ -28,19 +28,35 @@ export function bundleNames(): string[] {
 }
 
 /**
- * The SDK's clients keep every operation's schema when the schema carries an HTTP binding written as
- * a computed key (`{ [_h]: ["POST", "/v2/email/outbound-emails", 200] }` in SES v2's): esbuild cannot
- * tell `[_h]` is free of side effects, so not one of about 100 unused operations is dropped (about
- * 40 KB). `_h` is a module constant (`const _h = "http"`): writing the key as that string lets tree
- * shaking work. A pure rewrite of the same values; the tests and the emulator suite run the result.
+ * DynamoDB errors whose modeled members the store reads: the item of a failed condition
+ * (`ReturnValuesOnConditionCheckFailure`) and a cancelled transaction's reasons.
  */
-const literalSchemaKeys: Plugin = {
-  name: 'literal-schema-keys',
+const MODELED_DYNAMODB_ERRORS = new Set(['ConditionalCheckFailedException', 'TransactionCanceledException']);
+
+/**
+ * Two rewrites of the SDK clients' schema modules, each leaving what our calls see unchanged:
+ *
+ * - They keep every operation's schema when the schema carries an HTTP binding written as a computed
+ *   key (`{ [_h]: ["POST", "/v2/email/outbound-emails", 200] }` in SES v2's): esbuild cannot tell
+ *   `[_h]` is free of side effects, so not one of about 100 unused operations is dropped (about
+ *   40 KB). `_h` is a module constant (`const _h = "http"`): writing the key as that string lets tree
+ *   shaking work.
+ * - DynamoDB's registers all 35 of its error classes with their schemas at load (about 12 KB of every
+ *   function). Only the two in `MODELED_DYNAMODB_ERRORS` are kept: any other error DynamoDB answers
+ *   still arrives as a `DynamoDBServiceException` with the error's name, message and HTTP status,
+ *   which is all the store and the SDK's retries look at (`isThrottling` goes by name).
+ *   `test/store/bundled-functions.test.ts` runs the bundles against DynamoDB Local to prove both kinds.
+ */
+const sdkSchemas: Plugin = {
+  name: 'sdk-schemas',
   setup(builder) {
     builder.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const constants = new Map([...source.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm)].map((match) => [match[1]!, match[2]!]));
-      const contents = source.replace(/\[(_\w+)\]:/g, (whole, name: string) => (constants.has(name) ? `${constants.get(name)}:` : whole));
+      let contents = source.replace(/\[(_\w+)\]:/g, (whole, name: string) => (constants.has(name) ? `${constants.get(name)}:` : whole));
+      if (/[\\/]client-dynamodb[\\/]/.test(args.path)) {
+        contents = contents.replace(/^n0_registry\.registerError\((\w+)\$, \1\);$/gm, (line, name: string) => (MODELED_DYNAMODB_ERRORS.has(name) ? line : ''));
+      }
       return { contents, loader: 'js' };
     });
   },
@@ -95,7 +111,7 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   // Loaded by a dynamic import() only for event-stream operations, which none of our calls are: left
   // out of the bundle (about 15 KB), it is never resolved.
   external: ['@smithy/core/event-streams'],
-  plugins: [literalSchemaKeys, packageVersionOnly, unusedSdkFallbacks],
+  plugins: [sdkSchemas, packageVersionOnly, unusedSdkFallbacks],
   // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'error',

@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ERROR_CATALOG } from '../../lambdas/contract/errors';
+import { generateToken, hashToken } from '../../lambdas/domain/tokens';
+import { BUNDLE_DIR, buildBundles } from '../../scripts/build/bundles';
+import { apiEvent } from '../fixtures/events';
+import { engineEndpoint, freshStore } from './engine';
+
+/**
+ * The deployed bundles (ES modules, the SDK bundled with our build rewrites) against DynamoDB Local,
+ * each function run in its own Node process as Lambda runs it. The build keeps only two of DynamoDB's
+ * error classes (`scripts/build/bundles.ts`): these prove that the two it keeps still carry what the
+ * store reads (a failed condition's item, a cancelled transaction's reasons), and that an error it
+ * drops still reaches the store under its own name.
+ */
+
+interface Invocation {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: { error?: string; data?: unknown };
+  /** The function's log lines (Powertools JSON, on standard output and, for errors, standard error). */
+  readonly logs: Record<string, unknown>[];
+}
+
+const RUNNER = `
+import { writeSync } from 'node:fs';
+const { handler } = await import(process.argv[1]);
+const response = await handler(JSON.parse(process.argv[2]), { functionName: 'test', awsRequestId: 'test', getRemainingTimeInMillis: () => 10000 });
+writeSync(3, JSON.stringify(response));
+`;
+
+function invokeBundle(name: string, env: Record<string, string>, event: unknown): Promise<Invocation> {
+  const file = pathToFileURL(path.join(BUNDLE_DIR, name, 'index.mjs')).href;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER, file, JSON.stringify(event)], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  const streams = { stdout: '', stderr: '', result: '' };
+  child.stdout!.on('data', (chunk) => (streams.stdout += chunk));
+  child.stderr!.on('data', (chunk) => (streams.stderr += chunk));
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk) => (streams.result += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0 || !streams.result) return reject(new Error(`${name} exited with ${code}: ${streams.stderr}`));
+      const response = JSON.parse(streams.result) as { statusCode: number; headers: Record<string, string>; body: string };
+      const logs = `${streams.stdout}\n${streams.stderr}`.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      resolve({ status: response.statusCode, headers: response.headers, body: JSON.parse(response.body || '{}'), logs });
+    });
+  });
+}
+
+/** Secrets Manager and SES v2 on loopback: the code secret, and a mailbox. */
+let standIn: Server;
+let standInUrl: string;
+const mails: string[] = [];
+
+beforeAll(async () => {
+  await buildBundles();
+  standIn = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      if (String(request.headers['x-amz-target'] ?? '').startsWith('secretsmanager.')) {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify({ Name: 'code-secret', SecretString: 'c'.repeat(64) }));
+        return;
+      }
+      mails.push(JSON.parse(body).Content.Simple.Body.Text.Data as string);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ MessageId: `mail-${mails.length}` }));
+    });
+  });
+  await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+  standInUrl = `http://127.0.0.1:${(standIn.address() as { port: number }).port}`;
+}, 60_000);
+
+afterAll(() => new Promise<void>((resolve) => standIn.close(() => resolve())));
+
+/** What the construct sets, pointed at DynamoDB Local and the stand-ins. */
+const functionEnv = (tableName: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_ENDPOINT_URL_DYNAMODB: engineEndpoint(),
+  AWS_ENDPOINT_URL_SESV2: standInUrl,
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: standInUrl,
+  TABLE_NAME: tableName,
+  CODE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:code-AbCdEf',
+  SENDER_ADDRESS: 'no-reply@example.com',
+  SES_CONFIGURATION_SET: 'magic-link-auth',
+  SIGN_IN_URL: 'https://app.example.com/sign-in',
+  POWERTOOLS_SERVICE_NAME: 'magic-link-auth',
+  ...extra,
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('the bundled functions against DynamoDB Local', () => {
+  it('read the item of a failed condition: a used link answers magic_link_already_used', async () => {
+    const { store, tableName } = await freshStore();
+    const token = generateToken();
+    await store.recordLinkRequest({
+      ipCounterId: 'ip#test', ipLimit: 10, ipEmailCounterId: 'ipEmail#test', ipEmailLimit: 10, emailCounterId: 'email#test', emailLimit: 10,
+      budgetShardId: 'budget#0#test', budgetShardLimit: 10, windowEnd: now() + 3600,
+      link: { id: hashToken(token), codeId: hashToken(generateToken()), email: 'ada@example.com', userHash: hashToken('ada'), expiresAt: now() + 900, createdAt: now(), retainUntil: now() + 90_000 },
+    });
+    const verify = () => invokeBundle('verify', functionEnv(tableName), apiEvent({ path: '/v1/auth/verify', body: { token } }));
+
+    expect((await verify()).status).toBe(200);
+    const again = await verify();
+    expect(again.body.error).toBe('magic_link_already_used');
+    expect(again.status).toBe(ERROR_CATALOG.magic_link_already_used.status);
+  });
+
+  it("read a cancelled transaction's reasons: a network over its limit answers magic_link_ip_limit_exceeded", async () => {
+    const { tableName } = await freshStore();
+    const env = functionEnv(tableName, { IP_LIMIT_PER_HOUR: '1' });
+    const ask = (email: string) => invokeBundle('request-magic-link', env, apiEvent({ body: { email } }));
+
+    expect((await ask('ada@example.com')).status).toBe(202);
+    const refused = await ask('grace@example.com');
+    expect(refused.body.error).toBe('magic_link_ip_limit_exceeded');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('keep the name of an error they do not model: a missing table is an internal error logged as ResourceNotFoundException', async () => {
+    const session = `${generateToken()}.${generateToken()}`;
+    const result = await invokeBundle(
+      'get-session',
+      functionEnv(`missing-${Date.now()}`),
+      apiEvent({ method: 'GET', path: '/v1/auth/session', headers: { authorization: `Bearer ${session}` } }),
+    );
+    expect(result.status).toBe(500);
+    expect(result.body.error).toBe('internal_error');
+    const failure = result.logs.find((line) => line.message === 'request failed') as { error?: { name?: string } } | undefined;
+    expect(failure?.error?.name).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('the bundled functions against a throttling DynamoDB', () => {
+  let throttling: Server;
+  let calls = 0;
+  beforeAll(async () => {
+    // What DynamoDB answers a request over a table's or the account's throughput: an error the bundle does not model.
+    throttling = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        calls += 1;
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded.' }));
+      });
+    });
+    await new Promise<void>((resolve) => throttling.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => throttling.close(() => resolve())));
+
+  it('answer service_unavailable with Retry-After, not an internal error', async () => {
+    const endpoint = `http://127.0.0.1:${(throttling.address() as { port: number }).port}`;
+    const session = `${generateToken()}.${generateToken()}`;
+    const result = await invokeBundle(
+      'get-session',
+      functionEnv('any', { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_MAX_ATTEMPTS: '1' }),
+      apiEvent({ method: 'GET', path: '/v1/auth/session', headers: { authorization: `Bearer ${session}` } }),
+    );
+    expect(calls).toBe(1);
+    expect(result.status).toBe(503);
+    expect(result.body.error).toBe('service_unavailable');
+    expect(Number(result.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
