@@ -8,12 +8,14 @@
  * - Warm overhead: each route's bundled handler, through its whole Middy chain, against AWS's
  *   DynamoDB Local (and loopback stand-ins for SES and Secrets Manager), divided by the store (and
  *   mailer) calls it makes, timed alternately in the same process after WARMUP untimed calls of
- *   each; medians over SAMPLES.
+ *   each; medians over SAMPLES. The bare calls go through the same adapters built the same way
+ *   (`bare-calls.ts`, bundled with the functions' options), a fresh instance per route as each
+ *   handler has its own; CPU time per request (`process.cpuUsage`) is shown beside wall time.
  * - Calls: what each request sent over the wire, counted by a loopback proxy in front of DynamoDB
  *   Local and by the stand-ins.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -22,9 +24,9 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
-import { SesMailer } from '../../lambdas/adapters/ses-mailer';
 import { apiEvent } from '../../test/fixtures/events';
-import { BUNDLE_DIR, buildBundles } from '../build/bundles';
+import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles } from '../build/bundles';
+import type { bareCalls } from './bare-calls';
 import { createServiceTable, startDynamoDbLocal } from '../local/dynamodb-local';
 
 const RUNS = Number(process.env.RUNS ?? 15);
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
   const mails: string[] = [];
   const stand = await standIns(counts, mails);
   const proxy = await countingProxy(engine.endpoint, counts);
-  const rows: { route: string; handler: number; bare: number; ratio: number; calls: string }[] = [];
+  const rows: { route: string; handler: number; bare: number; ratio: number; handlerCpu: number; bareCpu: number; calls: string }[] = [];
   try {
     const tableName = 'bench';
     const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
@@ -214,8 +216,16 @@ async function main(): Promise<void> {
     // Timing: straight to DynamoDB Local from here on (no proxy in the path of either side).
     process.env.AWS_ENDPOINT_URL_DYNAMODB = engine.endpoint;
     for (const name of Object.keys(handlers) as (keyof typeof handlers)[]) handlers[name] = await loadHandler(name, '?direct');
+    // Setting up the bare side's links (untimed) goes through the store from source.
     const store = new DynamoAuthStore({ tableName, client });
-    const mailer = new SesMailer({ from: 'no-reply@example.com', configurationSet: 'bench', client: new SESv2Client({ endpoint: urlOf(stand), region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }) });
+    const bareDir = mkdtempSync(path.join(tmpdir(), 'magic-link-bare-'));
+    await build({ ...BUNDLE_OPTIONS, entryPoints: [path.join(__dirname, 'bare-calls.ts')], outdir: bareDir, sourcemap: false });
+    const loadBare = async (route: string) =>
+      ((await import(`${pathToFileURL(path.join(bareDir, 'bare-calls.mjs')).href}?${route}`)) as { bareCalls: typeof bareCalls }).bareCalls({
+        tableName,
+        from: 'no-reply@example.com',
+        configurationSet: 'bench',
+      });
 
     process.stderr.write(`[bench] preparing ${SAMPLES + WARMUP} links and ${2 * (SAMPLES + WARMUP) + 1} sessions\n`);
     try {
@@ -245,47 +255,51 @@ async function main(): Promise<void> {
         bareLinks.push(request.link.id);
       }
 
-      const timeRoute = async (route: string, calls: string, handlerRun: (i: number) => Promise<unknown>, bareRun: (i: number) => Promise<unknown>) => {
-        const handlerTimes: number[] = [];
-        const bareTimes: number[] = [];
+      type Bare = ReturnType<typeof bareCalls>;
+      const timeRoute = async (route: string, calls: string, handlerRun: (i: number) => Promise<unknown>, bareRun: (bare: Bare, i: number) => Promise<unknown>) => {
+        const bare = await loadBare(route.replace(/\W+/g, '-'));
+        const sides = { handler: { wall: [] as number[], cpu: [] as number[], run: handlerRun }, bare: { wall: [] as number[], cpu: [] as number[], run: (i: number) => bareRun(bare, i) } };
         for (let i = SAMPLES; i < SAMPLES + WARMUP; i++) {
-          await handlerRun(i);
-          await bareRun(i);
+          await sides.handler.run(i);
+          await sides.bare.run(i);
         }
         for (let i = 0; i < SAMPLES; i++) {
           // Alternate which goes first, so neither always gets the warmer cache.
-          const pair: [number[], (i: number) => Promise<unknown>][] = i % 2 ? [[handlerTimes, handlerRun], [bareTimes, bareRun]] : [[bareTimes, bareRun], [handlerTimes, handlerRun]];
-          for (const [times, run] of pair) {
+          for (const side of i % 2 ? [sides.handler, sides.bare] : [sides.bare, sides.handler]) {
+            const cpu = process.cpuUsage();
             const started = performance.now();
-            await run(i);
-            times.push(performance.now() - started);
+            await side.run(i);
+            side.wall.push(performance.now() - started);
+            const used = process.cpuUsage(cpu);
+            side.cpu.push((used.user + used.system) / 1000);
           }
         }
-        const handler = median(handlerTimes);
-        const bare = median(bareTimes);
-        rows.push({ route, handler, bare, ratio: handler / bare, calls });
+        const handler = median(sides.handler.wall);
+        const bareMs = median(sides.bare.wall);
+        rows.push({ route, handler, bare: bareMs, ratio: handler / bareMs, handlerCpu: median(sides.handler.cpu), bareCpu: median(sides.bare.cpu), calls });
       };
       await timeRoute(
         'POST /v1/auth/magic-link',
         requestCalls,
         () => call(handlers.request, requestEvent(), 202),
-        async () => {
-          await store.recordLinkRequest(bareLink());
-          await mailer.send({ to: 'bare@example.com', subject: 'Your sign-in link', text: 'text', html: '<p>html</p>' });
+        async (bare) => {
+          await bare.store.recordLinkRequest(bareLink());
+          await bare.mailer.send({ to: 'bare@example.com', subject: 'Your sign-in link', text: 'text', html: '<p>html</p>' });
         },
       );
-      await timeRoute('POST /v1/auth/verify', verifyCalls, (i) => call(handlers.verify, verifyEvent(links[i]!), 200), (i) =>
-        store.consumeLink({ id: bareLinks[i]!, now: now(), sessionSecretHash: sha(`s-${i}`), sessionExpiresAt: now() + 604_800, retainUntil: now() + 700_000 }),
+      await timeRoute('POST /v1/auth/verify', verifyCalls, (i) => call(handlers.verify, verifyEvent(links[i]!), 200), (bare, i) =>
+        bare.store.consumeLink({ id: bareLinks[i]!, now: now(), sessionSecretHash: sha(`s-${i}`), sessionExpiresAt: now() + 604_800, retainUntil: now() + 700_000 }),
       );
       const live = sessions[0]!;
       const [liveId] = live.split('.');
-      await timeRoute('GET /v1/auth/session', sessionCalls, () => call(handlers.session, sessionEvent(live, 'GET', '/v1/auth/session'), 200), () => store.getSession(liveId!));
-      await timeRoute('POST /v1/auth/sign-out', signOutCalls, (i) => call(handlers.signOut, sessionEvent(sessions[1 + 2 * i]!, 'POST', '/v1/auth/sign-out'), 200), (i) => {
+      await timeRoute('GET /v1/auth/session', sessionCalls, () => call(handlers.session, sessionEvent(live, 'GET', '/v1/auth/session'), 200), (bare) => bare.store.getSession(liveId!));
+      await timeRoute('POST /v1/auth/sign-out', signOutCalls, (i) => call(handlers.signOut, sessionEvent(sessions[1 + 2 * i]!, 'POST', '/v1/auth/sign-out'), 200), (bare, i) => {
         const [id, secret] = sessions[2 + 2 * i]!.split('.');
-        return store.revokeSession({ id: id!, sessionSecretHash: sha(secret!), now: now(), retainUntil: now() + 700_000 });
+        return bare.store.revokeSession({ id: id!, sessionSecretHash: sha(secret!), now: now(), retainUntil: now() + 700_000 });
       });
     } finally {
       process.stdout.write = quiet;
+      rmSync(bareDir, { recursive: true, force: true });
     }
     client.destroy();
   } finally {
@@ -303,9 +317,11 @@ async function main(): Promise<void> {
     console.log(`| ${name} | ${sizes[name]!.toFixed(1)} (≤ ${TARGETS.bundle[name]}) | ${fmt(load[name]!.plain)} | ${fmt(load[name]!.maps)} |`);
   }
   console.log(`\nWarm overhead (median of ${SAMPLES}, handler through its whole Middy chain vs the store/mailer calls it makes, alternated; target ≤ ${TARGETS.warmRatio}×)\n`);
-  console.log(`| route | handler ms | bare calls ms | ratio | calls per request |`);
-  console.log(`|---|---|---|---|---|`);
-  for (const row of rows) console.log(`| ${row.route} | ${row.handler.toFixed(2)} | ${row.bare.toFixed(2)} | ${row.ratio.toFixed(2)}× | ${row.calls} |`);
+  console.log(`| route | handler ms | bare calls ms | ratio | handler − bare ms | CPU ms handler / bare | calls per request |`);
+  console.log(`|---|---|---|---|---|---|---|`);
+  for (const row of rows) {
+    console.log(`| ${row.route} | ${row.handler.toFixed(2)} | ${row.bare.toFixed(2)} | ${row.ratio.toFixed(2)}× | ${(row.handler - row.bare).toFixed(2)} | ${row.handlerCpu.toFixed(2)} / ${row.bareCpu.toFixed(2)} | ${row.calls} |`);
+  }
 
   const deployedMaps = readFileSync(path.join(__dirname, '..', '..', 'lib', 'magic-link-auth.ts'), 'utf8').includes("NODE_OPTIONS: '--enable-source-maps'");
   for (const name of names) {
