@@ -28,10 +28,15 @@ export function bundleNames(): string[] {
 }
 
 /**
- * DynamoDB errors whose modeled members the store reads: the item of a failed condition
- * (`ReturnValuesOnConditionCheckFailure`) and a cancelled transaction's reasons.
+ * Per SDK client, the errors whose modeled members an adapter reads: DynamoDB's failed condition
+ * (its item, `ReturnValuesOnConditionCheckFailure`) and cancelled transaction (its reasons). The
+ * mailer and the code secret go by error names only.
  */
-const MODELED_DYNAMODB_ERRORS = new Set(['ConditionalCheckFailedException', 'TransactionCanceledException']);
+export const MODELED_ERRORS: Record<string, readonly string[]> = {
+  'client-dynamodb': ['ConditionalCheckFailedException', 'TransactionCanceledException'],
+  'client-sesv2': [],
+  'client-secrets-manager': [],
+};
 
 /**
  * Two rewrites of the SDK clients' schema modules, each leaving what our calls see unchanged:
@@ -41,11 +46,12 @@ const MODELED_DYNAMODB_ERRORS = new Set(['ConditionalCheckFailedException', 'Tra
  *   `[_h]` is free of side effects, so not one of about 100 unused operations is dropped (about
  *   40 KB). `_h` is a module constant (`const _h = "http"`): writing the key as that string lets tree
  *   shaking work.
- * - DynamoDB's registers all 35 of its error classes with their schemas at load (about 12 KB of every
- *   function). Only the two in `MODELED_DYNAMODB_ERRORS` are kept: any other error DynamoDB answers
- *   still arrives as a `DynamoDBServiceException` with the error's name, message and HTTP status,
- *   which is all the store and the SDK's retries look at (`isThrottling` goes by name).
- *   `test/store/bundled-functions.test.ts` runs the bundles against DynamoDB Local to prove both kinds.
+ * - Each registers all its error classes with their schemas at load (DynamoDB's 35 are about 12 KB of
+ *   every function, SES's and Secrets Manager's about 4 KB each). Only those in `MODELED_ERRORS` are
+ *   kept: any other error arrives as the client's service exception with the error's name, message
+ *   and HTTP status, which is all the adapters and the SDK's retries look at (they go by name).
+ *   `test/store/bundled-functions.test.ts` runs the bundles against DynamoDB Local and stand-ins to
+ *   prove both kinds.
  */
 const sdkSchemas: Plugin = {
   name: 'sdk-schemas',
@@ -54,9 +60,10 @@ const sdkSchemas: Plugin = {
       const source = readFileSync(args.path, 'utf8');
       const constants = new Map([...source.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm)].map((match) => [match[1]!, match[2]!]));
       let contents = source.replace(/\[(_\w+)\]:/g, (whole, name: string) => (constants.has(name) ? `${constants.get(name)}:` : whole));
-      if (/[\\/]client-dynamodb[\\/]/.test(args.path)) {
-        contents = contents.replace(/^n0_registry\.registerError\((\w+)\$, \1\);$/gm, (line, name: string) => (MODELED_DYNAMODB_ERRORS.has(name) ? line : ''));
-      }
+      const client = /[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]/.exec(args.path)![1]!;
+      const kept = MODELED_ERRORS[client];
+      if (!kept) throw new Error(`${client} is bundled but not in MODELED_ERRORS: list the errors whose members its adapter reads`);
+      contents = contents.replace(/^n0_registry\.registerError\((\w+)\$, \1\);$/gm, (line, name: string) => (kept.includes(name) ? line : ''));
       return { contents, loader: 'js' };
     });
   },

@@ -13,7 +13,7 @@ import { engineEndpoint, freshStore } from './engine';
  * each function run in its own Node process as Lambda runs it. The build keeps only two of DynamoDB's
  * error classes (`scripts/build/bundles.ts`): these prove that the two it keeps still carry what the
  * store reads (a failed condition's item, a cancelled transaction's reasons), and that an error it
- * drops still reaches the store under its own name.
+ * drops (of DynamoDB, SES or Secrets Manager) still reaches the adapter under its own name.
  */
 
 interface Invocation {
@@ -52,10 +52,11 @@ function invokeBundle(name: string, env: Record<string, string>, event: unknown)
   });
 }
 
-/** Secrets Manager and SES v2 on loopback: the code secret, and a mailbox. */
+/** Secrets Manager and SES v2 on loopback: the code secret, and a mailbox; either can be told to fail with a named error. */
 let standIn: Server;
 let standInUrl: string;
 const mails: string[] = [];
+const faults: { secrets?: { status: number; type: string }; ses?: { status: number; type: string } } = {};
 
 beforeAll(async () => {
   await buildBundles();
@@ -63,7 +64,15 @@ beforeAll(async () => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      if (String(request.headers['x-amz-target'] ?? '').startsWith('secretsmanager.')) {
+      const secrets = String(request.headers['x-amz-target'] ?? '').startsWith('secretsmanager.');
+      const fault = secrets ? faults.secrets : faults.ses;
+      if (fault) {
+        // How each protocol names an error: awsJson1_1 in the body's __type, restJson1 in a header.
+        response.writeHead(fault.status, { 'content-type': 'application/json', ...(secrets ? {} : { 'x-amzn-errortype': fault.type }) });
+        response.end(JSON.stringify({ ...(secrets ? { __type: fault.type } : {}), message: `stand-in ${fault.type}` }));
+        return;
+      }
+      if (secrets) {
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         response.end(JSON.stringify({ Name: 'code-secret', SecretString: 'c'.repeat(64) }));
         return;
@@ -137,6 +146,34 @@ describe('the bundled functions against DynamoDB Local', () => {
     expect(result.body.error).toBe('internal_error');
     const failure = result.logs.find((line) => line.message === 'request failed') as { error?: { name?: string } } | undefined;
     expect(failure?.error?.name).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('the bundled mail function when SES or Secrets Manager refuses (errors the bundle does not model)', () => {
+  afterEach(() => {
+    delete faults.ses;
+    delete faults.secrets;
+  });
+  const ask = async (extra: Record<string, string> = {}) => {
+    const { tableName } = await freshStore();
+    return invokeBundle('request-magic-link', functionEnv(tableName, { AWS_MAX_ATTEMPTS: '1', ...extra }), apiEvent({ body: { email: 'ada@example.com' } }));
+  };
+
+  it('answers service_unavailable when SES throttles', async () => {
+    faults.ses = { status: 429, type: 'TooManyRequestsException' };
+    const result = await ask();
+    expect(result.body.error).toBe('service_unavailable');
+    expect(Number(result.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('answers email_delivery_failed when SES rejects the message', async () => {
+    faults.ses = { status: 400, type: 'MessageRejected' };
+    expect((await ask()).body.error).toBe('email_delivery_failed');
+  });
+
+  it('answers service_unavailable when Secrets Manager throttles', async () => {
+    faults.secrets = { status: 400, type: 'ThrottlingException' };
+    expect((await ask()).body.error).toBe('service_unavailable');
   });
 });
 
