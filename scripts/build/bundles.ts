@@ -32,7 +32,7 @@ export function bundleNames(): string[] {
  * (its item, `ReturnValuesOnConditionCheckFailure`) and cancelled transaction (its reasons). The
  * mailer and the code secret go by error names only.
  */
-export const MODELED_ERRORS: Record<string, readonly string[]> = {
+const MODELED_ERRORS: Record<string, readonly string[]> = {
   'client-dynamodb': ['ConditionalCheckFailedException', 'TransactionCanceledException'],
   'client-sesv2': [],
   'client-secrets-manager': [],
@@ -63,7 +63,14 @@ const sdkSchemas: Plugin = {
       const client = /[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]/.exec(args.path)![1]!;
       const kept = MODELED_ERRORS[client];
       if (!kept) throw new Error(`${client} is bundled but not in MODELED_ERRORS: list the errors whose members its adapter reads`);
-      contents = contents.replace(/^n0_registry\.registerError\((\w+)\$, \1\);$/gm, (line, name: string) => (kept.includes(name) ? line : ''));
+      let registrations = 0;
+      contents = contents.replace(/^n0_registry\.registerError\((\w+)\$, \1\);$/gm, (line, name: string) => {
+        registrations += 1;
+        return kept.includes(name) ? line : '';
+      });
+      // A new SDK that registers its errors in another shape would silently keep them all: fail instead.
+      const modeled = source.match(/^(?!_s_registry)\w+\.registerError\(/gm)?.length ?? 0;
+      if (modeled !== registrations) throw new Error(`${args.path}: ${modeled - registrations} error registrations not in the shape this build rewrites`);
       return { contents, loader: 'js' };
     });
   },
