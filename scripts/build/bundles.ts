@@ -30,13 +30,25 @@ export function bundleNames(): string[] {
 /**
  * Per SDK client, the errors whose modeled members an adapter reads: DynamoDB's failed condition
  * (its item, `ReturnValuesOnConditionCheckFailure`) and cancelled transaction (its reasons). The
- * mailer and the code secret go by error names only.
+ * mailer and the code secret go by error names only. Errors the model marks retryable are kept as
+ * well, whatever this says (`retryableErrors`).
  */
 const MODELED_ERRORS: Record<string, readonly string[]> = {
   'client-dynamodb': ['ConditionalCheckFailedException', 'TransactionCanceledException'],
   'client-sesv2': [],
   'client-secrets-manager': [],
 };
+
+/**
+ * The errors whose class carries the model's `$retryable` trait (DynamoDB's
+ * `ReplicatedWriteConflictException`, for one): the SDK retries them by that trait and the store
+ * counts them as "unavailable" by it, so dropping their class would change both. Read from the
+ * client's own `models/errors.js`, so a trait a new SDK adds is kept too.
+ */
+function retryableErrors(schemaPath: string): string[] {
+  const errors = readFileSync(path.join(path.dirname(schemaPath), '..', 'models', 'errors.js'), 'utf8');
+  return errors.split(/^export class /m).filter((body) => /^\s+\$retryable\b/m.test(body)).map((body) => /^\w+/.exec(body)![0]);
+}
 
 /**
  * Two rewrites of the SDK clients' schema modules, each leaving what our calls see unchanged:
@@ -48,8 +60,9 @@ const MODELED_ERRORS: Record<string, readonly string[]> = {
  *   shaking work.
  * - Each registers all its error classes with their schemas at load (DynamoDB's 35 are about 12 KB of
  *   every function, SES's and Secrets Manager's about 4 KB each). Only those in `MODELED_ERRORS` are
- *   kept: any other error arrives as the client's service exception with the error's name, message
- *   and HTTP status, which is all the adapters and the SDK's retries look at (they go by name).
+ *   kept, with those the model marks retryable: any other error arrives as the client's service
+ *   exception with the error's name, message and HTTP status, which is all the adapters and the
+ *   SDK's retries look at for it (they go by name).
  *   `test/store/bundled-functions.test.ts` runs the bundles against DynamoDB Local and stand-ins to
  *   prove both kinds.
  */
@@ -61,8 +74,9 @@ const sdkSchemas: Plugin = {
       const constants = new Map([...source.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm)].map((match) => [match[1]!, match[2]!]));
       let contents = source.replace(/\[(_\w+)\]:/g, (whole, name: string) => (constants.has(name) ? `${constants.get(name)}:` : whole));
       const client = /[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]/.exec(args.path)![1]!;
-      const kept = MODELED_ERRORS[client];
-      if (!kept) throw new Error(`${client} is bundled but not in MODELED_ERRORS: list the errors whose members its adapter reads`);
+      const modeledErrors = MODELED_ERRORS[client];
+      if (!modeledErrors) throw new Error(`${client} is bundled but not in MODELED_ERRORS: list the errors whose members its adapter reads`);
+      const kept = [...modeledErrors, ...retryableErrors(args.path)];
       let registrations = 0;
       contents = contents.replace(/^n0_registry\.registerError\((\w+)\$, \1\);$/gm, (line, name: string) => {
         registrations += 1;

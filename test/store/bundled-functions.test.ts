@@ -177,25 +177,33 @@ describe('the bundled mail function when SES or Secrets Manager refuses (errors 
   });
 });
 
-describe('the bundled functions against a throttling DynamoDB', () => {
-  let throttling: Server;
+describe('the bundled functions when DynamoDB asks them to back off', () => {
+  let refusing: Server;
+  let answer = '';
   let calls = 0;
   beforeAll(async () => {
-    // What DynamoDB answers a request over a table's or the account's throughput: an error the bundle does not model.
-    throttling = createServer((request, response) => {
+    // A loopback DynamoDB that refuses every request with the error the test names.
+    refusing = createServer((request, response) => {
       request.resume();
       request.on('end', () => {
         calls += 1;
         response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
-        response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded.' }));
+        response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${answer}`, message: `stand-in ${answer}` }));
       });
     });
-    await new Promise<void>((resolve) => throttling.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
   });
-  afterAll(() => new Promise<void>((resolve) => throttling.close(() => resolve())));
+  afterAll(() => new Promise<void>((resolve) => refusing.close(() => resolve())));
 
-  it('answer service_unavailable with Retry-After, not an internal error', async () => {
-    const endpoint = `http://127.0.0.1:${(throttling.address() as { port: number }).port}`;
+  it.each([
+    // Known to the store by its name alone (the bundle drops its class).
+    ['ProvisionedThroughputExceededException'],
+    // Known only by the model's retryable trait on its class, which the bundle must keep.
+    ['ReplicatedWriteConflictException'],
+  ])('answer service_unavailable with Retry-After to %s, not an internal error', async (error) => {
+    answer = error;
+    calls = 0;
+    const endpoint = `http://127.0.0.1:${(refusing.address() as { port: number }).port}`;
     const session = `${generateToken()}.${generateToken()}`;
     const result = await invokeBundle(
       'get-session',
