@@ -25,6 +25,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
 import { apiEvent } from '../../test/fixtures/events';
+import { startStandIns } from '../../test/fixtures/stand-ins';
 import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles } from '../build/bundles';
 import type { bareCalls } from './bare-calls';
 import { createServiceTable, startDynamoDbLocal } from '../local/dynamodb-local';
@@ -83,37 +84,10 @@ function moduleLoad(names: string[], linkedDir: string): Record<string, Record<'
   return result;
 }
 
-// ---------------------------------------------------------------- loopback stand-ins
-
-interface Counts {
-  dynamodb: number;
-  ses: number;
-  secrets: number;
-}
-
-/** Secrets Manager and SES v2 on loopback: the code secret, and a mailbox that keeps each mail's text. */
-function standIns(counts: Counts, mails: string[]): Promise<Server> {
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      if (String(request.headers['x-amz-target'] ?? '').startsWith('secretsmanager.')) {
-        counts.secrets += 1;
-        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(JSON.stringify({ ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x', Name: 'x', SecretString: 'b'.repeat(64) }));
-        return;
-      }
-      counts.ses += 1;
-      mails.push(JSON.parse(body).Content.Simple.Body.Text.Data);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ MessageId: `bench-${counts.ses}` }));
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+// ---------------------------------------------------------------- loopback stand-ins (SES and Secrets Manager: test/fixtures/stand-ins.ts)
 
 /** A counting pass-through to DynamoDB Local, used only while counting calls (not while timing). */
-function countingProxy(target: string, counts: Counts): Promise<Server> {
+function countingProxy(target: string, counts: { dynamodb: number }): Promise<Server> {
   const upstream = new URL(target);
   const server = createServer((request, response) => {
     counts.dynamodb += 1;
@@ -147,10 +121,10 @@ async function main(): Promise<void> {
 
   process.stderr.write('[bench] starting DynamoDB Local\n');
   const engine = await startDynamoDbLocal({ log: (line) => process.stderr.write(`[bench] ${line}\n`) });
-  const counts: Counts = { dynamodb: 0, ses: 0, secrets: 0 };
-  const mails: string[] = [];
-  const stand = await standIns(counts, mails);
-  const proxy = await countingProxy(engine.endpoint, counts);
+  const dynamodb = { dynamodb: 0 };
+  const stand = await startStandIns();
+  const { mails } = stand;
+  const proxy = await countingProxy(engine.endpoint, dynamodb);
   const rows: { route: string; handler: number; bare: number; ratio: number; handlerCpu: number; bareCpu: number; calls: string }[] = [];
   try {
     const tableName = 'bench';
@@ -172,8 +146,8 @@ async function main(): Promise<void> {
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_ENDPOINT_URL_DYNAMODB: urlOf(proxy),
-      AWS_ENDPOINT_URL_SESV2: urlOf(stand),
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: urlOf(stand),
+      AWS_ENDPOINT_URL_SESV2: stand.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: stand.url,
       POWERTOOLS_SERVICE_NAME: 'magic-link-auth',
     });
     const BUNDLE_OF = { request: 'request-magic-link', verify: 'verify', session: 'get-session', signOut: 'sign-out' } as const;
@@ -203,9 +177,9 @@ async function main(): Promise<void> {
     };
     // Calls per request, on the wire: through the counting proxy, one request each, after a warm-up.
     const counted = async (run: () => Promise<unknown>) => {
-      const before = { ...counts };
+      const before = { ...dynamodb, ...stand.counts };
       await run();
-      return `${counts.dynamodb - before.dynamodb} DynamoDB, ${counts.ses - before.ses} SES, ${counts.secrets - before.secrets} Secrets Manager`;
+      return `${dynamodb.dynamodb - before.dynamodb} DynamoDB, ${stand.counts.ses - before.ses} SES, ${stand.counts.secrets - before.secrets} Secrets Manager`;
     };
     await call(handlers.request, requestEvent(), 202); // warm: the code secret is read once per container
     const requestCalls = await counted(() => call(handlers.request, requestEvent(), 202));
@@ -319,7 +293,7 @@ async function main(): Promise<void> {
     }
     client.destroy();
   } finally {
-    stand.close();
+    await stand.close();
     proxy.close();
     await engine.stop();
   }

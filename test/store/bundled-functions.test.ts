@@ -6,6 +6,7 @@ import { ERROR_CATALOG } from '../../lambdas/contract/errors';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
 import { BUNDLE_DIR, buildBundles } from '../../scripts/build/bundles';
 import { apiEvent } from '../fixtures/events';
+import { startStandIns, type StandIns } from '../fixtures/stand-ins';
 import { engineEndpoint, freshStore } from './engine';
 
 /**
@@ -52,41 +53,14 @@ function invokeBundle(name: string, env: Record<string, string>, event: unknown)
   });
 }
 
-/** Secrets Manager and SES v2 on loopback: the code secret, and a mailbox; either can be told to fail with a named error. */
-let standIn: Server;
-let standInUrl: string;
-const mails: string[] = [];
-const faults: { secrets?: { status: number; type: string }; ses?: { status: number; type: string } } = {};
+let standIns: StandIns;
 
 beforeAll(async () => {
   await buildBundles();
-  standIn = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      const secrets = String(request.headers['x-amz-target'] ?? '').startsWith('secretsmanager.');
-      const fault = secrets ? faults.secrets : faults.ses;
-      if (fault) {
-        // How each protocol names an error: awsJson1_1 in the body's __type, restJson1 in a header.
-        response.writeHead(fault.status, { 'content-type': 'application/json', ...(secrets ? {} : { 'x-amzn-errortype': fault.type }) });
-        response.end(JSON.stringify({ ...(secrets ? { __type: fault.type } : {}), message: `stand-in ${fault.type}` }));
-        return;
-      }
-      if (secrets) {
-        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(JSON.stringify({ Name: 'code-secret', SecretString: 'c'.repeat(64) }));
-        return;
-      }
-      mails.push(JSON.parse(body).Content.Simple.Body.Text.Data as string);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ MessageId: `mail-${mails.length}` }));
-    });
-  });
-  await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
-  standInUrl = `http://127.0.0.1:${(standIn.address() as { port: number }).port}`;
+  standIns = await startStandIns();
 }, 60_000);
 
-afterAll(() => new Promise<void>((resolve) => standIn.close(() => resolve())));
+afterAll(() => standIns.close());
 
 /** What the construct sets, pointed at DynamoDB Local and the stand-ins. */
 const functionEnv = (tableName: string, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -94,8 +68,8 @@ const functionEnv = (tableName: string, extra: Record<string, string> = {}): Rec
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   AWS_ENDPOINT_URL_DYNAMODB: engineEndpoint(),
-  AWS_ENDPOINT_URL_SESV2: standInUrl,
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: standInUrl,
+  AWS_ENDPOINT_URL_SESV2: standIns.url,
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.url,
   TABLE_NAME: tableName,
   CODE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:code-AbCdEf',
   SENDER_ADDRESS: 'no-reply@example.com',
@@ -151,8 +125,8 @@ describe('the bundled functions against DynamoDB Local', () => {
 
 describe('the bundled mail function when SES or Secrets Manager refuses (errors the bundle does not model)', () => {
   afterEach(() => {
-    delete faults.ses;
-    delete faults.secrets;
+    delete standIns.faults.ses;
+    delete standIns.faults.secrets;
   });
   const ask = async (extra: Record<string, string> = {}) => {
     const { tableName } = await freshStore();
@@ -160,19 +134,19 @@ describe('the bundled mail function when SES or Secrets Manager refuses (errors 
   };
 
   it('answers service_unavailable when SES throttles', async () => {
-    faults.ses = { status: 429, type: 'TooManyRequestsException' };
+    standIns.faults.ses = { status: 429, type: 'TooManyRequestsException' };
     const result = await ask();
     expect(result.body.error).toBe('service_unavailable');
     expect(Number(result.headers['retry-after'])).toBeGreaterThan(0);
   });
 
   it('answers email_delivery_failed when SES rejects the message', async () => {
-    faults.ses = { status: 400, type: 'MessageRejected' };
+    standIns.faults.ses = { status: 400, type: 'MessageRejected' };
     expect((await ask()).body.error).toBe('email_delivery_failed');
   });
 
   it('answers service_unavailable when Secrets Manager throttles', async () => {
-    faults.secrets = { status: 400, type: 'ThrottlingException' };
+    standIns.faults.secrets = { status: 400, type: 'ThrottlingException' };
     expect((await ask()).body.error).toBe('service_unavailable');
   });
 });
