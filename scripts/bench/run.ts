@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
 import { apiEvent } from '../../test/fixtures/events';
-import { startStandIns } from '../../test/fixtures/stand-ins';
+import { functionEnvironment, startStandIns } from '../../test/fixtures/stand-ins';
 import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles } from '../build/bundles';
 import type { bareCalls } from './bare-calls';
 import { createServiceTable, startDynamoDbLocal } from '../local/dynamodb-local';
@@ -133,22 +133,11 @@ async function main(): Promise<void> {
 
     // The functions' environment, as the construct sets it, with limits out of the way.
     Object.assign(process.env, {
-      TABLE_NAME: tableName,
-      CODE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x',
-      SENDER_ADDRESS: 'no-reply@example.com',
-      SIGN_IN_URL: 'https://app.example.com/sign-in',
-      SES_CONFIGURATION_SET: 'bench',
+      ...functionEnvironment({ tableName, dynamodbEndpoint: urlOf(proxy), accessKeyId: 'bench', standIns: stand }),
       IP_LIMIT_PER_HOUR: '1000000',
       EMAIL_LIMIT_PER_HOUR: '1000000',
       INBOX_LIMIT_PER_HOUR: '1000000',
       MAIL_BUDGET_PER_HOUR: '1000000',
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_ENDPOINT_URL_DYNAMODB: urlOf(proxy),
-      AWS_ENDPOINT_URL_SESV2: stand.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: stand.url,
-      POWERTOOLS_SERVICE_NAME: 'magic-link-auth',
     });
     const BUNDLE_OF = { request: 'request-magic-link', verify: 'verify', session: 'get-session', signOut: 'sign-out' } as const;
     // A query string makes a fresh module instance: new SDK clients that read the endpoint anew.
@@ -200,8 +189,8 @@ async function main(): Promise<void> {
     const loadBare = async (route: string) =>
       ((await import(`${pathToFileURL(path.join(bareDir, 'bare-calls.mjs')).href}?${route}`)) as { bareCalls: typeof bareCalls }).bareCalls({
         tableName,
-        from: 'no-reply@example.com',
-        configurationSet: 'bench',
+        from: process.env.SENDER_ADDRESS!,
+        configurationSet: process.env.SES_CONFIGURATION_SET!,
       });
 
     process.stderr.write(`[bench] preparing ${SAMPLES + WARMUP} links and ${2 * (SAMPLES + WARMUP) + 1} sessions\n`);

@@ -6,7 +6,7 @@ import { ERROR_CATALOG } from '../../lambdas/contract/errors';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
 import { BUNDLE_DIR, buildBundles } from '../../scripts/build/bundles';
 import { apiEvent } from '../fixtures/events';
-import { startStandIns, type StandIns } from '../fixtures/stand-ins';
+import { functionEnvironment, startStandIns, type StandIns } from '../fixtures/stand-ins';
 import { engineEndpoint, freshStore } from './engine';
 
 /**
@@ -62,20 +62,9 @@ beforeAll(async () => {
 
 afterAll(() => standIns.close());
 
-/** What the construct sets, pointed at DynamoDB Local and the stand-ins. */
+/** A function's environment against DynamoDB Local and the stand-ins, with `extra` on top. */
 const functionEnv = (tableName: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_ENDPOINT_URL_DYNAMODB: engineEndpoint(),
-  AWS_ENDPOINT_URL_SESV2: standIns.url,
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.url,
-  TABLE_NAME: tableName,
-  CODE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:code-AbCdEf',
-  SENDER_ADDRESS: 'no-reply@example.com',
-  SES_CONFIGURATION_SET: 'magic-link-auth',
-  SIGN_IN_URL: 'https://app.example.com/sign-in',
-  POWERTOOLS_SERVICE_NAME: 'magic-link-auth',
+  ...functionEnvironment({ tableName, dynamodbEndpoint: engineEndpoint(), accessKeyId: 'test', standIns }),
   ...extra,
 });
 
