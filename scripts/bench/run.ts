@@ -26,7 +26,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
 import { apiEvent } from '../../test/fixtures/events';
 import { functionEnvironment, startStandIns } from '../../test/fixtures/stand-ins';
-import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles } from '../build/bundles';
+import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles, bundleFile } from '../build/bundles';
 import type { bareCalls } from './bare-calls';
 import { createServiceTable, startDynamoDbLocal } from '../local/dynamodb-local';
 
@@ -76,7 +76,7 @@ function moduleLoad(names: string[], linkedDir: string): Record<string, Record<'
       const modeEnv = { ...env, ...(mode === 'maps' ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
       const bare = timeNode(['-e', '0'], modeEnv);
       for (const name of names) {
-        const file = pathToFileURL(path.join(mode === 'maps' ? linkedDir : BUNDLE_DIR, name, 'index.mjs')).href;
+        const file = pathToFileURL(bundleFile(name, mode === 'maps' ? linkedDir : BUNDLE_DIR)).href;
         result[name]![mode].push(timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(file)})`], modeEnv) - bare);
       }
     }
@@ -110,7 +110,7 @@ const CONTEXT = { functionName: 'bench', awsRequestId: 'bench', getRemainingTime
 async function main(): Promise<void> {
   const names = await buildBundles();
   const failures: string[] = [];
-  const sizes = Object.fromEntries(names.map((name) => [name, statSync(path.join(BUNDLE_DIR, name, 'index.mjs')).size / 1024]));
+  const sizes = Object.fromEntries(names.map((name) => [name, statSync(bundleFile(name)).size / 1024]));
   for (const name of names) if (sizes[name]! > TARGETS.bundle[name]!) failures.push(`${name} bundle ${sizes[name]!.toFixed(1)} KiB > ${TARGETS.bundle[name]} KiB`);
 
   process.stderr.write(`[bench] module load: ${RUNS} runs x ${names.length} bundles x 2 modes\n`);
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     const BUNDLE_OF = { request: 'request-magic-link', verify: 'verify', session: 'get-session', signOut: 'sign-out' } as const;
     // A query string makes a fresh module instance: new SDK clients that read the endpoint anew.
     const loadHandler = async (name: keyof typeof BUNDLE_OF, instance = '') =>
-      ((await import(`${pathToFileURL(path.join(BUNDLE_DIR, BUNDLE_OF[name], 'index.mjs')).href}${instance}`)) as { handler: Handler }).handler;
+      ((await import(`${pathToFileURL(bundleFile(BUNDLE_OF[name])).href}${instance}`)) as { handler: Handler }).handler;
     const handlers = { request: await loadHandler('request'), verify: await loadHandler('verify'), session: await loadHandler('session'), signOut: await loadHandler('signOut') };
     // The functions log a line per request to stdout; formatting it is timed, writing it to this terminal is not.
     const quiet = process.stdout.write.bind(process.stdout);

@@ -22,6 +22,14 @@ export const BUNDLE_DIR = path.join(ROOT, 'dist', 'bundles');
 export const MAP_DIR = path.join(ROOT, 'dist', 'maps');
 const HANDLER_DIR = path.join(ROOT, 'lambdas', 'handlers');
 
+/** Each bundle's module, in its function's directory (the construct's handler is `index.handler`). */
+const ENTRY = 'index';
+
+/** A function's bundle: `<dir>/<name>/index.mjs`. */
+export function bundleFile(name: string, dir: string = BUNDLE_DIR): string {
+  return path.join(dir, name, `${ENTRY}.mjs`);
+}
+
 /** Every function's handler file (`lambdas/handlers/<name>.ts`) is one bundle. */
 export function bundleNames(): string[] {
   return readdirSync(HANDLER_DIR).filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3)).sort();
@@ -155,7 +163,7 @@ export async function buildBundles(outDir: string = BUNDLE_DIR, mapDir: string =
   const result = await build({
     ...BUNDLE_OPTIONS,
     ...overrides,
-    entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, path.join(HANDLER_DIR, `${name}.ts`)])),
+    entryPoints: Object.fromEntries(names.map((name) => [`${name}/${ENTRY}`, path.join(HANDLER_DIR, `${name}.ts`)])),
     outdir: outDir,
     write: false,
   });

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ERROR_CATALOG } from '../../lambdas/contract/errors';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
-import { BUNDLE_DIR, buildBundles } from '../../scripts/build/bundles';
+import { buildBundles, bundleFile } from '../../scripts/build/bundles';
 import { apiEvent } from '../fixtures/events';
 import { functionEnvironment, startStandIns, type StandIns } from '../fixtures/stand-ins';
 import { engineEndpoint, freshStore } from './engine';
@@ -33,7 +32,7 @@ writeSync(3, JSON.stringify(response));
 `;
 
 function invokeBundle(name: string, env: Record<string, string>, event: unknown): Promise<Invocation> {
-  const file = pathToFileURL(path.join(BUNDLE_DIR, name, 'index.mjs')).href;
+  const file = pathToFileURL(bundleFile(name)).href;
   const child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER, file, JSON.stringify(event)], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
