@@ -17,13 +17,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
+import { hashToken } from '../../lambdas/domain/tokens';
 import { apiEvent } from '../../test/fixtures/events';
 import { functionEnvironment, startStandIns } from '../../test/fixtures/stand-ins';
 import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles, bundleFile } from '../build/bundles';
@@ -51,7 +51,6 @@ const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const sha = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 // ---------------------------------------------------------------- bundle size and module load
 
@@ -207,11 +206,11 @@ async function main(): Promise<void> {
       let n = 0;
       const bareLink = () => {
         n += 1;
-        const id = sha(`bench-bare-${n}-${Date.now()}`);
+        const id = hashToken(`bench-bare-${n}-${Date.now()}`);
         return {
           ipCounterId: `ip#bench#${n}`, ipEmailCounterId: `ipEmail#bench#${n}`, ipEmailLimit: 1_000_000, emailCounterId: `email#bench#${n}`,
           budgetShardId: `budget#${n % 10}#bench`, budgetShardLimit: 1_000_000, ipLimit: 1_000_000, emailLimit: 1_000_000, windowEnd: now() + 3600,
-          link: { id, codeId: sha(`code-${id}`), email: `bare-${n}@example.com`, userHash: sha(`user-${n}`), expiresAt: now() + 900, createdAt: now(), retainUntil: now() + 90_000 },
+          link: { id, codeId: hashToken(`code-${id}`), email: `bare-${n}@example.com`, userHash: hashToken(`user-${n}`), expiresAt: now() + 900, createdAt: now(), retainUntil: now() + 90_000 },
         };
       };
       const bareLinks: string[] = [];
@@ -267,14 +266,14 @@ async function main(): Promise<void> {
         },
       );
       await timeRoute('POST /v1/auth/verify', verifyCalls, 'verify', (handler, i) => call(handler, verifyEvent(links[i]!), 200), (bare, i) =>
-        bare.store.consumeLink({ id: bareLinks[i]!, now: now(), sessionSecretHash: sha(`s-${i}`), sessionExpiresAt: now() + 604_800, retainUntil: now() + 700_000 }),
+        bare.store.consumeLink({ id: bareLinks[i]!, now: now(), sessionSecretHash: hashToken(`s-${i}`), sessionExpiresAt: now() + 604_800, retainUntil: now() + 700_000 }),
       );
       const live = sessions[0]!;
       const [liveId] = live.split('.');
       await timeRoute('GET /v1/auth/session', sessionCalls, 'session', (handler) => call(handler, sessionEvent(live, 'GET', '/v1/auth/session'), 200), (bare) => bare.store.getSession(liveId!));
       await timeRoute('POST /v1/auth/sign-out', signOutCalls, 'signOut', (handler, i) => call(handler, sessionEvent(sessions[1 + 2 * i]!, 'POST', '/v1/auth/sign-out'), 200), (bare, i) => {
         const [id, secret] = sessions[2 + 2 * i]!.split('.');
-        return bare.store.revokeSession({ id: id!, sessionSecretHash: sha(secret!), now: now(), retainUntil: now() + 700_000 });
+        return bare.store.revokeSession({ id: id!, sessionSecretHash: hashToken(secret!), now: now(), retainUntil: now() + 700_000 });
       });
     } finally {
       process.stdout.write = quiet;
