@@ -11,8 +11,9 @@
  *   each; medians over SAMPLES. The bare calls go through the same adapters built the same way
  *   (`bare-calls.ts`, bundled with the functions' options); both sides are fresh module instances
  *   per route. CPU time per request (`process.cpuUsage`) is shown beside wall time.
- * - Calls: what each request sent over the wire, counted by a loopback proxy in front of DynamoDB
- *   Local and by the stand-ins.
+ * - Calls: each request's AWS calls, counted by an SDK middleware in counting copies of the bundles
+ *   (`count-sdk-calls.ts`), and what it sent over the wire, counted by a loopback proxy in front of
+ *   DynamoDB Local and by the stand-ins; the two must agree, and match `TARGETS.calls`.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
@@ -28,6 +29,7 @@ import { apiEvent } from '../../test/fixtures/events';
 import { functionEnvironment, startStandIns } from '../../test/fixtures/stand-ins';
 import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles, bundleFile } from '../build/bundles';
 import type { bareCalls } from './bare-calls';
+import { countSdkCalls, sdkCallsDuring } from './count-sdk-calls';
 import { createServiceTable, startDynamoDbLocal } from '../local/dynamodb-local';
 
 const RUNS = Number(process.env.RUNS ?? 15);
@@ -44,7 +46,18 @@ const TARGETS = {
   bundle: { 'request-magic-link': 300, verify: 230, 'get-session': 230, 'sign-out': 230, 'sign-in-page': 60, openapi: 60, fallback: 60 } as Record<string, number>,
   moduleLoadMs: 45,
   warmRatio: 1.1,
+  /** Calls per request, unchanged by the work on cold starts: one DynamoDB call per route, one SES call per mail. */
+  calls: {
+    'POST /v1/auth/magic-link': { DynamoDB: 1, SES: 1, 'Secrets Manager': 0 },
+    'POST /v1/auth/verify': { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
+    'GET /v1/auth/session': { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
+    'POST /v1/auth/sign-out': { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
+  } as Record<string, Record<Service, number>>,
 };
+
+type Service = 'DynamoDB' | 'SES' | 'Secrets Manager';
+/** The SDK's client names (`context.clientName`), by the service the table names. */
+const SERVICE_OF_CLIENT: Record<string, Service> = { DynamoDBClient: 'DynamoDB', SESv2Client: 'SES', SecretsManagerClient: 'Secrets Manager' };
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -140,9 +153,17 @@ async function main(): Promise<void> {
     });
     const BUNDLE_OF = { request: 'request-magic-link', verify: 'verify', session: 'get-session', signOut: 'sign-out' } as const;
     // A query string makes a fresh module instance: new SDK clients that read the endpoint anew.
-    const loadHandler = async (name: keyof typeof BUNDLE_OF, instance = '') =>
-      ((await import(`${pathToFileURL(bundleFile(BUNDLE_OF[name])).href}${instance}`)) as { handler: Handler }).handler;
-    const handlers = { request: await loadHandler('request'), verify: await loadHandler('verify'), session: await loadHandler('session'), signOut: await loadHandler('signOut') };
+    const loadHandler = async (name: keyof typeof BUNDLE_OF, instance = '', dir = BUNDLE_DIR) =>
+      ((await import(`${pathToFileURL(bundleFile(BUNDLE_OF[name], dir)).href}${instance}`)) as { handler: Handler }).handler;
+    // Counting copies of the bundles (an SDK middleware reports each call), used only to count calls.
+    const countingDir = mkdtempSync(path.join(tmpdir(), 'magic-link-counting-'));
+    await buildBundles(countingDir, countingDir, { sourcemap: false, plugins: [...BUNDLE_OPTIONS.plugins!, countSdkCalls] });
+    const handlers = {
+      request: await loadHandler('request', '', countingDir),
+      verify: await loadHandler('verify', '', countingDir),
+      session: await loadHandler('session', '', countingDir),
+      signOut: await loadHandler('signOut', '', countingDir),
+    };
     // The functions log a line per request to stdout; formatting it is timed, writing it to this terminal is not.
     const quiet = process.stdout.write.bind(process.stdout);
     process.stdout.write = (() => true) as typeof process.stdout.write;
@@ -163,20 +184,35 @@ async function main(): Promise<void> {
       const response = await call(handlers.verify, verifyEvent(tokenOf(mails[mails.length - 1]!)), 200);
       return JSON.parse(response.body).data.session.token as string;
     };
-    // Calls per request, on the wire: through the counting proxy, one request each, after a warm-up.
-    const counted = async (run: () => Promise<unknown>) => {
-      const before = { ...dynamodb, ...stand.counts };
-      await run();
-      return `${dynamodb.dynamodb - before.dynamodb} DynamoDB, ${stand.counts.ses - before.ses} SES, ${stand.counts.secrets - before.secrets} Secrets Manager`;
+    /**
+     * One request's calls, after a warm-up: the SDK's (by the counting middleware) and the wire's (by
+     * the proxy and the stand-ins). A target missed, or the two disagreeing (a retry, or a client the
+     * middleware did not see), fails the bench.
+     */
+    const counted = async (route: string, run: () => Promise<unknown>) => {
+      const before = { DynamoDB: dynamodb.dynamodb, SES: stand.counts.ses, 'Secrets Manager': stand.counts.secrets };
+      const calls = await sdkCallsDuring(run);
+      const wire = { DynamoDB: dynamodb.dynamodb - before.DynamoDB, SES: stand.counts.ses - before.SES, 'Secrets Manager': stand.counts.secrets - before['Secrets Manager'] };
+      const services = Object.keys(wire) as Service[];
+      const sdk = Object.fromEntries(services.map((service) => [service, calls.filter((call) => SERVICE_OF_CLIENT[call.client] === service).length])) as Record<Service, number>;
+      const unknown = calls.filter((call) => !SERVICE_OF_CLIENT[call.client]);
+      if (unknown.length) failures.push(`${route}: calls to clients the table does not name: ${unknown.map((call) => call.client).join(', ')}`);
+      for (const service of services) {
+        if (sdk[service] !== wire[service]) failures.push(`${route}: ${sdk[service]} ${service} calls in the SDK but ${wire[service]} on the wire`);
+        if (sdk[service] !== TARGETS.calls[route]![service]) failures.push(`${route}: ${sdk[service]} ${service} calls per request, target ${TARGETS.calls[route]![service]}`);
+      }
+      const named = calls.map((call) => `${SERVICE_OF_CLIENT[call.client] ?? call.client} ${call.command.replace(/Command$/, '')}`);
+      return `${named.join(', ') || 'none'} (wire: ${services.map((service) => `${wire[service]} ${service}`).join(', ')})`;
     };
     await call(handlers.request, requestEvent(), 202); // warm: the code secret is read once per container
-    const requestCalls = await counted(() => call(handlers.request, requestEvent(), 202));
+    const requestCalls = await counted('POST /v1/auth/magic-link', () => call(handlers.request, requestEvent(), 202));
     await call(handlers.request, requestEvent(), 202);
     const verifyToken = tokenOf(mails[mails.length - 1]!);
-    const verifyCalls = await counted(() => call(handlers.verify, verifyEvent(verifyToken), 200));
+    const verifyCalls = await counted('POST /v1/auth/verify', () => call(handlers.verify, verifyEvent(verifyToken), 200));
     const session = await newSession();
-    const sessionCalls = await counted(() => call(handlers.session, sessionEvent(session, 'GET', '/v1/auth/session'), 200));
-    const signOutCalls = await counted(() => call(handlers.signOut, sessionEvent(session, 'POST', '/v1/auth/sign-out'), 200));
+    const sessionCalls = await counted('GET /v1/auth/session', () => call(handlers.session, sessionEvent(session, 'GET', '/v1/auth/session'), 200));
+    const signOutCalls = await counted('POST /v1/auth/sign-out', () => call(handlers.signOut, sessionEvent(session, 'POST', '/v1/auth/sign-out'), 200));
+    rmSync(countingDir, { recursive: true, force: true });
 
     // Timing: straight to DynamoDB Local from here on (no proxy in the path of either side).
     process.env.AWS_ENDPOINT_URL_DYNAMODB = engine.endpoint;
@@ -295,7 +331,7 @@ async function main(): Promise<void> {
     console.log(`| ${name} | ${sizes[name]!.toFixed(1)} (≤ ${TARGETS.bundle[name]}) | ${fmt(load[name]!.plain)} | ${fmt(load[name]!.maps)} |`);
   }
   console.log(`\nWarm overhead (median of ${SAMPLES}, handler through its whole Middy chain vs the store/mailer calls it makes, alternated; target ≤ ${TARGETS.warmRatio}×)\n`);
-  console.log(`| route | handler ms | bare calls ms | ratio | handler − bare ms | CPU ms handler / bare | calls per request |`);
+  console.log(`| route | handler ms | bare calls ms | ratio | handler − bare ms | CPU ms handler / bare | calls per request: SDK (wire) |`);
   console.log(`|---|---|---|---|---|---|---|`);
   for (const row of rows) {
     console.log(`| ${row.route} | ${row.handler.toFixed(2)} | ${row.bare.toFixed(2)} | ${row.ratio.toFixed(2)}× | ${(row.handler - row.bare).toFixed(2)} | ${row.handlerCpu.toFixed(2)} / ${row.bareCpu.toFixed(2)} | ${row.calls} |`);
