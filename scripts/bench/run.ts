@@ -27,6 +27,7 @@ import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
 import { generateCode } from '../../lambdas/domain/codes';
 import { magicLinkUrl, renderMagicLinkEmail } from '../../lambdas/domain/mail';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
+import { ROUTES } from '../../lambdas/contract/routes';
 import { SETTINGS } from '../../lambdas/settings';
 import { apiEvent } from '../../test/fixtures/events';
 import { functionEnvironment, startStandIns } from '../../test/fixtures/stand-ins';
@@ -43,6 +44,15 @@ const SAMPLES = Number(process.env.SAMPLES ?? 400);
  */
 const WARMUP = Number(process.env.WARMUP ?? 1000);
 
+/**
+ * The timed routes, by the bench's short names: their operations in the contract, which give each
+ * its method, path, function (bundle) and success status.
+ */
+const OPERATION = { request: 'requestMagicLink', verify: 'verify', session: 'getSession', signOut: 'signOut' } as const;
+type Timed = keyof typeof OPERATION;
+const routeOf = (name: Timed) => ROUTES.find((route) => route.operationId === OPERATION[name])!;
+const labelOf = (name: Timed) => `${routeOf(name).method} ${routeOf(name).path}`;
+
 /** The targets of issue 12. */
 const TARGETS = {
   /** KiB: the mail function, the DynamoDB functions, the functions without an AWS client. */
@@ -51,11 +61,11 @@ const TARGETS = {
   warmRatio: 1.1,
   /** Calls per request, unchanged by the work on cold starts: one DynamoDB call per route, one SES call per mail. */
   calls: {
-    'POST /v1/auth/magic-link': { DynamoDB: 1, SES: 1, 'Secrets Manager': 0 },
-    'POST /v1/auth/verify': { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
-    'GET /v1/auth/session': { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
-    'POST /v1/auth/sign-out': { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
-  } as Record<string, Record<Service, number>>,
+    request: { DynamoDB: 1, SES: 1, 'Secrets Manager': 0 },
+    verify: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
+    session: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
+    signOut: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
+  } as Record<Timed, Record<Service, number>>,
 };
 
 type Service = 'DynamoDB' | 'SES' | 'Secrets Manager';
@@ -154,10 +164,9 @@ async function main(): Promise<void> {
       INBOX_LIMIT_PER_HOUR: '1000000',
       MAIL_BUDGET_PER_HOUR: '1000000',
     });
-    const BUNDLE_OF = { request: 'request-magic-link', verify: 'verify', session: 'get-session', signOut: 'sign-out' } as const;
     // A query string makes a fresh module instance: new SDK clients that read the endpoint anew.
-    const loadHandler = async (name: keyof typeof BUNDLE_OF, instance = '', dir = BUNDLE_DIR) =>
-      ((await import(`${pathToFileURL(bundleFile(BUNDLE_OF[name], dir)).href}${instance}`)) as { handler: Handler }).handler;
+    const loadHandler = async (name: Timed, instance = '', dir = BUNDLE_DIR) =>
+      ((await import(`${pathToFileURL(bundleFile(routeOf(name).handler, dir)).href}${instance}`)) as { handler: Handler }).handler;
     // Counting copies of the bundles (an SDK middleware reports each call), used only to count calls.
     const countingDir = mkdtempSync(path.join(tmpdir(), 'magic-link-counting-'));
     await buildBundles(countingDir, countingDir, { sourcemap: false, plugins: [...BUNDLE_OPTIONS.plugins!, countSdkCalls] });
@@ -170,21 +179,23 @@ async function main(): Promise<void> {
     // The functions log a line per request to stdout; formatting it is timed, writing it to this terminal is not.
     const quiet = process.stdout.write.bind(process.stdout);
     process.stdout.write = (() => true) as typeof process.stdout.write;
-    const call = async (handler: Handler, event: unknown, expected: number) => {
-      const response = await handler(event, CONTEXT);
-      if (response.statusCode !== expected) throw new Error(`expected ${expected}, got ${response.statusCode}: ${response.body}`);
+    /** A request to a route's handler, which must succeed. */
+    const call = async (name: Timed, handler: Handler, options: Parameters<typeof apiEvent>[0]) => {
+      const { method, path: route, successStatus } = routeOf(name);
+      const response = await handler(apiEvent({ method, path: route, ...options }), CONTEXT);
+      if (response.statusCode !== successStatus) throw new Error(`${labelOf(name)}: expected ${successStatus}, got ${response.statusCode}: ${response.body}`);
       return response;
     };
     let address = 0;
-    const requestEvent = () => apiEvent({ body: { email: `bench-${(address += 1)}@example.com` } });
+    const requestLink = (handler = handlers.request) => call('request', handler, { body: { email: `bench-${(address += 1)}@example.com` } });
     const tokenOf = (mail: string) => /#token=([A-Za-z0-9_-]{43})/.exec(mail)![1]!;
-    const verifyEvent = (token: string) => apiEvent({ path: '/v1/auth/verify', body: { token } });
-    const sessionEvent = (session: string, method: string, route: string) => apiEvent({ method, path: route, headers: { authorization: `Bearer ${session}` } });
+    const verify = (handler: Handler, token: string) => call('verify', handler, { body: { token } });
+    const withSession = (name: 'session' | 'signOut', handler: Handler, session: string) => call(name, handler, { headers: { authorization: `Bearer ${session}` } });
 
     const sessions: string[] = [];
     const newSession = async () => {
-      await call(handlers.request, requestEvent(), 202);
-      const response = await call(handlers.verify, verifyEvent(tokenOf(mails[mails.length - 1]!)), 200);
+      await requestLink();
+      const response = await verify(handlers.verify, tokenOf(mails[mails.length - 1]!));
       return JSON.parse(response.body).data.session.token as string;
     };
     /**
@@ -192,7 +203,8 @@ async function main(): Promise<void> {
      * the proxy and the stand-ins). A target missed, or the two disagreeing (a retry, or a client the
      * middleware did not see), fails the bench.
      */
-    const counted = async (route: string, run: () => Promise<unknown>) => {
+    const counted = async (name: Timed, run: () => Promise<unknown>) => {
+      const route = labelOf(name);
       const before = { DynamoDB: dynamodb.dynamodb, SES: stand.counts.ses, 'Secrets Manager': stand.counts.secrets };
       const calls = await sdkCallsDuring(run);
       const wire = { DynamoDB: dynamodb.dynamodb - before.DynamoDB, SES: stand.counts.ses - before.SES, 'Secrets Manager': stand.counts.secrets - before['Secrets Manager'] };
@@ -202,19 +214,19 @@ async function main(): Promise<void> {
       if (unknown.length) failures.push(`${route}: calls to clients the table does not name: ${unknown.map((call) => call.client).join(', ')}`);
       for (const service of services) {
         if (sdk[service] !== wire[service]) failures.push(`${route}: ${sdk[service]} ${service} calls in the SDK but ${wire[service]} on the wire`);
-        if (sdk[service] !== TARGETS.calls[route]![service]) failures.push(`${route}: ${sdk[service]} ${service} calls per request, target ${TARGETS.calls[route]![service]}`);
+        if (sdk[service] !== TARGETS.calls[name][service]) failures.push(`${route}: ${sdk[service]} ${service} calls per request, target ${TARGETS.calls[name][service]}`);
       }
       const named = calls.map((call) => `${SERVICE_OF_CLIENT[call.client] ?? call.client} ${call.command.replace(/Command$/, '')}`);
       return `${named.join(', ') || 'none'} (wire: ${services.map((service) => `${wire[service]} ${service}`).join(', ')})`;
     };
-    await call(handlers.request, requestEvent(), 202); // warm: the code secret is read once per container
-    const requestCalls = await counted('POST /v1/auth/magic-link', () => call(handlers.request, requestEvent(), 202));
-    await call(handlers.request, requestEvent(), 202);
+    await requestLink(); // warm: the code secret is read once per container
+    const requestCalls = await counted('request', () => requestLink());
+    await requestLink();
     const verifyToken = tokenOf(mails[mails.length - 1]!);
-    const verifyCalls = await counted('POST /v1/auth/verify', () => call(handlers.verify, verifyEvent(verifyToken), 200));
+    const verifyCalls = await counted('verify', () => verify(handlers.verify, verifyToken));
     const session = await newSession();
-    const sessionCalls = await counted('GET /v1/auth/session', () => call(handlers.session, sessionEvent(session, 'GET', '/v1/auth/session'), 200));
-    const signOutCalls = await counted('POST /v1/auth/sign-out', () => call(handlers.signOut, sessionEvent(session, 'POST', '/v1/auth/sign-out'), 200));
+    const sessionCalls = await counted('session', () => withSession('session', handlers.session, session));
+    const signOutCalls = await counted('signOut', () => withSession('signOut', handlers.signOut, session));
     rmSync(countingDir, { recursive: true, force: true });
 
     // Timing: straight to DynamoDB Local from here on (no proxy in the path of either side).
@@ -233,11 +245,11 @@ async function main(): Promise<void> {
 
     process.stderr.write(`[bench] preparing ${SAMPLES + WARMUP} links and ${2 * (SAMPLES + WARMUP) + 1} sessions\n`);
     try {
-      await call(handlers.request, requestEvent(), 202);
-      await call(handlers.session, sessionEvent(await newSession(), 'GET', '/v1/auth/session'), 200);
+      await requestLink();
+      await withSession('session', handlers.session, await newSession());
       const links: string[] = [];
       for (let i = 0; i < SAMPLES + WARMUP; i++) {
-        await call(handlers.request, requestEvent(), 202);
+        await requestLink();
         links.push(tokenOf(mails[mails.length - 1]!));
       }
       for (let i = 0; i <= (SAMPLES + WARMUP) * 2; i++) sessions.push(await newSession());
@@ -266,14 +278,13 @@ async function main(): Promise<void> {
        * the handlers used to prepare links and sessions above would otherwise be warmer than their bare side.
        */
       const timeRoute = async (
-        route: string,
+        name: Timed,
         calls: string,
-        bundle: keyof typeof BUNDLE_OF,
         handlerRun: (handler: Handler, i: number) => Promise<unknown>,
         bareRun: (bare: Bare, i: number) => Promise<unknown>,
       ) => {
-        const instance = route.replace(/\W+/g, '-');
-        const [handler, bare] = [await loadHandler(bundle, `?timed${instance}`), await loadBare(instance)];
+        const route = labelOf(name);
+        const [handler, bare] = [await loadHandler(name, `?timed-${name}`), await loadBare(name)];
         const sides = { handler: { wall: [] as number[], cpu: [] as number[], run: (i: number) => handlerRun(handler, i) }, bare: { wall: [] as number[], cpu: [] as number[], run: (i: number) => bareRun(bare, i) } };
         for (let i = SAMPLES; i < SAMPLES + WARMUP; i++) {
           await sides.handler.run(i);
@@ -300,22 +311,21 @@ async function main(): Promise<void> {
         ...renderMagicLinkEmail(magicLinkUrl(process.env.SIGN_IN_URL!, generateToken()), generateCode(), SETTINGS.linkLifetime.default),
       };
       await timeRoute(
-        'POST /v1/auth/magic-link',
-        requestCalls,
         'request',
-        (handler) => call(handler, requestEvent(), 202),
+        requestCalls,
+        (handler) => requestLink(handler),
         async (bare) => {
           await bare.store.recordLinkRequest(bareLink());
           await bare.mailer.send(bareMail);
         },
       );
-      await timeRoute('POST /v1/auth/verify', verifyCalls, 'verify', (handler, i) => call(handler, verifyEvent(links[i]!), 200), (bare, i) =>
+      await timeRoute('verify', verifyCalls, (handler, i) => verify(handler, links[i]!), (bare, i) =>
         bare.store.consumeLink({ id: bareLinks[i]!, now: now(), sessionSecretHash: hashToken(`s-${i}`), sessionExpiresAt: now() + 604_800, retainUntil: now() + 700_000 }),
       );
       const live = sessions[0]!;
       const [liveId] = live.split('.');
-      await timeRoute('GET /v1/auth/session', sessionCalls, 'session', (handler) => call(handler, sessionEvent(live, 'GET', '/v1/auth/session'), 200), (bare) => bare.store.getSession(liveId!));
-      await timeRoute('POST /v1/auth/sign-out', signOutCalls, 'signOut', (handler, i) => call(handler, sessionEvent(sessions[1 + 2 * i]!, 'POST', '/v1/auth/sign-out'), 200), (bare, i) => {
+      await timeRoute('session', sessionCalls, (handler) => withSession('session', handler, live), (bare) => bare.store.getSession(liveId!));
+      await timeRoute('signOut', signOutCalls, (handler, i) => withSession('signOut', handler, sessions[1 + 2 * i]!), (bare, i) => {
         const [id, secret] = sessions[2 + 2 * i]!.split('.');
         return bare.store.revokeSession({ id: id!, sessionSecretHash: hashToken(secret!), now: now(), retainUntil: now() + 700_000 });
       });
