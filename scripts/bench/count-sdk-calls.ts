@@ -9,8 +9,8 @@
 import type { Plugin } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
-/** Where the counting middleware reports: a function on `globalThis`, under a registered symbol. */
-const REPORT = "Symbol.for('magic-link-auth.bench.sdk-call')";
+/** Where the counting middleware reports: a function on `globalThis`, under this registered symbol. */
+const REPORT_KEY = 'magic-link-auth.bench.sdk-call';
 
 /** Every SDK call a counting bundle makes: client (e.g. `DynamoDBClient`) and command (`GetItemCommand`). */
 export interface SdkCall {
@@ -22,7 +22,7 @@ export interface SdkCall {
 const ANCHOR = 'this.config = config;';
 
 const MIDDLEWARE = `this.middlewareStack.add((next, context) => (args) => {
-  globalThis[${REPORT}]?.({ client: context.clientName, command: context.commandName });
+  globalThis[Symbol.for(${JSON.stringify(REPORT_KEY)})]?.({ client: context.clientName, command: context.commandName });
   return next(args);
 }, { step: "initialize", name: "benchSdkCallCounter", priority: "high" });`;
 
@@ -41,7 +41,7 @@ export const countSdkCalls: Plugin = {
 /** Collects the calls counting bundles make in this process while `run` runs. */
 export async function sdkCallsDuring(run: () => Promise<unknown>): Promise<SdkCall[]> {
   const calls: SdkCall[] = [];
-  const key = Symbol.for('magic-link-auth.bench.sdk-call');
+  const key = Symbol.for(REPORT_KEY);
   const global = globalThis as unknown as Record<symbol, ((call: SdkCall) => void) | undefined>;
   global[key] = (call) => calls.push(call);
   try {
