@@ -205,10 +205,12 @@ async function main(): Promise<void> {
      */
     const counted = async (name: Timed, run: () => Promise<unknown>) => {
       const route = labelOf(name);
-      const before = { DynamoDB: dynamodb.dynamodb, SES: stand.counts.ses, 'Secrets Manager': stand.counts.secrets };
+      const onWire = (): Record<Service, number> => ({ DynamoDB: dynamodb.dynamodb, SES: stand.counts.ses, 'Secrets Manager': stand.counts.secrets });
+      const before = onWire();
       const calls = await sdkCallsDuring(run);
-      const wire = { DynamoDB: dynamodb.dynamodb - before.DynamoDB, SES: stand.counts.ses - before.SES, 'Secrets Manager': stand.counts.secrets - before['Secrets Manager'] };
-      const services = Object.keys(wire) as Service[];
+      const after = onWire();
+      const services = Object.keys(after) as Service[];
+      const wire = Object.fromEntries(services.map((service) => [service, after[service] - before[service]])) as Record<Service, number>;
       const sdk = Object.fromEntries(services.map((service) => [service, calls.filter((call) => SERVICE_OF_CLIENT[call.client] === service).length])) as Record<Service, number>;
       const unknown = calls.filter((call) => !SERVICE_OF_CLIENT[call.client]);
       if (unknown.length) failures.push(`${route}: calls to clients the table does not name: ${unknown.map((call) => call.client).join(', ')}`);
