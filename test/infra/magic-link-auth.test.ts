@@ -11,6 +11,7 @@ import { MagicLinkAuth, ROUTE_THROTTLE_DEFAULTS, type MagicLinkAuthProps } from 
 import { ALARM_THRESHOLDS } from '../../lib/monitoring';
 import { MagicLinkAuthStack, propsFromContext } from '../../lib/magic-link-auth-stack';
 import { ROUTES } from '../../lambdas/contract/routes';
+import { targetNodeMajor } from '../../scripts/local/lambda-node';
 
 const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
 
@@ -80,11 +81,11 @@ describe('MagicLinkAuth', () => {
     for (const fn of Object.values(functions)) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('runs every function on nodejs22.x, arm64, without --enable-source-maps (it slows every cold start), with a retained log group', () => {
+  it('runs every function on the Node the bundles target and the bench runs on (nodejs22.x), arm64, without --enable-source-maps (it slows every cold start), with a retained log group', () => {
     expect(Object.keys(functions)).toHaveLength(FUNCTION_COUNT);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: `nodejs${targetNodeMajor()}.x`,
         Architectures: ['arm64'],
         Timeout: 10,
         Environment: { Variables: expect.not.objectContaining({ NODE_OPTIONS: expect.anything() }) },
