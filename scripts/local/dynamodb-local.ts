@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEYS, USER_INDEX } from '../../lambdas/table-layout';
-import { ROOT } from './emulator';
+import { ROOT, run } from './emulator';
 
 /**
  * AWS's DynamoDB Local (Maven Central `com.amazonaws:DynamoDBLocal`, with its sqlite4java native
@@ -22,13 +22,6 @@ export interface DynamoDbEngine {
   /** e.g. http://127.0.0.1:39707 */
   readonly endpoint: string;
   stop(): Promise<void>;
-}
-
-function run(command: string, args: string[], what: string, cwd?: string): void {
-  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(`${what} failed (${command} exited ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
-  }
 }
 
 /** Where the launcher is compiled to: keyed by its source, so an edited launcher is compiled again. */

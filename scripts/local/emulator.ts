@@ -23,10 +23,11 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-function run(command: string, args: string[], what: string): void {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+/** Runs an install step to completion; a failure throws with the step's output (the local tools' installers). */
+export function run(command: string, args: string[], what: string, cwd?: string): void {
+  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (result.status !== 0) {
-    throw new Error(`${what} failed (${command} ${args.join(' ')}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(`${what} failed (${command} ${args.join(' ')} exited ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   }
 }
 

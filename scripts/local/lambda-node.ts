@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BUNDLE_OPTIONS } from '../build/bundles';
-import { ROOT } from './emulator';
+import { ROOT, run } from './emulator';
 
 /**
  * The Node.js the functions run on in Lambda (`nodejs22.x`), for figures that should not be taken on
@@ -37,14 +36,9 @@ export function ensureLambdaNode(log: (line: string) => void = () => undefined):
   rmSync(HOME, { recursive: true, force: true });
   mkdirSync(HOME, { recursive: true });
   writeFileSync(path.join(HOME, 'package.json'), '{"private":true}\n');
-  const result = spawnSync(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `node-${platform}-${process.arch}@${LAMBDA_NODE_VERSION}`],
-    { cwd: HOME, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
-  );
-  if (result.status !== 0 || !existsSync(binary)) {
-    throw new Error(`installing Node ${LAMBDA_NODE_VERSION} failed (npm exited ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
-  }
+  const what = `installing Node ${LAMBDA_NODE_VERSION}`;
+  run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `node-${platform}-${process.arch}@${LAMBDA_NODE_VERSION}`], what, HOME);
+  if (!existsSync(binary)) throw new Error(`${what}: npm finished but left no ${binary}`);
   writeFileSync(marker, '');
   return binary;
 }
