@@ -30,6 +30,7 @@ import { generateToken, hashToken } from '../../lambdas/domain/tokens';
 import { ROUTES } from '../../lambdas/contract/routes';
 import { SETTINGS } from '../../lambdas/settings';
 import { apiEvent } from '../../test/fixtures/events';
+import { liveLinkRequest } from '../../test/fixtures/link-requests';
 import { functionEnvironment, startStandIns } from '../../test/fixtures/stand-ins';
 import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles, bundleFile } from '../build/bundles';
 import type { bareCalls } from './bare-calls';
@@ -280,12 +281,8 @@ async function main(): Promise<void> {
       let n = 0;
       const bareLink = () => {
         n += 1;
-        const id = hashToken(`bench-bare-${n}-${Date.now()}`);
-        return {
-          ipCounterId: `ip#bench#${n}`, ipEmailCounterId: `ipEmail#bench#${n}`, ipEmailLimit: 1_000_000, emailCounterId: `email#bench#${n}`,
-          budgetShardId: `budget#${n % 10}#bench`, budgetShardLimit: 1_000_000, ipLimit: 1_000_000, emailLimit: 1_000_000, windowEnd: now() + 3600,
-          link: { id, codeId: hashToken(`code-${id}`), email: `bare-${n}@example.com`, userHash: hashToken(`user-${n}`), expiresAt: now() + 900, createdAt: now(), retainUntil: now() + 90_000 },
-        };
+        const link = { token: `bench-bare-${n}-${Date.now()}`, email: `bare-${n}@example.com`, key: `bench#${n}`, limit: 1_000_000 };
+        return liveLinkRequest(link, { budgetShardId: `budget#${n % 10}#bench` });
       };
       const bareLinks: string[] = [];
       for (let i = 0; i < SAMPLES + WARMUP; i++) {

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { ERROR_CATALOG } from '../../lambdas/contract/errors';
-import { generateToken, hashToken } from '../../lambdas/domain/tokens';
+import { generateToken } from '../../lambdas/domain/tokens';
 import { buildBundles, bundleFile } from '../../scripts/build/bundles';
 import { apiEvent } from '../fixtures/events';
+import { liveLinkRequest } from '../fixtures/link-requests';
 import { functionEnvironment, startStandIns, type StandIns } from '../fixtures/stand-ins';
 import { engineEndpoint, freshStore } from './engine';
 
@@ -67,17 +68,11 @@ const functionEnv = (tableName: string, extra: Record<string, string> = {}): Rec
   ...extra,
 });
 
-const now = () => Math.floor(Date.now() / 1000);
-
 describe('the bundled functions against DynamoDB Local', () => {
   it('read the item of a failed condition: a used link answers magic_link_already_used', async () => {
     const { store, tableName } = await freshStore();
     const token = generateToken();
-    await store.recordLinkRequest({
-      ipCounterId: 'ip#test', ipLimit: 10, ipEmailCounterId: 'ipEmail#test', ipEmailLimit: 10, emailCounterId: 'email#test', emailLimit: 10,
-      budgetShardId: 'budget#0#test', budgetShardLimit: 10, windowEnd: now() + 3600,
-      link: { id: hashToken(token), codeId: hashToken(generateToken()), email: 'ada@example.com', userHash: hashToken('ada'), expiresAt: now() + 900, createdAt: now(), retainUntil: now() + 90_000 },
-    });
+    await store.recordLinkRequest(liveLinkRequest({ token, email: 'ada@example.com', key: 'test', limit: 10 }));
     const verify = () => invokeBundle('verify', functionEnv(tableName), apiEvent({ path: '/v1/auth/verify', body: { token } }));
 
     expect((await verify()).status).toBe(200);
