@@ -1,6 +1,7 @@
 /**
  * The environment the unit tests' functions start with: what the CDK construct would set.
- * Logs are silenced here; the logging test turns them back on for itself.
+ * Logs and metrics (the embedded-metric-format lines) are silenced here; the logging and metrics
+ * tests turn them back on for themselves.
  */
 Object.assign(process.env, {
   TABLE_NAME: 'magic-link-auth-test',
@@ -14,6 +15,7 @@ Object.assign(process.env, {
   EMAIL_LIMIT_PER_HOUR: '5',
   DOCS_BASE_URL: 'https://docs.asterwise.com',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',

@@ -1,14 +1,20 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { handler as requestMagicLink } from '../../lambdas/handlers/request-magic-link';
-import { handler as verify } from '../../lambdas/handlers/verify';
-import { handler as getSession } from '../../lambdas/handlers/get-session';
-import { handler as openapi } from '../../lambdas/handlers/openapi';
 import { awsError, conditionFailed, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
 import { apiEvent, invoke } from '../fixtures/events';
 import { captureLogs } from '../fixtures/logs';
 
 const aws = mockAws();
+
+// Metrics read their switch once, at module load, like in Lambda: load the handlers with them on.
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { handler: requestMagicLink } = require('../../lambdas/handlers/request-magic-link');
+const { handler: verify } = require('../../lambdas/handlers/verify');
+const { handler: getSession } = require('../../lambdas/handlers/get-session');
+const { handler: openapi } = require('../../lambdas/handlers/openapi');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const NOW = new Date('2026-11-21T21:10:00Z');
 const NOW_S = NOW.getTime() / 1000;
 const TOKEN = 'q3Jv1kQm7oZ0s0cV8h9cXo3m2n1b0v9c8x7z6a5s4d3';
