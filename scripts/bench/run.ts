@@ -14,11 +14,14 @@
  * - Calls: each request's AWS calls, counted by an SDK middleware in counting copies of the bundles
  *   (`count-sdk-calls.ts`), and what it sent over the wire, counted by a loopback proxy in front of
  *   DynamoDB Local and by the stand-ins; the two must agree, and match `TARGETS.calls`.
+ * - First requests: a fresh Node process per run imports a route's bundle and handles two requests
+ *   (`cold-request.mjs`); median (min, max) of RUNS. The other half of a cold start: the SDK builds
+ *   its client and V8 compiles the path on the first request. No target (issue 12 sets none).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import * as path from 'node:path';
@@ -129,6 +132,31 @@ function countingProxy(target: string, counts: { dynamodb: number }): Promise<Se
 
 const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
+// ---------------------------------------------------------------- first requests after a cold start
+
+/**
+ * One cold start: a fresh Node process (`cold-request.mjs`) imports the bundle and handles `events` in
+ * order, against the endpoints in this process's environment; ms per request. Asynchronous, because
+ * the SES and Secrets Manager stand-ins it calls answer from this process.
+ */
+function coldRequests(bundle: string, events: unknown[], dir: string): Promise<number[]> {
+  const eventsFile = path.join(dir, 'events.json');
+  writeFileSync(eventsFile, JSON.stringify(events));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'cold-request.mjs'), bundle, eventsFile], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const result = code === 0 ? (JSON.parse(stdout) as { requests: number[] }) : undefined;
+      if (result) resolve(result.requests);
+      else reject(new Error(`cold start of ${bundle} failed (${code}): ${stdout}${stderr}`));
+    });
+  });
+}
+
 // ---------------------------------------------------------------- warm overhead
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
@@ -169,6 +197,7 @@ async function main(): Promise<void> {
   const { mails } = stand;
   const proxy = await countingProxy(engine.endpoint, dynamodb);
   const rows: { route: string; handler: number; bare: number; ratio: number; handlerCpu: number; bareCpu: number; calls: string }[] = [];
+  const cold: { route: string; first: number[]; second: number[] }[] = [];
   try {
     const tableName = 'bench';
     const client = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
@@ -369,6 +398,36 @@ async function main(): Promise<void> {
         const revoke = { id: id!, sessionSecretHash: hashToken(secret!), now: now(), retainUntil: now() + 700_000 };
         return (bare) => bare.store.revokeSession(revoke);
       });
+
+      process.stderr.write(`[bench] first requests: ${RUNS} cold starts x 4 routes\n`);
+      const coldDir = mkdtempSync(path.join(tmpdir(), 'magic-link-cold-'));
+      // Two requests per cold start, each on fresh input (a new address, link or session), as warm.
+      const coldEvents: Record<Timed, () => Promise<Event[]>> = {
+        request: async () => [eventFor('request', linkRequest()), eventFor('request', linkRequest())],
+        verify: async () => {
+          const tokens: string[] = [];
+          for (let i = 0; i < 2; i++) {
+            await requestLink();
+            tokens.push(tokenOf(mails[mails.length - 1]!));
+          }
+          return tokens.map((token) => eventFor('verify', { body: { token } }));
+        },
+        session: async () => {
+          const session = await newSession();
+          return [eventFor('session', bearer(session)), eventFor('session', bearer(session))];
+        },
+        signOut: async () => [eventFor('signOut', bearer(await newSession())), eventFor('signOut', bearer(await newSession()))],
+      };
+      for (const name of Object.keys(coldEvents) as Timed[]) {
+        const row = { route: labelOf(name), first: [] as number[], second: [] as number[] };
+        for (let run = 0; run < RUNS; run++) {
+          const [first, second] = await coldRequests(bundleFile(routeOf(name).handler), await coldEvents[name](), coldDir);
+          row.first.push(first!);
+          row.second.push(second!);
+        }
+        cold.push(row);
+      }
+      rmSync(coldDir, { recursive: true, force: true });
     } finally {
       process.stdout.write = quiet;
       rmSync(bareDir, { recursive: true, force: true });
@@ -394,6 +453,13 @@ async function main(): Promise<void> {
   console.log(`|---|---|---|---|---|---|---|`);
   for (const row of rows) {
     console.log(`| ${row.route} | ${row.handler.toFixed(2)} | ${row.bare.toFixed(2)} | ${row.ratio.toFixed(2)}× | ${(row.handler - row.bare).toFixed(2)} | ${row.handlerCpu.toFixed(2)} / ${row.bareCpu.toFixed(2)} | ${row.calls} |`);
+  }
+
+  console.log(`\nFirst requests after a cold start (a fresh Node process per run imports the bundle and handles two requests, median (min–max) of ${RUNS}; no target)\n`);
+  console.log(`| route | first request ms | second request ms | warm handler ms |`);
+  console.log(`|---|---|---|---|`);
+  for (const row of cold) {
+    console.log(`| ${row.route} | ${fmt(row.first)} | ${fmt(row.second)} | ${rows.find((warm) => warm.route === row.route)!.handler.toFixed(2)} |`);
   }
 
   const deployedMaps = readFileSync(path.join(__dirname, '..', '..', 'lib', 'magic-link-auth.ts'), 'utf8').includes("NODE_OPTIONS: '--enable-source-maps'");
