@@ -1,6 +1,7 @@
 // One cold start of one function, for `npm run bench` (run.ts): a fresh Node process imports the
 // bundle and handles its first requests. Plain JavaScript, so no loader sits between Node and the
-// bundle. Usage: node cold-request.mjs <bundle> <events.json>; prints { load, requests } in ms.
+// bundle. Usage: node cold-request.mjs <bundle> <file with { context, events }>; prints
+// { load, requests } in ms.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
@@ -13,8 +14,8 @@ import { pathToFileURL } from 'node:url';
 await import('node:http');
 
 const [bundle, eventsFile] = process.argv.slice(2);
-const events = JSON.parse(readFileSync(eventsFile, 'utf8'));
-const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
+const { context: fields, events } = JSON.parse(readFileSync(eventsFile, 'utf8'));
+const context = { ...fields, getRemainingTimeInMillis: () => fields.remainingMs };
 const report = process.stdout.write.bind(process.stdout);
 // The functions' log lines: formatting them is timed, printing them is not.
 process.stdout.write = () => true;

@@ -141,7 +141,7 @@ const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as { por
  */
 function coldRequests(bundle: string, events: unknown[], dir: string): Promise<number[]> {
   const eventsFile = path.join(dir, 'events.json');
-  writeFileSync(eventsFile, JSON.stringify(events));
+  writeFileSync(eventsFile, JSON.stringify({ context: CONTEXT_FIELDS, events }));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(__dirname, 'cold-request.mjs'), bundle, eventsFile], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -160,7 +160,9 @@ function coldRequests(bundle: string, events: unknown[], dir: string): Promise<n
 // ---------------------------------------------------------------- warm overhead
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
-const CONTEXT = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
+/** Lambda's context as the handlers see it; with a remaining time, Middy arms its early timeout as on AWS. */
+const CONTEXT_FIELDS = { functionName: 'bench', awsRequestId: 'bench', remainingMs: 10_000 };
+const CONTEXT = { ...CONTEXT_FIELDS, getRemainingTimeInMillis: () => CONTEXT_FIELDS.remainingMs };
 
 /**
  * The functions run on Lambda's Node (22), not the machine's (20 on the dev machines), and their V8s
