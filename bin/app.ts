@@ -1,13 +1,10 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { MagicLinkAuthStack, propsFromContext } from '../lib/magic-link-auth-stack';
-import { buildBundles } from '../scripts/build/bundles';
 
-async function main(): Promise<void> {
-  // The repository's app deploys this clone's code: bundle it first (unchanged bundles are left as
-  // they are, so their asset hashes, and the deployed functions, stay the same).
-  await buildBundles();
-
+// The repository's app deploys this clone's code: cdk.json's `build` step (`npm run bundle`) writes
+// the bundles before the CLI runs this file (unchanged bundles keep their asset hashes).
+function main(): void {
   const app = new App();
   new MagicLinkAuthStack(app, app.node.tryGetContext('stackName') ?? 'MagicLinkAuth', {
     auth: propsFromContext(app.node),
@@ -19,7 +16,4 @@ async function main(): Promise<void> {
   app.synth();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main();
