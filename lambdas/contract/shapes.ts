@@ -70,7 +70,7 @@ const timestamp = v.pipe(v.string(), jsonSchemaHint<string>({ format: 'date-time
 /** Shared by several responses: the OpenAPI document lists it once, under components. */
 export const User = v.strictObject({ email: v.pipe(v.string(), jsonSchemaHint<string>({ format: 'email' })) });
 
-/** What each route accepts as its JSON body (routes without one are absent). */
+/** Where to send the person after sign-in. Only its form is checked here; the deployment's allowlist is checked after parsing. */
 const redirectTo = v.pipe(
   v.string(stringMessage),
   v.nonEmpty('is required'),
@@ -78,14 +78,15 @@ const redirectTo = v.pipe(
   v.description('Where the hosted page sends the person after sign-in, with the session in the URL fragment. Must match one of the deployment\'s `redirectUrls` exactly.'),
 );
 
+/** What each route accepts as its JSON body (routes without one are absent). */
 export const REQUEST_BODIES = {
   requestMagicLink: body({ email, code_challenge: v.optional(codeChallenge), redirect_to: v.optional(redirectTo) }),
-  // Exactly one of two forms: the link's token, or the address and the code mailed with it.
   signOut: body({
     everywhere: v.optional(
       v.pipe(v.boolean('must be true or false'), v.description('`true` also revokes every other live session of the same address.')),
     ),
   }),
+  // Exactly one of two forms: the link's token, or the address and the code mailed with it.
   verify: v.union([body({ token: linkToken, code_verifier: v.optional(codeVerifier) }), body({ email, code, code_verifier: v.optional(codeVerifier) })]),
 } as const satisfies Partial<Record<Route['operationId'], v.GenericSchema>>;
 
@@ -111,12 +112,6 @@ export type SuccessData<O extends keyof typeof SUCCESS_DATA> = v.InferOutput<(ty
 
 const invalid = (details: readonly FieldIssue[]) => new ApiError('validation_failed', details);
 
-/**
- * Checks a parsed JSON body against its route's shape and returns it normalized, or throws
- * `validation_failed` with one `details` entry per problem: the body itself when it is not an object,
- * else every field the route (in the form the body means) does not accept, else every field whose
- * value is wrong (its first problem). A body mixing two forms reports the other form's fields.
- */
 type BodySchema = ReturnType<typeof body>;
 
 /**
@@ -130,6 +125,12 @@ function formOf(schema: BodySchema | v.UnionSchema<BodySchema[], undefined>, inp
   return (schema.options as BodySchema[]).reduce((best, form) => (fit(form) > fit(best) ? form : best));
 }
 
+/**
+ * Checks a parsed JSON body against its route's shape and returns it normalized, or throws
+ * `validation_failed` with one `details` entry per problem: the body itself when it is not an object,
+ * else every field the route (in the form the body means) does not accept, else every field whose
+ * value is wrong (its first problem). A body mixing two forms reports the other form's fields.
+ */
 export function parseBody<O extends keyof typeof REQUEST_BODIES>(operation: O, input: unknown): RequestBody<O> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalid([{ field: 'body', issue: 'must be a JSON object' }]);
