@@ -11,6 +11,6 @@ import { methodsForPath } from '../contract/routes';
 export const handler = httpHandler({ jsonBody: false }, async (event) => {
   const methods = methodsForPath(event.rawPath);
   if (methods.length === 0) throw new ApiError('route_not_found');
-  if (event.requestContext.http.method === 'OPTIONS') return { status: 204 };
+  if (event.requestContext.http.method === 'OPTIONS') return { kind: 'empty', status: 204 };
   throw new ApiError('method_not_allowed', [], { headers: { allow: [...methods, 'OPTIONS'].join(', ') } });
 });

@@ -8,5 +8,5 @@ import { timestamp } from '../http/envelope';
 export const handler = httpHandler({ jsonBody: false }, async (event, { scope }) => {
   const session = await sessionService(scope.config).getSession(bearerToken(event.headers.authorization), scope.receivedAt);
   const data: SuccessData<'getSession'> = { user: { email: session.user.email }, expires_at: timestamp(session.expiresAt) };
-  return { status: 200, data };
+  return { kind: 'data', status: 200, data };
 });

@@ -21,5 +21,5 @@ export const handler = httpHandler<unknown>({ jsonBody: true, metrics: outcomeMe
     ...(allowed === undefined ? {} : { redirectTo: allowed }),
   });
   const data: SuccessData<'requestMagicLink'> = { expires_in: expiresIn };
-  return { status: 202, data };
+  return { kind: 'data', status: 202, data };
 });

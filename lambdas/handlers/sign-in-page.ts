@@ -9,5 +9,5 @@ import { HOSTED_PAGE } from '../hosted/page';
 export const handler = httpHandler({ jsonBody: false }, async (event) => {
   const page = HOSTED_PAGE[event.routeKey];
   if (page === undefined) throw new ApiError('route_not_found');
-  return { status: 200, page };
+  return { kind: 'page', status: 200, page };
 });

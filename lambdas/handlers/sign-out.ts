@@ -8,5 +8,5 @@ export const handler = httpHandler<unknown>({ jsonBody: 'optional' }, async (eve
   const { everywhere } = event.body === undefined ? { everywhere: false } : parseBody('signOut', event.body);
   await sessionService(scope.config).signOut(bearerToken(event.headers.authorization), scope.receivedAt, { everywhere: everywhere === true });
   const data: SuccessData<'signOut'> = { signed_out: true };
-  return { status: 200, data };
+  return { kind: 'data', status: 200, data };
 });

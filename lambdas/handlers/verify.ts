@@ -17,5 +17,5 @@ export const handler = httpHandler<unknown>({ jsonBody: true, metrics: outcomeMe
     user: { email: signedIn.user.email },
     ...(signedIn.redirectTo === undefined ? {} : { redirect_to: signedIn.redirectTo }),
   };
-  return { status: 200, data, metric: 'token' in body ? 'verifiedByLink' : 'verifiedByCode' };
+  return { kind: 'data', status: 200, data, metric: 'token' in body ? 'verifiedByLink' : 'verifiedByCode' };
 });

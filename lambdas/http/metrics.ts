@@ -34,7 +34,7 @@ export function outcomeMetrics(): middy.MiddlewareObj<APIGatewayProxyEventV2, AP
   return {
     after: (request) => {
       const reply = request.response as unknown as Reply;
-      publish(metricsOf(operationOf(request.event), { ...(reply.metric === undefined ? {} : { success: reply.metric }) }));
+      publish(metricsOf(operationOf(request.event), reply.kind === 'data' && reply.metric !== undefined ? { success: reply.metric } : {}));
     },
     onError: (request) => {
       publish(metricsOf(operationOf(request.event), { error: classifyError(request.error).code }));

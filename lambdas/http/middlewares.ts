@@ -19,17 +19,31 @@ export interface RequestScope {
 export type ApiContext = Context & { scope: RequestScope };
 
 /**
- * A handler's answer; the envelope middleware renders it. `data` goes in the success envelope;
- * `document` is sent as it is (the OpenAPI document); neither means no body (204).
+ * A handler's answer, one of four kinds; the envelope middleware renders it:
+ * - `data`: the success envelope around `data`, with the success metric to count when the route's own
+ *   (`contract/metrics.ts`) is not specific enough;
+ * - `document`: a JSON document sent as it is (the OpenAPI document);
+ * - `page`: a page or asset sent as it is, with its media type (the hosted sign-in page);
+ * - `empty`: no body (204).
  */
-export interface Reply {
-  readonly status: number;
-  readonly data?: unknown;
-  readonly document?: unknown;
-  /** A page or asset sent as it is, with its media type (the hosted sign-in page). */
-  readonly page?: { readonly body: string; readonly contentType: string };
-  /** The success metric to count, when the route's own (`contract/metrics.ts`) is not specific enough. */
-  readonly metric?: MetricKey;
+export type Reply =
+  | { readonly kind: 'data'; readonly status: number; readonly data: unknown; readonly metric?: MetricKey }
+  | { readonly kind: 'document'; readonly status: number; readonly document: unknown }
+  | { readonly kind: 'page'; readonly status: number; readonly page: { readonly body: string; readonly contentType: string } }
+  | { readonly kind: 'empty'; readonly status: 204 };
+
+/** The response body a reply renders to (the page's media type is set with the headers). */
+function replyBody(reply: Reply, scope: { requestId: string; at: Date }): string {
+  switch (reply.kind) {
+    case 'data':
+      return JSON.stringify(successEnvelope(reply.data, scope));
+    case 'document':
+      return JSON.stringify(reply.document);
+    case 'page':
+      return reply.page.body;
+    case 'empty':
+      return '';
+  }
 }
 
 export type ApiRequest<TEvent = APIGatewayProxyEventV2> = middy.Request<TEvent, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
@@ -86,18 +100,8 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
       const reply = request.response as unknown as Reply;
       const { requestId, receivedAt } = scopeOf(request);
       const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId };
-      if (reply.page) headers['content-type'] = reply.page.contentType;
-      request.response = {
-        statusCode: reply.status,
-        headers,
-        body: reply.page
-          ? reply.page.body
-          : reply.document !== undefined
-            ? JSON.stringify(reply.document)
-            : reply.data === undefined
-              ? ''
-              : JSON.stringify(successEnvelope(reply.data, { requestId, at: receivedAt })),
-      };
+      if (reply.kind === 'page') headers['content-type'] = reply.page.contentType;
+      request.response = { statusCode: reply.status, headers, body: replyBody(reply, { requestId, at: receivedAt }) };
       logger.info('request completed', { status: reply.status, outcome: 'ok' });
     },
     onError: (request) => {
