@@ -10,4 +10,4 @@ import { perConfig } from '../http/per-config';
 const document = perConfig((config) => JSON.parse(openApiDocumentText().split(DOCS_BASE_URL_PLACEHOLDER).join(config.docsBaseUrl)) as unknown);
 
 /** GET /v1/openapi.json: the API's OpenAPI 3.1 document. */
-export const handler = httpHandler({ jsonBody: false }, async (_event, { scope }) => ({ kind: 'document', status: 200, document: document(scope.config) }));
+export const handler = httpHandler({ operationId: 'getOpenApiDocument', jsonBody: false }, async (_event, { scope }) => ({ kind: 'document', status: 200, document: document(scope.config) }));

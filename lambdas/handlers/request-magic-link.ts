@@ -6,7 +6,7 @@ import { magicLinkService } from '../http/composition';
 import { logger } from '../http/logger';
 
 /** POST /v1/auth/magic-link: 202 whether or not the address was seen before. */
-export const handler = httpHandler<unknown>({ jsonBody: true, metrics: outcomeMetrics() }, async (event, { scope }) => {
+export const handler = httpHandler<unknown>({ operationId: 'requestMagicLink', jsonBody: true, metrics: outcomeMetrics }, async (event, { scope }) => {
   const { email, code_challenge: challenge, redirect_to: redirectTo } = parseBody('requestMagicLink', event.body);
   // Exact match against the allowlist, after the same URL normalization the allowlist had: no
   // prefixes or wildcards, so `https://app.example.com.evil.test` or an extra path segment never passes.

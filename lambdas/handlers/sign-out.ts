@@ -4,7 +4,7 @@ import { httpHandler } from '../http/chain';
 import { sessionService } from '../http/composition';
 
 /** POST /v1/auth/sign-out: revokes the session at once; with `{"everywhere": true}`, every session of its address. */
-export const handler = httpHandler<unknown>({ jsonBody: 'optional' }, async (event, { scope }) => {
+export const handler = httpHandler<unknown>({ operationId: 'signOut', jsonBody: 'optional' }, async (event, { scope }) => {
   const { everywhere } = event.body === undefined ? { everywhere: false } : parseBody('signOut', event.body);
   await sessionService(scope.config).signOut(bearerToken(event.headers.authorization), scope.receivedAt, { everywhere: everywhere === true });
   const data: SuccessData<'signOut'> = { signed_out: true };

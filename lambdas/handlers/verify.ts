@@ -5,7 +5,7 @@ import { signInService } from '../http/composition';
 import { timestamp } from '../http/envelope';
 
 /** POST /v1/auth/verify: consumes a sign-in once, by its link's token or by its code, and starts a session. */
-export const handler = httpHandler<unknown>({ jsonBody: true, metrics: outcomeMetrics() }, async (event, { scope }) => {
+export const handler = httpHandler<unknown>({ operationId: 'verify', jsonBody: true, metrics: outcomeMetrics }, async (event, { scope }) => {
   const body = parseBody('verify', event.body);
   const service = signInService(scope.config);
   const signedIn =

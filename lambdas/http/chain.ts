@@ -4,6 +4,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadConfig, type ConfigResult } from '../config';
+import type { Route } from '../contract/routes';
 import { logger } from './logger';
 import { apiEnvelope, bodyLimit, jsonBody, type ApiContext, type Reply } from './middlewares';
 
@@ -15,18 +16,27 @@ export type ApiHandler<TBody> = (
   context: ApiContext,
 ) => Promise<Reply>;
 
-export interface ChainOptions {
+type Middleware = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
+
+export type ChainOptions = {
   /** Parse a JSON body: required (`true`), when one is sent (`'optional'`), or never (`false`). */
   readonly jsonBody: boolean | 'optional';
   /** Configuration to use instead of the environment's (tests). */
   readonly config?: ConfigResult;
-  /**
-   * The outcome metrics middleware (`./metrics`), for the routes whose outcomes are counted
-   * (`contract/metrics.ts`). Passed in rather than always used, so the functions that count nothing
-   * do not carry Powertools Metrics (about 10 KB of each bundle).
-   */
-  readonly metrics?: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>;
-}
+} & (
+  | {
+      /** The route this function serves (`contract/routes.ts`), handed to the middlewares that need it. */
+      readonly operationId: Route['operationId'];
+      /**
+       * The outcome metrics middleware (`./metrics`), for the routes whose outcomes are counted
+       * (`contract/metrics.ts`). Passed in rather than always used, so the functions that count nothing
+       * do not carry Powertools Metrics (about 10 KB of each bundle).
+       */
+      readonly metrics?: (operationId: Route['operationId']) => Middleware;
+    }
+  // A function that serves several routes (the hosted page's files) or none (the fallback): it counts nothing.
+  | { readonly operationId?: undefined; readonly metrics?: undefined }
+);
 
 /**
  * The one middleware chain every route shares. `before` runs top to bottom; `after` and `onError`
@@ -64,7 +74,7 @@ export function httpHandler<TBody = undefined>(options: ChainOptions, handler: A
     )
     .use(apiEnvelope(configResult));
   // Below the envelope, so its `after` sees the handler's reply before the envelope renders it.
-  if (options.metrics) chain.use(options.metrics);
+  if (options.metrics) chain.use(options.metrics(options.operationId));
   chain
     .use(httpHeaderNormalizer())
     .use(bodyLimit());

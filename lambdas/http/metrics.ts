@@ -3,7 +3,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { classifyError } from '../contract/errors';
 import { METRICS, METRICS_DEPLOYMENT_DIMENSION, METRICS_DEPLOYMENT_ENV, METRICS_NAMESPACE, metricsOf, type MetricKey } from '../contract/metrics';
-import { routeFor } from '../contract/routes';
+import type { Route } from '../contract/routes';
 import type { ApiContext, Reply } from './middlewares';
 
 /**
@@ -26,18 +26,19 @@ function publish(keys: readonly MetricKey[]) {
 
 /**
  * Counts each request's route and outcome (`contract/metrics.ts`) and flushes them when the request
- * ends, error or not. A handler names its own success metric in its reply (`metric`) when one route
+ * ends, error or not. The chain hands it the route its function serves. A handler names its own success metric in its reply (`metric`) when one route
  * has several kinds of success.
  */
-export function outcomeMetrics(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext> {
-  const operationOf = (event: APIGatewayProxyEventV2) => routeFor(event.requestContext?.http?.method ?? '', event.rawPath ?? '')?.operationId;
+export function outcomeMetrics(
+  operationId: Route['operationId'],
+): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext> {
   return {
     after: (request) => {
       const reply = request.response as unknown as Reply;
-      publish(metricsOf(operationOf(request.event), reply.kind === 'data' && reply.metric !== undefined ? { success: reply.metric } : {}));
+      publish(metricsOf(operationId, reply.kind === 'data' && reply.metric !== undefined ? { success: reply.metric } : {}));
     },
     onError: (request) => {
-      publish(metricsOf(operationOf(request.event), { error: classifyError(request.error).code }));
+      publish(metricsOf(operationId, { error: classifyError(request.error).code }));
     },
   };
 }

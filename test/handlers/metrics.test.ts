@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsError, conditionFailed, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
 import { apiEvent, invoke } from '../fixtures/events';
 import { captureLogs } from '../fixtures/logs';
+import { ROUTES } from '../../lambdas/contract/routes';
 
 const aws = mockAws();
 
@@ -84,5 +87,16 @@ describe('metrics: what each handler counts for each outcome', () => {
     aws.dynamo.on(GetCommand).resolves({});
     expect(await metricsOf(() => invoke(getSession, apiEvent({ method: 'GET', path: '/v1/auth/session', headers: { authorization: `Bearer ${TOKEN}.${TOKEN}` } })))).toEqual([]);
     expect(await metricsOf(() => invoke(openapi, apiEvent({ method: 'GET', path: '/v1/openapi.json' })))).toEqual([]);
+  });
+});
+
+describe('the route a function counts under', () => {
+  // The chain takes the operation id from the handler's options rather than from the request's path,
+  // so a handler naming another route's id would count its outcomes under that route.
+  it.each([...new Set(ROUTES.map((route) => route.handler))])('%s names the operation ROUTES gives it, or none when it serves several', (handler) => {
+    const source = readFileSync(path.join(__dirname, '../../lambdas/handlers', `${handler}.ts`), 'utf8');
+    const named = [...source.matchAll(/\boperationId: '(\w+)'/g)].map((match) => match[1]);
+    const served = ROUTES.filter((route) => route.handler === handler).map((route) => route.operationId);
+    expect(named).toEqual(served.length === 1 ? served : []);
   });
 });
