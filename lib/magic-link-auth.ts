@@ -14,12 +14,16 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, ROUTES, type Route, type RouteHandlerName } from '../lambdas/contract/routes';
+import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, ROUTES, type Route } from '../lambdas/contract/routes';
 import { RESOURCE_ENV } from '../lambdas/settings';
-import { KEY_PREFIX, RECORD_ATTRIBUTES, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
+import { TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
 import { METRICS_DEPLOYMENT_ENV, METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 import { Monitoring, SERVICE_NAME, type AlarmName } from './monitoring';
 import { removalPolicy, resolveSettings } from './settings';
+import { SESSION_READ_ACCESS, TABLE_ACCESS, tableStatement } from './table-access';
+import type { FunctionName } from './functions';
+
+export type { FunctionName };
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 
 /** The construct's props: the service's settings (generated from `lambdas/settings.ts`) and its AWS wiring. */
@@ -117,8 +121,6 @@ function bundleCode(name: FunctionName): lambda.Code {
   return lambda.Code.fromAsset(dir);
 }
 
-export type FunctionName = RouteHandlerName | 'fallback';
-
 /** Requests per second and burst each route gets from API Gateway, unless `routeThrottles` says otherwise. */
 export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apigwv2.ThrottleSettings>> = {
   requestMagicLink: { rateLimit: 20, burstLimit: 40 },
@@ -130,57 +132,6 @@ export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apig
   getSignInStyles: { rateLimit: 50, burstLimit: 100 },
   getOpenApiDocument: { rateLimit: 10, burstLimit: 20 },
 };
-
-/**
- * One grant of table access: these actions, on items whose key starts with `prefix`, naming (writing,
- * reading, or testing in a condition) only `attributes`, and getting back only what `returnValues` allows.
- */
-interface TableAccess {
-  readonly actions: string[];
-  readonly prefix: string;
-  readonly attributes: readonly string[];
-  /** The `ReturnValues` a write may ask for (a request without the parameter is NONE). */
-  readonly returnValues?: readonly string[];
-}
-
-const SIGN_IN_RECORD = [...RECORD_ATTRIBUTES.link, ...RECORD_ATTRIBUTES.session];
-/** Reading a session: GetItem of a sign-in record's session fields (the session check; `grantReadSessions`). */
-const SESSION_READ_ACCESS: TableAccess = {
-  actions: ['dynamodb:GetItem'],
-  prefix: KEY_PREFIX.signIn,
-  attributes: [TABLE_KEYS.partitionKey, 'email', 'session_hash', 'session_expires_at', 'revoked_at'],
-};
-
-/**
- * Which items each function may touch, and how: least privilege down to the key prefix and the
- * attribute. Verify and sign-out get a whole sign-in record back (ALL_NEW, or ALL_OLD when a condition
- * fails), so their list is the record's every attribute: what it denies them is any other name.
- */
-const TABLE_ACCESS: Record<FunctionName, TableAccess[]> = {
-  'request-magic-link': [
-    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
-    // A link is created without any session attribute: this function cannot mint a session.
-    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.signIn, attributes: RECORD_ATTRIBUTES.link, returnValues: ['NONE'] },
-    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code, returnValues: ['NONE'] },
-    // A request whose mail failed is undone: its link (only while unused) and code deleted.
-    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.signIn, attributes: [TABLE_KEYS.partitionKey, 'used_at'], returnValues: ['NONE'] },
-    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: [TABLE_KEYS.partitionKey], returnValues: ['NONE'] },
-  ],
-  verify: [
-    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] },
-    { actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code },
-    // Wrong codes are counted (UpdateItem); a code sign-in checks the count in its transaction (ConditionCheckItem).
-    { actions: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
-  ],
-  'get-session': [SESSION_READ_ACCESS],
-  'sign-out': [{ actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] }],
-  'sign-in-page': [],
-  openapi: [],
-  fallback: [],
-};
-
-/** Signing out everywhere reads the user index: its key, the session fields it projects, and the table key. */
-const USER_INDEX_ATTRIBUTES = [TABLE_KEYS.partitionKey, USER_INDEX.partitionKey, ...USER_INDEX.projected];
 
 /**
  * A passwordless sign-in service: an HTTP API that mails single-use magic links and turns them into
@@ -279,20 +230,6 @@ export class MagicLinkAuth extends Construct {
         reason: 'nodejs22.x is the runtime this service is built and tested for; moving to a newer one is a deliberate upgrade.',
       });
       for (const access of TABLE_ACCESS[name]) fn.addToRolePolicy(tableStatement(this.table, access));
-      if (name === 'sign-out') {
-        // Signing out everywhere finds an address's sessions in the user index (keys are address hashes,
-        // so no prefix applies): Query on that index only, nothing else of the table.
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['dynamodb:Query'],
-            resources: [`${this.table.tableArn}/index/${USER_INDEX.name}`],
-            conditions: {
-              'ForAllValues:StringEquals': { 'dynamodb:Attributes': USER_INDEX_ATTRIBUTES },
-              StringEqualsIfExists: { 'dynamodb:Select': ['SPECIFIC_ATTRIBUTES'] },
-            },
-          }),
-        );
-      }
       return fn;
     };
 
@@ -439,19 +376,6 @@ export class MagicLinkAuth extends Construct {
     });
     return set;
   }
-}
-
-/** One table grant as an IAM statement: its actions, on the table, within its prefix, attributes and ReturnValues. */
-function tableStatement(table: dynamodb.ITableV2, access: TableAccess): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    actions: access.actions,
-    resources: [table.tableArn],
-    conditions: {
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${access.prefix}*`] },
-      'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...access.attributes] },
-      ...(access.returnValues ? { StringEqualsIfExists: { 'dynamodb:ReturnValues': [...access.returnValues] } } : {}),
-    },
-  });
 }
 
 /**

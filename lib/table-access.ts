@@ -1,0 +1,102 @@
+/**
+ * Which items of the table each function may touch, and how: least privilege down to the key prefix
+ * and the attribute, as data, turned into IAM statements by `tableStatement`. The attribute names come
+ * from `lambdas/table-layout.ts`, which the store writes by.
+ */
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { KEY_PREFIX, RECORD_ATTRIBUTES, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
+import type { FunctionName } from './functions';
+
+/**
+ * One grant on the table's items: these actions, on items whose key starts with `prefix`, naming
+ * (writing, reading, or testing in a condition) only `attributes`, and getting back only what
+ * `returnValues` allows.
+ */
+export interface ItemAccess {
+  readonly actions: readonly string[];
+  readonly prefix: string;
+  readonly attributes: readonly string[];
+  /** The `ReturnValues` a write may ask for (a request without the parameter is NONE). */
+  readonly returnValues?: readonly string[];
+}
+
+/**
+ * One grant on a secondary index: these actions on `index` alone, naming only `attributes`. An index's
+ * keys are not the table's, so no key prefix applies.
+ */
+export interface IndexAccess {
+  readonly actions: readonly string[];
+  readonly index: string;
+  readonly attributes: readonly string[];
+}
+
+export type TableAccess = ItemAccess | IndexAccess;
+
+const SIGN_IN_RECORD = [...RECORD_ATTRIBUTES.link, ...RECORD_ATTRIBUTES.session];
+
+/** Reading a session: GetItem of a sign-in record's session fields (the session check; `grantReadSessions`). */
+export const SESSION_READ_ACCESS: ItemAccess = {
+  actions: ['dynamodb:GetItem'],
+  prefix: KEY_PREFIX.signIn,
+  attributes: [TABLE_KEYS.partitionKey, 'email', 'session_hash', 'session_expires_at', 'revoked_at'],
+};
+
+/** Signing out everywhere reads the user index: its key, the session fields it projects, and the table key. */
+export const USER_INDEX_ATTRIBUTES = [TABLE_KEYS.partitionKey, USER_INDEX.partitionKey, ...USER_INDEX.projected];
+
+/**
+ * Which items each function may touch, and how. Verify and sign-out get a whole sign-in record back
+ * (ALL_NEW, or ALL_OLD when a condition fails), so their list is the record's every attribute: what it
+ * denies them is any other name.
+ */
+export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>> = {
+  'request-magic-link': [
+    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
+    // A link is created without any session attribute: this function cannot mint a session.
+    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.signIn, attributes: RECORD_ATTRIBUTES.link, returnValues: ['NONE'] },
+    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code, returnValues: ['NONE'] },
+    // A request whose mail failed is undone: its link (only while unused) and code deleted.
+    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.signIn, attributes: [TABLE_KEYS.partitionKey, 'used_at'], returnValues: ['NONE'] },
+    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: [TABLE_KEYS.partitionKey], returnValues: ['NONE'] },
+  ],
+  verify: [
+    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] },
+    { actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code },
+    // Wrong codes are counted (UpdateItem); a code sign-in checks the count in its transaction (ConditionCheckItem).
+    { actions: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
+  ],
+  'get-session': [SESSION_READ_ACCESS],
+  'sign-out': [
+    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] },
+    // Signing out everywhere finds an address's sessions in the user index (its keys are address
+    // hashes): Query on that index only, nothing else of the table.
+    { actions: ['dynamodb:Query'], index: USER_INDEX.name, attributes: USER_INDEX_ATTRIBUTES },
+  ],
+  'sign-in-page': [],
+  openapi: [],
+  fallback: [],
+};
+
+/** One grant as an IAM statement: its actions, on the table (or the index), within its prefix, attributes and ReturnValues. */
+export function tableStatement(table: dynamodb.ITableV2, access: TableAccess): iam.PolicyStatement {
+  if ('index' in access) {
+    return new iam.PolicyStatement({
+      actions: [...access.actions],
+      resources: [`${table.tableArn}/index/${access.index}`],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...access.attributes] },
+        StringEqualsIfExists: { 'dynamodb:Select': ['SPECIFIC_ATTRIBUTES'] },
+      },
+    });
+  }
+  return new iam.PolicyStatement({
+    actions: [...access.actions],
+    resources: [table.tableArn],
+    conditions: {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${access.prefix}*`] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...access.attributes] },
+      ...(access.returnValues ? { StringEqualsIfExists: { 'dynamodb:ReturnValues': [...access.returnValues] } } : {}),
+    },
+  });
+}
