@@ -1,8 +1,9 @@
 /**
  * Builds the browser code in client/ into what ships: the drop-in module (`client/dist/sign-in.js`,
- * for pages of your own) and the hosted page's script (`lambdas/hosted/app.generated.ts`, served by
- * the stack). Minified ES modules for current browsers. Pure: the docs test compares the output with
- * the committed files, so a stale build fails CI.
+ * for pages of your own: committed, so it can be copied from the repository without a build; the npm
+ * package does not carry it) and the hosted page's script (`lambdas/hosted/app.generated.ts`, served
+ * by the stack). Minified ES modules for current browsers. Pure: the docs test compares the output
+ * with the committed files, so a stale build fails CI.
  */
 import { buildSync } from 'esbuild';
 import * as path from 'node:path';
