@@ -9,7 +9,7 @@ export default {
   ],
   whenYoullSeeThis: [
     'The person asked for a link on their laptop and opened the email on their phone (or in another browser on the same computer).',
-    'An email security scanner opened the link in a real browser and ran your sign-in page. It has no verifier, so it gets this error and the link stays usable for the person.',
+    'An email security scanner opened the link in a real browser and clicked through your sign-in page. It has no verifier, so it gets this error and the link stays usable for the person.',
     'Your sign-in page lost the verifier, for example because it kept it in `sessionStorage` of another tab, or the browser\'s storage was cleared between the request and the click.',
     'The 6-digit code was typed in another browser or on another device than the one that asked, for example in the phone\'s browser after reading the email there.',
     'The link was forwarded to someone else.',

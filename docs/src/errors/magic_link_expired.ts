@@ -26,7 +26,7 @@ export default {
     'UI-layer handling: don\'t retry, since the link will not become valid again. Show "This link has expired" with a button to send a new one; if your app remembered the address it requested the link for, prefill it so the user can resend in one click (the verify error does not include the address).',
   avoid: [
     'Show the lifetime in your "check your email" screen, using `expires_in` from the magic-link response, so users know to act soon.',
-    'Post the token from your sign-in page as soon as it loads, or right after one click, rather than waiting for further input.',
+    'Ask for one click and nothing more on the page the link opens: post the token when the person clicks "Sign in", and never before, since mail scanners open links in real browsers and run the page\'s script. The hosted page (`GET /sign-in`) and the drop-in module `client/sign-in.ts` work this way.',
     'Set up SPF, DKIM and DMARC for the sending domain so sign-in emails are not delayed or held as spam.',
   ],
 } satisfies ErrorDoc;

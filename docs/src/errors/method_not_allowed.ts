@@ -27,6 +27,6 @@ export default {
   avoid: [
     'Keep each route\'s method and path together as one constant in your client.',
     'Implement sign-out as a button that sends `POST`, not as a link.',
-    'Point the deployment\'s sign-in URL at a page in your app that reads the token and posts it to `/v1/auth/verify`.',
+    'Leave the deployment\'s sign-in URL on the hosted page (`GET /sign-in`), or point it at a page in your app that reads the token and posts it to `/v1/auth/verify` only when the person clicks to confirm, as the drop-in module `client/sign-in.ts` does.',
   ],
 } satisfies ErrorDoc;
