@@ -1,53 +1,59 @@
 /**
- * Counting the functions' AWS calls with an SDK middleware (issue 12: "counted by an SDK middleware in
- * the benchmark, not asserted from reading the code"). The deployed bundles create their clients
- * inside the bundle, out of reach of a test's `client.middlewareStack.add`; this bench-only esbuild
- * plugin gives every client the bundle constructs one more middleware, at the `initialize` step (once
- * per `send`, before retries), that reports the client and command to the process. Only the bench's
- * counting copies of the bundles carry it: the bundles it times and the ones deployed do not.
+ * Counting the functions' AWS calls with an SDK middleware, not by reading the code. The deployed
+ * bundles create their clients inside the bundle, out of reach of a caller's
+ * `client.middlewareStack.add`; so the bench builds counting copies of them in which the SDK
+ * clients' base class, imported as `@smithy/core/client`, resolves to `counting-client.ts`, a
+ * subclass that adds the middleware. Only esbuild's resolution changes: no dependency's text is read
+ * or rewritten. Only these copies carry it: the bundles the bench times and the ones deployed do not.
  */
-import type { Plugin } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import type { Metafile, Plugin } from 'esbuild';
+import * as path from 'node:path';
+import { buildBundles } from '../build/bundles';
+import { REPORT_KEY, type SdkCall, type SdkCallReporter } from './counting-client';
 
-/** Where the counting middleware reports: a function on `globalThis`, under this registered symbol. */
-const REPORT_KEY = 'magic-link-auth.bench.sdk-call';
-
-/** Every SDK call a counting bundle makes: client (e.g. `DynamoDBClient`) and command (`GetItemCommand`). */
-export interface SdkCall {
-  readonly client: string;
-  readonly command: string;
+/** The AWS SDK client packages (`client-dynamodb`, ...) whose code a bundle's output carries. */
+export function awsClients(output: Metafile['outputs'][string]): string[] {
+  const clients = Object.entries(output.inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([file]) => /(?:^|[\\/])node_modules[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]/.exec(file)?.[1])
+    .filter((client): client is string => client !== undefined);
+  return [...new Set(clients)].sort();
 }
 
-/** The smithy `Client` constructor's first statement, after which the middleware is added. */
-const ANCHOR = 'this.config = config;';
+const COUNTING_CLIENT = path.join(__dirname, 'counting-client.ts');
 
-const MIDDLEWARE = `this.middlewareStack.add((next, context) => (args) => {
-  globalThis[Symbol.for(${JSON.stringify(REPORT_KEY)})]?.({ client: context.clientName, command: context.commandName });
-  return next(args);
-}, { step: "initialize", name: "benchSdkCallCounter", priority: "high" });`;
-
-export const countSdkCalls: Plugin = {
+/** Resolves the SDK's `@smithy/core/client` to the counting subclass, except from that module itself. */
+const countSdkCalls: Plugin = {
   name: 'count-sdk-calls',
   setup(builder) {
-    builder.onLoad({ filter: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]client[\\/]smithy-client[\\/]client\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      // A new SDK that builds its clients another way must not leave the count silently at zero.
-      if (source.split(ANCHOR).length !== 2) throw new Error(`${args.path}: no single "${ANCHOR}" to add the counting middleware after`);
-      return { contents: source.replace(ANCHOR, `${ANCHOR}\n${MIDDLEWARE}`), loader: 'js' };
-    });
+    builder.onResolve({ filter: /^@smithy\/core\/client$/ }, (args) => (args.importer === COUNTING_CLIENT ? undefined : { path: COUNTING_CLIENT }));
   },
 };
+
+/**
+ * Builds the counting copies of every bundle into `dir`. A bundle that carries an AWS client but not
+ * the counting subclass (an SDK that takes its base class from elsewhere) fails the build here,
+ * rather than counting zero calls.
+ */
+export async function buildCountingBundles(dir: string): Promise<void> {
+  const { metafile } = await buildBundles(dir, dir, { sourcemap: false, plugins: [countSdkCalls] });
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (!output.entryPoint || !awsClients(output).length) continue;
+    if (!Object.keys(output.inputs).some((input) => path.resolve(input) === COUNTING_CLIENT)) {
+      throw new Error(`${file} carries ${awsClients(output).join(', ')} but not the counting client: the SDK no longer takes its clients' base class from @smithy/core/client`);
+    }
+  }
+}
 
 /** Collects the calls counting bundles make in this process while `run` runs. */
 export async function sdkCallsDuring(run: () => Promise<unknown>): Promise<SdkCall[]> {
   const calls: SdkCall[] = [];
-  const key = Symbol.for(REPORT_KEY);
-  const global = globalThis as unknown as Record<symbol, ((call: SdkCall) => void) | undefined>;
-  global[key] = (call) => calls.push(call);
+  const reporter = globalThis as unknown as SdkCallReporter;
+  reporter[REPORT_KEY] = (call) => calls.push(call);
   try {
     await run();
   } finally {
-    delete global[key];
+    delete reporter[REPORT_KEY];
   }
   return calls;
 }
