@@ -1,12 +1,5 @@
-import {
-  RESOURCE_ENV,
-  RUNTIME_SETTING_NAMES,
-  SETTINGS,
-  envName,
-  textName,
-  type RuntimeSettings,
-  type SettingSpec,
-} from './settings';
+import { RESOURCE_ENV, RUNTIME_SETTING_NAMES, envName, textName, type RuntimeSettings } from './settings';
+import { resolveSettingValues } from './settings-resolver';
 
 /**
  * Everything the functions read from their environment, validated: the settings of `settings.ts`
@@ -30,37 +23,22 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+const NOT_SET = 'is required but not set';
+
 /** Reads and validates the configuration; throws `ConfigError` naming the first bad variable. */
 export function parseConfig(env: Env): ServiceConfig {
   const text = (name: string) => env[name]?.trim() || undefined;
   const resource = (name: string) => {
     const value = text(name);
-    if (value === undefined) throw new ConfigError(name, 'is required but not set');
+    if (value === undefined) throw new ConfigError(name, NOT_SET);
     return value;
   };
   const tableName = resource(RESOURCE_ENV.tableName);
   const codeSecretArn = resource(RESOURCE_ENV.codeSecretArn);
 
-  const values: Record<string, unknown> = {};
-  // signInUrl comes before the settings whose default derives from it (the declaration order).
-  for (const name of RUNTIME_SETTING_NAMES) {
-    const spec = SETTINGS[name] as SettingSpec<unknown>;
-    const variable = envName(name);
-    const raw = text(variable);
-    let value: unknown;
-    if (raw !== undefined) {
-      const checked = spec.kind.fromText(raw);
-      if (!checked.ok) throw new ConfigError(variable, checked.problem);
-      value = checked.value;
-    } else if (spec.derivedDefault) {
-      value = spec.derivedDefault(values as { signInUrl: string });
-    } else if (spec.default !== undefined) {
-      value = spec.default;
-    } else {
-      throw new ConfigError(variable, 'is required but not set');
-    }
-    values[textName(name)] = value;
-  }
+  const resolved = resolveSettingValues(RUNTIME_SETTING_NAMES, (name) => text(envName(name)), { check: (kind, raw) => kind.fromText(raw as string) });
+  if (!resolved.ok) throw new ConfigError(envName(resolved.name), resolved.missing ? NOT_SET : resolved.problem);
+  const values = Object.fromEntries(RUNTIME_SETTING_NAMES.map((name) => [textName(name), resolved.values[name]]));
   return {
     ...(values as RuntimeSettings),
     tableName,

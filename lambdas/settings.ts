@@ -3,10 +3,12 @@
  *
  * Everything else derives from this table:
  * - the construct's props (`lib/settings-props.generated.ts`, written by `npm run docs`) and its
- *   synth-time validation (`lib/magic-link-auth.ts`);
+ *   synth-time validation (`lib/settings.ts`);
  * - the app's `-c` context keys (`lib/magic-link-auth-stack.ts`);
  * - the functions' environment variables and their validation at start (`lambdas/config.ts`);
  * - the settings reference (`docs/reference/settings.md`).
+ * The construct and the functions both take their values through one resolver
+ * (`settings-resolver.ts`): the same defaults, in the same order, and the same checks.
  *
  * One name per setting: the prop is the name; a duration's prop is a CDK `Duration` while its context
  * key, environment variable and config field carry whole seconds (`linkLifetime` is
@@ -171,28 +173,33 @@ export interface DeploymentFacts {
   readonly hostedSignInUrl: string;
 }
 
+/** The deployment as a default sees it: its facts, and how the construct reads a URL's origin. */
+export interface Deployment extends DeploymentFacts {
+  /** `scheme://host[:port]` of a URL: a deploy-time expression when the URL is a Token. */
+  originOf(url: string): string;
+}
+
 export interface SettingSpec<T> {
   readonly kind: SettingKind<T>;
   /** What the setting means, for the props' docs and the reference. */
   readonly description: string;
-  /** The default; absent for required settings and for those `derivedDefault` fills in. */
+  /** The default; absent for required settings and for those `deploymentDefault` fills in. */
   readonly default?: T;
-  /** A default computed from the other settings (documented by `defaultText`). */
-  readonly derivedDefault?: (settings: { readonly signInUrl: string }) => T;
   /** How the default reads in the props' `@default` doc, when it is not a plain value. */
   readonly defaultText?: string;
   /**
-   * A default the construct fills in from what it deploys (the hosted sign-in page's URL); the
-   * functions always receive the value.
+   * A default the construct works out from what it deploys and from the settings declared before this
+   * one (documented by `defaultText`); `undefined` leaves the setting unset. The functions never apply
+   * it: they are given the value, or do not read the setting.
    */
-  readonly deploymentDefault?: keyof DeploymentFacts;
+  readonly deploymentDefault?: (deployment: Deployment, settings: { readonly signInUrl: string }) => T | undefined;
   /** Whether the functions read it (an environment variable), or only the construct does. */
   readonly runtime: boolean;
 }
 
 /** A setting with no default of any kind: every layer must be given it. */
 export function isRequired(spec: SettingSpec<unknown>): boolean {
-  return spec.default === undefined && spec.derivedDefault === undefined && spec.deploymentDefault === undefined;
+  return spec.default === undefined && spec.deploymentDefault === undefined;
 }
 
 /** Keeps each entry's literal type (its kind, `runtime`), from which the config's type derives. */
@@ -215,7 +222,7 @@ export const SETTINGS = {
   signInUrl: setting({
     kind: httpsUrl({ trimTrailingSlash: false }),
     description: 'The page the emailed link opens, with `#token=...` in its fragment: the hosted page, or a page of your application that uses the sign-in module. Must be https (http is accepted for localhost) and carry no fragment.',
-    deploymentDefault: 'hostedSignInUrl',
+    deploymentDefault: (deployment) => deployment.hostedSignInUrl,
     defaultText: '- the hosted sign-in page, `<API URL>/sign-in`',
     runtime: true,
   }),
@@ -229,7 +236,8 @@ export const SETTINGS = {
   allowedOrigins: setting({
     kind: origins(),
     description: 'Browser origins allowed to call the API from another origin: API Gateway\'s CORS configuration. Never `*`.',
-    derivedDefault: ({ signInUrl }) => [new URL(signInUrl).origin],
+    // The hosted page is served from the API's own origin: no cross-origin calls to allow.
+    deploymentDefault: (deployment, { signInUrl }) => (signInUrl === deployment.hostedSignInUrl ? undefined : [deployment.originOf(signInUrl)]),
     defaultText: '- the origin of `signInUrl` (none for the hosted page, which is the API\'s own origin)',
     runtime: false,
   }),

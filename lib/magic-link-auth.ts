@@ -1,4 +1,4 @@
-import { Duration, Fn, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -258,7 +258,7 @@ export class MagicLinkAuth extends Construct {
       description: 'Magic-link sign-in',
       createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('Fallback', functions.fallback),
-      corsPreflight: corsOf(settings.allowedOrigins, settings.signInUrl === hostedSignInUrl ? undefined : settings.signInUrl),
+      corsPreflight: corsOf(settings.allowedOrigins),
     });
     const integrations: Partial<Record<FunctionName, HttpLambdaIntegration>> = {};
     const routes: apigwv2.HttpRoute[] = [];
@@ -380,17 +380,11 @@ export class MagicLinkAuth extends Construct {
 
 /**
  * API Gateway's own CORS: it answers preflights itself and adds the allow headers to every response,
- * for the allowed origins only. The default origin derives from `signInUrl`, at deploy time when that
- * is a Token; the hosted page (the default sign-in URL, `undefined` here) is the API's own origin and
- * needs none.
+ * for the allowed origins only. None are allowed when the settings leave none (the hosted page is the
+ * API's own origin).
  */
-function corsOf(allowedOrigins: readonly string[] | undefined, signInUrl: string | undefined): apigwv2.CorsPreflightOptions | undefined {
-  let origins = allowedOrigins;
-  if (origins === undefined) {
-    if (signInUrl === undefined) return undefined;
-    // scheme://host of a URL known only at deploy time (a literal one has its origin derived already).
-    origins = [Fn.join('', [Fn.select(0, Fn.split('//', signInUrl)), '//', Fn.select(0, Fn.split('/', Fn.select(1, Fn.split('//', signInUrl))))])];
-  }
+function corsOf(origins: readonly string[] | undefined): apigwv2.CorsPreflightOptions | undefined {
+  if (origins === undefined) return undefined;
   return {
     allowOrigins: [...origins],
     allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST],

@@ -1,5 +1,6 @@
-import { Duration, Token, Tokenization, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Fn, Token, Tokenization, type RemovalPolicy } from 'aws-cdk-lib';
 import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, isRequired, textName, type DeploymentFacts, type SettingName, type SettingSpec, type SettingValue } from '../lambdas/settings';
+import { resolveSettingValues } from '../lambdas/settings-resolver';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 
 /** A setting as the construct resolved it: a checked literal, or a Token left for deploy time. */
@@ -31,35 +32,34 @@ function asText(value: unknown): string {
  * and names the prop; an unresolved Token is passed through and checked by the functions at start.
  */
 export function resolveSettings(props: MagicLinkAuthSettings, facts: DeploymentFacts, owner = 'MagicLinkAuth'): ResolvedSettings {
-  const values: Record<string, unknown> = {};
+  const resolved = resolveSettingValues(
+    SETTING_NAMES,
+    (name) => {
+      const raw: unknown = props[name];
+      return isDuration(raw) ? raw.toSeconds({ integral: false }) : raw;
+    },
+    {
+      check: (kind, value) => (unresolved(value) ? { ok: true, value } : kind.check(value)),
+      deployment: { ...facts, originOf },
+    },
+  );
+  if (!resolved.ok) throw new Error(`${owner}: ${resolved.name} ${resolved.problem}`);
   const environment: Record<string, string> = {};
-  for (const name of SETTING_NAMES) {
-    const spec = SETTINGS[name] as SettingSpec<unknown>;
-    let raw: unknown = props[name];
-    if (isDuration(raw)) raw = raw.toSeconds({ integral: false });
-    let value: unknown;
-    if (raw === undefined) {
-      if (spec.deploymentDefault) {
-        value = facts[spec.deploymentDefault];
-      } else if (spec.derivedDefault) {
-        // Derived from signInUrl: when that is a Token, the functions derive it at start instead.
-        value = unresolved(values.signInUrl) ? undefined : spec.derivedDefault(values as { signInUrl: string });
-      } else if (spec.default !== undefined) {
-        value = spec.default;
-      } else {
-        throw new Error(`${owner}: ${name} is required`);
-      }
-    } else if (unresolved(raw)) {
-      value = raw;
-    } else {
-      const checked = spec.kind.check(raw);
-      if (!checked.ok) throw new Error(`${owner}: ${name} ${checked.problem}`);
-      value = checked.value;
-    }
-    values[name] = value;
-    if (value !== undefined && (RUNTIME_SETTING_NAMES as readonly string[]).includes(name)) environment[envName(name)] = asText(value);
+  for (const name of RUNTIME_SETTING_NAMES) {
+    const value = resolved.values[name];
+    if (value !== undefined) environment[envName(name)] = asText(value);
   }
-  return { values: values as Resolved, environment };
+  return { values: resolved.values as Resolved, environment };
+}
+
+/**
+ * `scheme://host[:port]` of a URL: read at synth from a literal, or worked out at deploy time by
+ * CloudFormation's functions from a Token (an SSM parameter, another stack's output).
+ */
+export function originOf(url: string): string {
+  if (!Token.isUnresolved(url)) return new URL(url).origin;
+  const [scheme, rest] = [Fn.select(0, Fn.split('//', url)), Fn.select(1, Fn.split('//', url))];
+  return Fn.join('', [scheme, '//', Fn.select(0, Fn.split('/', rest))]);
 }
 
 /**

@@ -2,9 +2,10 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { parseConfig } from '../../lambdas/config';
-import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, textName, type SettingSpec } from '../../lambdas/settings';
+import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, textName, type SettingKind, type SettingSpec } from '../../lambdas/settings';
 import { MagicLinkAuth } from '../../lib/magic-link-auth';
-import { resolveSettings, settingsFromContext } from '../../lib/settings';
+import { resolveSettingValues } from '../../lambdas/settings-resolver';
+import { originOf, resolveSettings, settingsFromContext } from '../../lib/settings';
 
 const required = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
 const FACTS = { hostedSignInUrl: 'https://api.example.com/sign-in' };
@@ -50,6 +51,33 @@ describe('the settings schema', () => {
     expect(Object.keys(environment).sort()).toEqual(RUNTIME_SETTING_NAMES.map(envName).sort());
     const config = parseConfig({ ...environment, TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:secret' });
     expect(config).toMatchObject({ linkLifetimeSeconds: 600, docsBaseUrl: 'https://docs.example.com', emailLimitPerHour: 5 });
+  });
+});
+
+describe('one resolver for the construct and the functions', () => {
+  const deployment = { ...FACTS, originOf };
+  const check = (kind: SettingKind<unknown>, value: unknown) => kind.check(value);
+
+  it('takes a given value over any default, else the deployment default where the deployment is known, else the default', () => {
+    const given = { signInUrl: 'https://app.example.com/sign-in', ipLimitPerHour: 7 } as Record<string, unknown>;
+    const names = ['signInUrl', 'allowedOrigins', 'ipLimitPerHour', 'emailLimitPerHour'] as const;
+    expect(resolveSettingValues(names, (name) => given[name], { check, deployment })).toEqual({
+      ok: true,
+      values: { signInUrl: 'https://app.example.com/sign-in', allowedOrigins: ['https://app.example.com'], ipLimitPerHour: 7, emailLimitPerHour: 5 },
+    });
+    // The functions do not know the deployment: they must be given the sign-in URL.
+    expect(resolveSettingValues(['signInUrl'], () => undefined, { check })).toEqual({ ok: false, name: 'signInUrl', missing: true, problem: 'is required' });
+  });
+
+  it('allows no other origin for the hosted page, which is served from the API itself', () => {
+    expect(resolveSettings({ senderAddress: required.senderAddress }, FACTS).values).toMatchObject({ signInUrl: FACTS.hostedSignInUrl, allowedOrigins: undefined });
+  });
+
+  it('reads the origin of a literal sign-in URL at synth, and of a Token at deploy time', () => {
+    expect(originOf('https://app.example.com:8443/a/sign-in?x=1')).toBe('https://app.example.com:8443');
+    const stack = new Stack(new App(), 'Origin');
+    const token = ssm.StringParameter.valueForStringParameter(stack, '/auth/sign-in-url');
+    expect(JSON.stringify(stack.resolve(originOf(token)))).toMatch(/Fn::Join.*Fn::Select.*Fn::Split/);
   });
 });
 
