@@ -23,7 +23,7 @@ export function awsClients(output: Metafile['outputs'][string]): string[] {
 const COUNTING_CLIENT = path.join(__dirname, 'counting-client.ts');
 
 /** Resolves the SDK's `@smithy/core/client` to the counting subclass, except from that module itself. */
-const countSdkCalls: Plugin = {
+export const countSdkCalls: Plugin = {
   name: 'count-sdk-calls',
   setup(builder) {
     builder.onResolve({ filter: /^@smithy\/core\/client$/ }, (args) => (args.importer === COUNTING_CLIENT ? undefined : { path: COUNTING_CLIENT }));

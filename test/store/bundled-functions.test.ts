@@ -10,11 +10,11 @@ import { functionEnvironment, startStandIns, type StandIns } from '../fixtures/s
 import { engineEndpoint, freshStore } from './engine';
 
 /**
- * The deployed bundles (ES modules, the SDK bundled with our build rewrites) against DynamoDB Local,
- * each function run in its own Node process as Lambda runs it. The build keeps only two of DynamoDB's
- * error classes (`scripts/build/bundles.ts`): these prove that the two it keeps still carry what the
- * store reads (a failed condition's item, a cancelled transaction's reasons), and that an error it
- * drops (of DynamoDB, SES or Secrets Manager) still reaches the adapter under its own name.
+ * The deployed bundles (ES modules, the SDK bundled by `scripts/build/bundles.ts`) against DynamoDB
+ * Local and loopback stand-ins, each function run in its own Node process as Lambda runs it: the
+ * errors the store reads members of still carry them (a failed condition's item, a cancelled
+ * transaction's reasons), and the errors of DynamoDB, SES and Secrets Manager that the adapters know
+ * by name or by the model's retryable trait reach them as such.
  */
 
 interface Invocation {
@@ -92,7 +92,7 @@ describe('the bundled functions against DynamoDB Local', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
   });
 
-  it('keep the name of an error they do not model: a missing table is an internal error logged as ResourceNotFoundException', async () => {
+  it('keep the name of an error no adapter handles: a missing table is an internal error logged as ResourceNotFoundException', async () => {
     const session = `${generateToken()}.${generateToken()}`;
     const result = await invokeBundle(
       'get-session',
@@ -106,7 +106,7 @@ describe('the bundled functions against DynamoDB Local', () => {
   });
 });
 
-describe('the bundled mail function when SES or Secrets Manager refuses (errors the bundle does not model)', () => {
+describe('the bundled mail function when SES or Secrets Manager refuses (errors the adapters know by name)', () => {
   afterEach(() => {
     delete standIns.faults.ses;
     delete standIns.faults.secrets;
@@ -153,9 +153,9 @@ describe('the bundled functions when DynamoDB asks them to back off', () => {
   afterAll(() => new Promise<void>((resolve) => refusing.close(() => resolve())));
 
   it.each([
-    // Known to the store by its name alone (the bundle drops its class).
+    // Known to the store by its name.
     ['ProvisionedThroughputExceededException'],
-    // Known only by the model's retryable trait on its class, which the bundle must keep.
+    // Known only by the model's retryable trait on its class.
     ['ReplicatedWriteConflictException'],
   ])('answer service_unavailable with Retry-After to %s, not an internal error', async (error) => {
     answer = error;
