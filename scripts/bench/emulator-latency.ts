@@ -3,8 +3,8 @@
  * Starts MiniStack (or uses AWS_ENDPOINT_URL), deploys the stack, warms each function, then times
  * sequential requests and prints median, p95 and max. Figures, not assertions.
  */
-import { deployToEmulator } from './local/deploy';
-import { startEmulator } from './local/emulator';
+import { deployToEmulator } from '../local/deploy';
+import { startEmulator } from '../local/emulator';
 
 const SAMPLES = Number(process.env.SAMPLES ?? 50);
 
