@@ -2,7 +2,14 @@
  * The package's entry point: the construct, its props, and the facts an app may want to build on
  * (the metrics it emits, its alarm thresholds, its throttling defaults).
  */
-export { MagicLinkAuth, ROUTE_THROTTLE_DEFAULTS, type FunctionName, type MagicLinkAuthProps } from './magic-link-auth';
+export {
+  MagicLinkAuth,
+  ROUTE_THROTTLE_DEFAULTS,
+  type FunctionName,
+  type IMagicLinkAuth,
+  type MagicLinkAuthFunctionProps,
+  type MagicLinkAuthProps,
+} from './magic-link-auth';
 export { MagicLinkAuthStack, propsFromContext, type MagicLinkAuthStackProps } from './magic-link-auth-stack';
 export { ALARM_THRESHOLDS, SERVICE_NAME, type AlarmName } from './monitoring';
 export type { MagicLinkAuthSettings } from './settings-props.generated';

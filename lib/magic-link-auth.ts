@@ -5,26 +5,24 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
-import { Construct } from 'constructs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
+import { Construct, type IConstruct } from 'constructs';
+import type * as route53 from 'aws-cdk-lib/aws-route53';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, ROUTES, type Route } from '../lambdas/contract/routes';
 import { RESOURCE_ENV } from '../lambdas/settings';
 import { TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
 import { METRICS_DEPLOYMENT_ENV, METRICS_NAMESPACE } from '../lambdas/contract/metrics';
+import { FUNCTION_NAMES, createFunction, pascal, type FunctionName, type MagicLinkAuthFunctionProps } from './functions';
 import { Monitoring, SERVICE_NAME, type AlarmName } from './monitoring';
 import { removalPolicy, resolveSettings } from './settings';
-import { SESSION_READ_ACCESS, TABLE_ACCESS, tableStatement } from './table-access';
-import type { FunctionName } from './functions';
-
-export type { FunctionName };
 import type { MagicLinkAuthSettings } from './settings-props.generated';
+import { SESSION_READ_ACCESS, TABLE_ACCESS, tableStatement } from './table-access';
+
+export type { FunctionName, MagicLinkAuthFunctionProps };
 
 /** The construct's props: the service's settings (generated from `lambdas/settings.ts`) and its AWS wiring. */
 export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
@@ -100,25 +98,13 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
    * @default - none reserved
    */
   readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
-}
 
-/**
- * The package's root: the repository in development, `node_modules/<package>` once installed. The
- * functions' code is the prebuilt bundles under `dist/bundles/` (`npm run bundle`, run by `npm pack`).
- */
-const PACKAGE_ROOT = (() => {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`MagicLinkAuth: no package.json above ${__dirname}`);
-  }
-})();
-
-function bundleCode(name: FunctionName): lambda.Code {
-  const dir = path.join(PACKAGE_ROOT, 'dist', 'bundles', name);
-  if (!existsSync(path.join(dir, 'index.mjs'))) {
-    throw new Error(`MagicLinkAuth: the prebuilt bundle of ${name} is missing (${dir}); in a clone of the repository, run npm run bundle`);
-  }
-  return lambda.Code.fromAsset(dir);
+  /**
+   * Memory, timeout and architecture of every function, each field over its default. The cold-start
+   * budgets of `npm run bench` and the figures in docs/capacity.md are for the defaults.
+   * @default - 256 MB, a 10 s timeout, arm64
+   */
+  readonly functionProps?: MagicLinkAuthFunctionProps;
 }
 
 /** Requests per second and burst each route gets from API Gateway, unless `routeThrottles` says otherwise. */
@@ -133,11 +119,26 @@ export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apig
   getOpenApiDocument: { rateLimit: 10, burstLimit: 20 },
 };
 
+/** What an app builds on, of a sign-in service: its API, its table, and the grant to read sessions. */
+export interface IMagicLinkAuth extends IConstruct {
+  /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com`. */
+  readonly url: string;
+  readonly api: apigwv2.IHttpApi;
+  /** Where links, sessions and counters live. */
+  readonly table: dynamodb.ITableV2;
+  /**
+   * Lets `grantee` read sessions directly from the table (GetItem of a sign-in record's session
+   * fields), e.g. a function of your app that checks a session without calling the API. Nothing else:
+   * no links, counters or codes, and no writes.
+   */
+  grantReadSessions(grantee: iam.IGrantable): iam.Grant;
+}
+
 /**
  * A passwordless sign-in service: an HTTP API that mails single-use magic links and turns them into
  * sessions, backed by one DynamoDB table and SES v2.
  */
-export class MagicLinkAuth extends Construct {
+export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
   /** Where links, sessions and counters live: the construct's own, or the one given as `table`. */
@@ -153,7 +154,6 @@ export class MagicLinkAuth extends Construct {
   /** Server errors, delivery failures, and the SES bounce and complaint rates; see `ALARM_THRESHOLDS`. */
   readonly alarms: Readonly<Record<AlarmName, cloudwatch.Alarm>>;
 
-  /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com`. */
   get url(): string {
     return this.stage.url.replace(/\/$/, '');
   }
@@ -168,24 +168,54 @@ export class MagicLinkAuth extends Construct {
     this.emailIdentity = props.emailIdentity ?? this.createIdentity(settings.senderAddress, props.hostedZone);
     this.configurationSet =
       props.configurationSet === 'none' ? undefined : (props.configurationSet ?? this.createConfigurationSet());
+    this.codeSecret = this.createCodeSecret();
 
-    // Keys the one-time codes' hashes: a 6-digit code hashed without a secret falls to 10^6 guesses,
-    // so a copy of the table must not be enough. Only the functions that handle codes may read it.
-    this.codeSecret = new secretsmanager.Secret(this, 'CodeSecret', {
+    // Tells this deployment's metrics from another's in the same account and region.
+    const deployment = Names.uniqueId(this);
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.functions = this.createFunctions(props, this.functionEnvironment(settingsEnvironment, deployment), retention);
+    this.grantSend(this.functions['request-magic-link'], settings.senderAddress);
+
+    const { api, routes } = this.createApi(settings.allowedOrigins);
+    this.api = api;
+    this.stage = this.createStage(props, routes, retention);
+
+    const monitoring = this.createMonitoring(props, deployment);
+    this.dashboard = monitoring.dashboard;
+    this.alarms = monitoring.alarms;
+  }
+
+  grantReadSessions(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...SESSION_READ_ACCESS.actions],
+      resourceArns: [this.table.tableArn],
+      conditions: tableStatement(this.table, SESSION_READ_ACCESS).conditions,
+    });
+  }
+
+  /**
+   * Keys the one-time codes' hashes: a 6-digit code hashed without a secret falls to 10^6 guesses, so
+   * a copy of the table must not be enough. Only the functions that handle codes may read it.
+   */
+  private createCodeSecret(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'CodeSecret', {
       description: 'magic-link-auth: keys the hashes of the one-time sign-in codes',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    Validations.of(this.codeSecret).acknowledge({
+    Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'The secret keys hashes of codes that live 15 minutes by default; rotating it would only invalidate the codes in flight, and a new deployment of the secret has the same effect when wanted.',
     });
+    return secret;
+  }
 
-    // Tells this deployment's metrics from another's in the same account and region.
-    const deployment = Names.uniqueId(this);
-    const environment: Record<string, string> = {
+  /** The functions' environment: the settings, and what wires them to this stack's resources and metrics. */
+  private functionEnvironment(settings: Record<string, string>, deployment: string): Record<string, string> {
+    return {
       [RESOURCE_ENV.codeSecretArn]: this.codeSecret.secretArn,
-      ...settingsEnvironment,
+      ...settings,
       [RESOURCE_ENV.tableName]: this.table.tableName,
       ...(this.configurationSet ? { [RESOURCE_ENV.sesConfigurationSet]: this.configurationSet.configurationSetName } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -195,53 +225,23 @@ export class MagicLinkAuth extends Construct {
       // No --enable-source-maps: it costs every cold start (npm run bench: about +8 ms per import);
       // the maps ship in the package (dist/maps/) for mapping a logged stack frame offline.
     };
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+  }
 
-    const makeFunction = (name: FunctionName) => {
-      // One scope per function, named after its handler: its role, logs and function keep their
-      // logical IDs whatever else changes in the construct.
-      const scope = new Construct(this, pascal(name));
-      const logGroup = new logs.LogGroup(scope, 'Logs', { retention });
-      // An own role instead of AWSLambdaBasicExecutionRole: it may write to this function's log group only.
-      const role = new iam.Role(scope, 'Role', {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `magic-link-auth ${name} function`,
-      });
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
-        }),
-      );
-      const fn = new lambda.Function(scope, 'Function', {
-        role,
-        code: bundleCode(name),
-        handler: 'index.handler',
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: 256,
-        ...(props.reservedConcurrency?.[name] === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency[name] }),
-        timeout: Duration.seconds(10),
-        environment,
-        logGroup,
-      });
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason: 'nodejs22.x is the runtime this service is built and tested for; moving to a newer one is a deliberate upgrade.',
-      });
-      for (const access of TABLE_ACCESS[name]) fn.addToRolePolicy(tableStatement(this.table, access));
-      return fn;
-    };
-
+  /** Every function, each granted its own part of the table (`TABLE_ACCESS`) and, for codes, the secret. */
+  private createFunctions(props: MagicLinkAuthProps, environment: Record<string, string>, logRetention: logs.RetentionDays): Record<FunctionName, lambda.Function> {
     const functions = {} as Record<FunctionName, lambda.Function>;
-    for (const name of new Set<FunctionName>([...ROUTES.map((route) => route.handler), 'fallback'])) {
-      functions[name] = makeFunction(name);
+    for (const name of FUNCTION_NAMES) {
+      const fn = createFunction(this, name, { environment, logRetention, sizing: props.functionProps, reservedConcurrency: props.reservedConcurrency?.[name] });
+      for (const access of TABLE_ACCESS[name]) fn.addToRolePolicy(tableStatement(this.table, access));
+      functions[name] = fn;
     }
-    this.functions = functions;
     for (const name of ['request-magic-link', 'verify'] as const) this.codeSecret.grantRead(functions[name]);
+    return functions;
+  }
 
-    // Only the function that mails may call SES, only as the sender, only through the configuration set.
-    functions['request-magic-link'].addToRolePolicy(
+  /** Only the function that mails may call SES, only as the sender, only through the configuration set. */
+  private grantSend(fn: lambda.Function, senderAddress: string): void {
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [
@@ -250,31 +250,37 @@ export class MagicLinkAuth extends Construct {
             ? [Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName })]
             : []),
         ],
-        conditions: { StringEquals: { 'ses:FromAddress': settings.senderAddress } },
+        conditions: { StringEquals: { 'ses:FromAddress': senderAddress } },
       }),
     );
+  }
 
-    this.api = new apigwv2.HttpApi(this, 'Api', {
+  /** The HTTP API: a route per operation to its function, everything else to the fallback. */
+  private createApi(allowedOrigins: readonly string[] | undefined): { api: apigwv2.HttpApi; routes: apigwv2.HttpRoute[] } {
+    const api = new apigwv2.HttpApi(this, 'Api', {
       description: 'Magic-link sign-in',
       createDefaultStage: false,
-      defaultIntegration: new HttpLambdaIntegration('Fallback', functions.fallback),
-      corsPreflight: corsOf(settings.allowedOrigins),
+      defaultIntegration: new HttpLambdaIntegration('Fallback', this.functions.fallback),
+      corsPreflight: corsOf(allowedOrigins),
     });
     const integrations: Partial<Record<FunctionName, HttpLambdaIntegration>> = {};
     const routes: apigwv2.HttpRoute[] = [];
     for (const route of ROUTES) {
       // One integration per function, shared by its routes (the hosted page serves three paths).
-      integrations[route.handler] ??= new HttpLambdaIntegration(pascal(route.handler), functions[route.handler]);
-      routes.push(...this.api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration: integrations[route.handler]! }));
+      integrations[route.handler] ??= new HttpLambdaIntegration(pascal(route.handler), this.functions[route.handler]);
+      routes.push(...api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration: integrations[route.handler]! }));
     }
-
-    Validations.of(this.api).acknowledge({
+    Validations.of(api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason: 'The sign-in routes are public by design: they are how a caller obtains credentials. Sessions are checked by the functions.',
     });
+    return { api, routes };
+  }
 
+  /** The API's one stage: a throttle per route, a tighter one for what no route matches, and access logs. */
+  private createStage(props: MagicLinkAuthProps, routes: readonly apigwv2.HttpRoute[], retention: logs.RetentionDays): apigwv2.HttpStage {
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention });
-    this.stage = new apigwv2.HttpStage(this, 'Stage', {
+    const stage = new apigwv2.HttpStage(this, 'Stage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
@@ -296,38 +302,26 @@ export class MagicLinkAuth extends Construct {
     });
     // Each route's own throttle (the stage's default above covers only what no route matches). The
     // stage must come after the routes it names, or CloudFormation cannot find them.
-    const stage = this.stage.node.defaultChild as apigwv2.CfnStage;
-    stage.routeSettings = Object.fromEntries(
+    const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
       ROUTES.map((route) => {
         const throttle = { ...ROUTE_THROTTLE_DEFAULTS[route.operationId], ...props.routeThrottles?.[route.operationId] };
         // RouteSettings is passed through as it is: CloudFormation's own property names.
         return [`${route.method} ${route.path}`, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit }];
       }),
     );
-    for (const route of routes) stage.node.addDependency(route);
+    for (const route of routes) cfnStage.node.addDependency(route);
+    return stage;
+  }
 
-    const monitoring = new Monitoring(this, 'Monitoring', {
+  /** The dashboard and alarms; SES reputation from the construct's own configuration set when it made one. */
+  private createMonitoring(props: MagicLinkAuthProps, deployment: string): Monitoring {
+    return new Monitoring(this, 'Monitoring', {
       api: this.api,
-      functions,
+      functions: this.functions,
       deployment,
       ...(this.configurationSet && props.configurationSet === undefined ? { ownConfigurationSet: this.configurationSet } : {}),
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
-    });
-    this.dashboard = monitoring.dashboard;
-    this.alarms = monitoring.alarms;
-  }
-
-  /**
-   * Lets `grantee` read sessions directly from the table (GetItem of a sign-in record's session
-   * fields), e.g. a function of your app that checks a session without calling the API. Nothing else:
-   * no links, counters or codes, and no writes.
-   */
-  grantReadSessions(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['dynamodb:GetItem'],
-      resourceArns: [this.table.tableArn],
-      conditions: tableStatement(this.table, SESSION_READ_ACCESS).conditions,
     });
   }
 
@@ -396,8 +390,4 @@ function corsOf(origins: readonly string[] | undefined): apigwv2.CorsPreflightOp
 
 function identityArn(scope: Construct, identity: ses.IEmailIdentity): string {
   return Stack.of(scope).formatArn({ service: 'ses', resource: 'identity', resourceName: identity.emailIdentityName });
-}
-
-function pascal(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_m, _dash, letter: string) => letter.toUpperCase());
 }

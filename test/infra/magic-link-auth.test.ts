@@ -7,7 +7,8 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { MagicLinkAuth, ROUTE_THROTTLE_DEFAULTS, type MagicLinkAuthProps } from '../../lib/magic-link-auth';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { MagicLinkAuth, ROUTE_THROTTLE_DEFAULTS, type IMagicLinkAuth, type MagicLinkAuthProps } from '../../lib/magic-link-auth';
 import { ALARM_THRESHOLDS } from '../../lib/monitoring';
 import { MagicLinkAuthStack, propsFromContext } from '../../lib/magic-link-auth-stack';
 import { ROUTES } from '../../lambdas/contract/routes';
@@ -93,6 +94,19 @@ describe('MagicLinkAuth', () => {
       });
     }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('sizes every function from functionProps (256 MB, 10 s, arm64 unless set), keeping every logical ID', () => {
+    const sizing = (found: ReturnType<Template['findResources']>) =>
+      Object.values(found).map(({ Properties: fn }) => [fn.MemorySize, fn.Timeout, fn.Architectures]);
+    expect(sizing(functions)).toEqual(Array(FUNCTION_COUNT).fill([256, 10, ['arm64']]));
+    const sized = synth({ functionProps: { memorySize: 1024, timeout: Duration.seconds(20), architecture: lambda.Architecture.X86_64 } }).template;
+    const sizedFunctions = sized.findResources('AWS::Lambda::Function');
+    expect(sizing(sizedFunctions)).toEqual(Array(FUNCTION_COUNT).fill([1024, 20, ['x86_64']]));
+    expect(Object.keys(sized.toJSON().Resources).sort()).toEqual(Object.keys(template.toJSON().Resources).sort());
+    // One field alone keeps the others' defaults.
+    const memoryOnly = synth({ functionProps: { memorySize: 512 } }).template.findResources('AWS::Lambda::Function');
+    expect(sizing(memoryOnly)).toEqual(Array(FUNCTION_COUNT).fill([512, 10, ['arm64']]));
   });
 
   it('keeps the table: on-demand, TTL on `ttl`, point-in-time recovery, retained and protected', () => {
@@ -468,6 +482,19 @@ describe('an existing table, and grants', () => {
         },
       },
     ]);
+  });
+});
+
+describe('IMagicLinkAuth', () => {
+  it('gives an app that holds the interface alone the URL, the API, the table and the session grant', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const own = new Stack(app, 'Consumer');
+    const auth: IMagicLinkAuth = new MagicLinkAuth(own, 'Auth', required);
+    const role = new iam.Role(own, 'AppRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    expect(auth.grantReadSessions(role).success).toBe(true);
+    expect(own.resolve(auth.table.tableArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AuthTable/), 'Arn'] });
+    expect(own.resolve(auth.url)).toEqual(own.resolve((auth as MagicLinkAuth).stage.url.replace(/\/$/, '')));
+    expect(own.resolve(auth.api.apiId)).toEqual({ Ref: expect.stringMatching(/^AuthApi/) });
   });
 });
 
