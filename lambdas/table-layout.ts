@@ -1,21 +1,56 @@
 /**
  * The table's layout, shared by the store (which reads and writes it) and the construct (which
- * creates the table and scopes each function's IAM to key prefixes). No AWS SDK here: `lib/` imports it.
+ * creates the table and scopes each function's IAM to key prefixes and attribute names). Every key is
+ * built and every attribute named here, nowhere else. No AWS SDK here: `lib/` imports it.
  *
- * Single table, partition key `pk`, TTL attribute `ttl`:
+ * Single table, partition key `pk`, TTL attribute `ttl` (test/unit/table-layout.test.ts holds this
+ * table to the builders and names below):
  *
- * | pk                          | what                                  | attributes                                   |
- * |-----------------------------|---------------------------------------|----------------------------------------------|
- * | `rl#ip#<ip key>#<window>`   | requests from one IP in one hour      | `cnt`, `ttl` (window end)                    |
- * | `rl#email#<sha256>#<window>`| requests for one address in one hour  | `cnt`, `ttl` (window end)                    |
- * | `rl#code#<sha256>#<window>` | wrong codes for one address in an hour| `cnt`, `ttl` (window end)                    |
- * | `signin#<sha256(token)>`    | a magic link, then its session        | `email`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `used_at`, `session_hash`, `session_expires_at`, `revoked_at`, `ttl` |
- * | `code#<hmac(email, code)>`  | the one-time code of a sign-in        | `signin` (the sign-in's id), `ttl`           |
+ * | pk                                              | what                                                        | attributes |
+ * |-------------------------------------------------|-------------------------------------------------------------|------------|
+ * | `rl#ip#<ip key>#<window start>`                 | requests from one network in one hour (limit `ip`)          | `cnt`, `ttl` (window end) |
+ * | `rl#email#<ip key>#<email hash>#<window start>` | requests from one network for one address (limit `email`)   | `cnt`, `ttl` (window end) |
+ * | `rl#inbox#<email hash>#<window start>`          | requests for one address from every network (limit `inbox`) | `cnt`, `ttl` (window end) |
+ * | `rl#mail#<window start>#<shard>`                | one shard of the deployment's hourly mail budget            | `cnt`, `ttl` (window end) |
+ * | `rl#code#<email hash>#<window start>`           | wrong codes for one address in one hour                     | `cnt`, `ttl` (window end) |
+ * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `used_at`, `session_hash`, `session_expires_at`, `revoked_at`, `ttl` |
+ * | `code#<code id>`                                | the one-time code of a sign-in                              | `signin` (the sign-in's id), `redirect_to` (when asked), `ttl` |
+ *
+ * `<ip key>` is the network (`ipRateLimitKey`: an IPv4 address, an IPv6 /64), `<email hash>` the
+ * address's keyed hash (`emailHash`), `<window start>` the hour's first second, `<token hash>` the
+ * link token's SHA-256, `<code id>` the keyed hash of the address and the code.
  *
  * Correctness never rests on TTL deletion: counters live under their window's key, and every expiry
  * is checked in a condition or on read.
  */
-export const TABLE_KEYS = { partitionKey: 'pk', timeToLive: 'ttl' } as const;
+
+/**
+ * Every attribute an item may have, one name each. Expressions name them through `#<key>`
+ * placeholders (`#count` for `cnt`), so an attribute's stored name is written here only.
+ */
+export const ATTR = {
+  pk: 'pk',
+  ttl: 'ttl',
+  /** A counter's count in its window. */
+  count: 'cnt',
+  email: 'email',
+  /** The address's unkeyed hash (`userHash`): the user index's key. */
+  userHash: 'user_hash',
+  linkExpiresAt: 'link_expires_at',
+  createdAt: 'created_at',
+  challenge: 'challenge',
+  redirectTo: 'redirect_to',
+  usedAt: 'used_at',
+  sessionHash: 'session_hash',
+  sessionExpiresAt: 'session_expires_at',
+  revokedAt: 'revoked_at',
+  /** On a code's item: the id of its sign-in. */
+  signIn: 'signin',
+} as const;
+
+export type AttributeKey = keyof typeof ATTR;
+
+export const TABLE_KEYS = { partitionKey: ATTR.pk, timeToLive: ATTR.ttl } as const;
 
 /**
  * Every sign-in of one address, for signing out everywhere: a global secondary index on `user_hash`
@@ -24,11 +59,30 @@ export const TABLE_KEYS = { partitionKey: 'pk', timeToLive: 'ttl' } as const;
  */
 export const USER_INDEX = {
   name: 'by-user',
-  partitionKey: 'user_hash',
-  projected: ['session_hash', 'session_expires_at', 'revoked_at'],
+  partitionKey: ATTR.userHash,
+  projected: [ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.revokedAt],
 } as const;
 
+/** The key prefixes IAM scopes each function to. */
 export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#' } as const;
+
+/** Every key the service writes, by what it holds. */
+export const KEYS = {
+  /** Requests from one network (limit `ip`). */
+  ipCounter: (ipKey: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}ip#${ipKey}#${windowStart}`,
+  /** Requests from one network for one address (limit `email`). */
+  emailCounter: (ipKey: string, emailHash: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}email#${ipKey}#${emailHash}#${windowStart}`,
+  /** Requests for one address from every network together (limit `inbox`). */
+  inboxCounter: (emailHash: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}inbox#${emailHash}#${windowStart}`,
+  /** One shard of the deployment's mail budget. */
+  mailBudgetShard: (windowStart: number | string, shard: number | string) => `${KEY_PREFIX.rateLimit}mail#${windowStart}#${shard}`,
+  /** Wrong one-time codes entered for one address. */
+  codeAttempts: (emailHash: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}code#${emailHash}#${windowStart}`,
+  /** A magic link and, once used, its session: by the link token's hash. */
+  signIn: (id: string) => `${KEY_PREFIX.signIn}${id}`,
+  /** A one-time code's pointer to its sign-in. */
+  code: (codeId: string) => `${KEY_PREFIX.code}${codeId}`,
+} as const;
 
 /**
  * The attributes each kind of item may have, its key included: the construct limits each function's
@@ -37,11 +91,54 @@ export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#' }
  */
 export const RECORD_ATTRIBUTES = {
   /** A request counter, a wrong-code counter or a mail budget shard. */
-  counter: [TABLE_KEYS.partitionKey, 'cnt', TABLE_KEYS.timeToLive],
+  counter: [ATTR.pk, ATTR.count, ATTR.ttl],
   /** What a magic link is created with: no session attribute, so the mail function cannot mint one. */
-  link: [TABLE_KEYS.partitionKey, 'email', USER_INDEX.partitionKey, 'link_expires_at', 'created_at', 'challenge', 'redirect_to', TABLE_KEYS.timeToLive],
+  link: [ATTR.pk, ATTR.email, ATTR.userHash, ATTR.linkExpiresAt, ATTR.createdAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
   /** What signing in and signing out add to a link. */
-  session: ['used_at', 'session_hash', 'session_expires_at', 'revoked_at'],
+  session: [ATTR.usedAt, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.revokedAt],
   /** The pointer from a one-time code to its sign-in. */
-  code: [TABLE_KEYS.partitionKey, 'signin', 'redirect_to', TABLE_KEYS.timeToLive],
+  code: [ATTR.pk, ATTR.signIn, ATTR.redirectTo, ATTR.ttl],
 } as const satisfies Record<string, readonly string[]>;
+
+/** What a session check reads of a sign-in: the address and the session fields. */
+export const SESSION_ATTRIBUTES = [ATTR.email, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.revokedAt] as const;
+
+/**
+ * The items of a link request's transaction, in the order they are sent. DynamoDB reports a
+ * cancelled transaction's reasons by position; `byItem` reads them back by these names. The undo
+ * transaction touches the same items in the same order.
+ */
+export const REQUEST_ITEMS = ['ip', 'inbox', 'link', 'code', 'email', 'mailBudget'] as const;
+export type RequestItem = (typeof REQUEST_ITEMS)[number];
+
+/** The key of each item of a link request's transaction. */
+export function requestItemKeys(request: {
+  readonly ipKey: string;
+  readonly emailHash: string;
+  readonly window: { readonly start: number };
+  readonly mailBudget: { readonly shard: number };
+  readonly link: { readonly id: string; readonly codeId: string };
+}): Record<RequestItem, string> {
+  const { ipKey, emailHash, window, link } = request;
+  return {
+    ip: KEYS.ipCounter(ipKey, window.start),
+    email: KEYS.emailCounter(ipKey, emailHash, window.start),
+    inbox: KEYS.inboxCounter(emailHash, window.start),
+    mailBudget: KEYS.mailBudgetShard(window.start, request.mailBudget.shard),
+    link: KEYS.signIn(link.id),
+    code: KEYS.code(link.codeId),
+  };
+}
+
+/** The items of a sign-in by code: the address's wrong-code budget, checked, and the sign-in, consumed. */
+export const CODE_SIGN_IN_ITEMS = ['attempts', 'signIn'] as const;
+
+/** A transaction's items in the order of `names`: what its `TransactItems` are. */
+export function inOrder<N extends string, T>(names: readonly N[], items: Readonly<Record<N, T>>): T[] {
+  return names.map((name) => items[name]);
+}
+
+/** One value per item of a transaction sent in the order of `names`, by name (reasons it did not report read as `None`). */
+export function byItem<N extends string, T>(names: readonly N[], values: readonly T[], none: T): Record<N, T> {
+  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? none])) as Record<N, T>;
+}

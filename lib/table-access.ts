@@ -5,7 +5,7 @@
  */
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { KEY_PREFIX, RECORD_ATTRIBUTES, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
+import { ATTR, KEY_PREFIX, RECORD_ATTRIBUTES, SESSION_ATTRIBUTES, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
 import type { FunctionName } from './functions';
 
 /**
@@ -39,7 +39,7 @@ const SIGN_IN_RECORD = [...RECORD_ATTRIBUTES.link, ...RECORD_ATTRIBUTES.session]
 export const SESSION_READ_ACCESS: ItemAccess = {
   actions: ['dynamodb:GetItem'],
   prefix: KEY_PREFIX.signIn,
-  attributes: [TABLE_KEYS.partitionKey, 'email', 'session_hash', 'session_expires_at', 'revoked_at'],
+  attributes: [TABLE_KEYS.partitionKey, ...SESSION_ATTRIBUTES],
 };
 
 /** Signing out everywhere reads the user index: its key, the session fields it projects, and the table key. */
@@ -57,7 +57,7 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>
     { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.signIn, attributes: RECORD_ATTRIBUTES.link, returnValues: ['NONE'] },
     { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code, returnValues: ['NONE'] },
     // A request whose mail failed is undone: its link (only while unused) and code deleted.
-    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.signIn, attributes: [TABLE_KEYS.partitionKey, 'used_at'], returnValues: ['NONE'] },
+    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.signIn, attributes: [TABLE_KEYS.partitionKey, ATTR.usedAt], returnValues: ['NONE'] },
     { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: [TABLE_KEYS.partitionKey], returnValues: ['NONE'] },
   ],
   verify: [

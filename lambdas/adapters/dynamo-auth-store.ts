@@ -4,7 +4,14 @@ import {
   TransactionCanceledException,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DependencyUnavailableError } from '../domain/errors';
 import type {
@@ -19,22 +26,94 @@ import type {
   SessionRecord,
   SignInSnapshot,
 } from '../domain/ports';
-import { KEY_PREFIX, TABLE_KEYS, USER_INDEX } from '../table-layout';
+import {
+  ATTR,
+  CODE_SIGN_IN_ITEMS,
+  KEYS,
+  REQUEST_ITEMS,
+  SESSION_ATTRIBUTES,
+  USER_INDEX,
+  byItem,
+  inOrder,
+  requestItemKeys,
+  type AttributeKey,
+  type RequestItem,
+} from '../table-layout';
 
-const TTL_NAME = { '#ttl': TABLE_KEYS.timeToLive } as const;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+type ExpressionField = 'UpdateExpression' | 'ConditionExpression' | 'ProjectionExpression' | 'KeyConditionExpression' | 'FilterExpression';
+
+/**
+ * Expressions written with `#<key>` placeholders for the attributes of `ATTR` (`#count` for `cnt`),
+ * with the `ExpressionAttributeNames` they use and no other (DynamoDB refuses unused names).
+ */
+function named<T extends Partial<Record<ExpressionField, string>>>(expressions: T): T & { ExpressionAttributeNames: Record<string, string> } {
+  const names: Record<string, string> = {};
+  for (const expression of Object.values(expressions) as string[]) {
+    for (const [placeholder, key] of expression.matchAll(/#(\w+)/g)) {
+      if (!Object.hasOwn(ATTR, key!)) throw new Error(`${placeholder} names no attribute of the table's layout`);
+      names[placeholder] = ATTR[key as AttributeKey];
+    }
+  }
+  return { ...expressions, ExpressionAttributeNames: names };
+}
 
 /** What `challenge = :challenge` compares with when a request sent no verifier: matches no stored challenge. */
 const NO_CHALLENGE = '-';
+
+/** Counting one more in a window, while under the limit; shared by the limits, the mail budget and the wrong-code budget. */
+const COUNT = named({
+  UpdateExpression: 'SET #count = if_not_exists(#count, :zero) + :one, #ttl = :ttl',
+  ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+});
+
+/** The under-limit test alone: a code sign-in checks the wrong-code budget without counting. */
+const UNDER_LIMIT = named({ ConditionExpression: COUNT.ConditionExpression });
+
+/** Giving a count back (a request whose mail failed), never below zero. */
+const GIVE_BACK = named({ UpdateExpression: 'SET #count = #count - :one', ConditionExpression: '#count > :zero' });
+
+/** Creating an item only where none is. */
+const CREATE = named({ ConditionExpression: 'attribute_not_exists(#pk)' });
+
+/** Deleting a link nobody received: only while unused, so a session is never deleted. */
+const DELETE_UNUSED = named({ ConditionExpression: 'attribute_not_exists(#usedAt)' });
 
 /**
  * The consume write shared by both keys (link and code): one conditional update of the sign-in record.
  * It holds only while the link exists, is unused and unexpired, and, when bound, the challenge matches.
  */
-const CONSUME_CONDITION =
-  'attribute_exists(pk) AND attribute_not_exists(used_at) AND link_expires_at > :now AND (attribute_not_exists(challenge) OR challenge = :challenge)';
+const CONSUME = named({
+  UpdateExpression: 'SET #usedAt = :now, #sessionHash = :session_hash, #sessionExpiresAt = :session_expires_at, #ttl = :ttl',
+  ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#usedAt) AND #linkExpiresAt > :now AND (attribute_not_exists(#challenge) OR #challenge = :challenge)',
+});
 
-/** The counter condition shared by the limits and the wrong-code budget. */
-const UNDER_LIMIT = 'attribute_not_exists(cnt) OR cnt < :limit';
+const READ_CODE = named({ ProjectionExpression: '#signIn, #redirectTo' });
+
+/** Each attribute's placeholder, by its stored name. */
+const PLACEHOLDER = Object.fromEntries(Object.entries(ATTR).map(([key, name]) => [name, `#${key}`])) as Record<string, string>;
+
+const READ_SESSION = named({ ProjectionExpression: SESSION_ATTRIBUTES.map((name) => PLACEHOLDER[name]).join(', ') });
+
+/** Revoking the session whose secret this is, while live. */
+const REVOKE = named({
+  UpdateExpression: 'SET #revokedAt = :now, #ttl = :ttl',
+  ConditionExpression: '#sessionHash = :session_hash AND attribute_not_exists(#revokedAt) AND #sessionExpiresAt > :now',
+});
+
+/** Every live session of an address, from the user index. */
+const LIVE_SESSIONS = named({
+  KeyConditionExpression: '#userHash = :user',
+  FilterExpression: 'attribute_exists(#sessionHash) AND attribute_not_exists(#revokedAt) AND #sessionExpiresAt > :now',
+  ProjectionExpression: '#pk',
+});
+
+/** Revoking a session found in the index, unless revoked meanwhile. */
+const REVOKE_FOUND = named({
+  UpdateExpression: 'SET #revokedAt = :now, #ttl = :ttl',
+  ConditionExpression: 'attribute_exists(#sessionHash) AND attribute_not_exists(#revokedAt)',
+});
 
 /** Attempts at a transaction cancelled because another writer touched the same item at the same moment. */
 const MAX_TRANSACTION_ATTEMPTS = 8;
@@ -85,13 +164,12 @@ export class DynamoAuthStore implements AuthStore {
     this.backoffMs = options.backoffMs ?? ((attempt) => Math.random() * Math.min(200, 10 * 2 ** attempt));
   }
 
-  private counter(id: string, limit: number, windowEnd: number) {
+  /** Counts one more on the counter at `pk`, kept until `windowEnd`, while under `limit`. */
+  private counter(pk: string, limit: number, windowEnd: number) {
     return {
       TableName: this.tableName,
-      Key: { pk: `${KEY_PREFIX.rateLimit}${id}` },
-      UpdateExpression: 'SET cnt = if_not_exists(cnt, :zero) + :one, #ttl = :ttl',
-      ConditionExpression: UNDER_LIMIT,
-      ExpressionAttributeNames: TTL_NAME,
+      Key: { [ATTR.pk]: pk },
+      ...COUNT,
       ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':limit': limit, ':ttl': windowEnd },
     };
   }
@@ -137,89 +215,77 @@ export class DynamoAuthStore implements AuthStore {
   }
 
   async recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome> {
-    const { link } = request;
-    const refused = await this.transact(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Update: this.counter(request.ipCounterId, request.ipLimit, request.windowEnd) },
-          { Update: this.counter(request.emailCounterId, request.emailLimit, request.windowEnd) },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                pk: `${KEY_PREFIX.signIn}${link.id}`,
-                email: link.email,
-                link_expires_at: link.expiresAt,
-                created_at: link.createdAt,
-                user_hash: link.userHash,
-                ...(link.challenge === undefined ? {} : { challenge: link.challenge }),
-                ...(link.redirectTo === undefined ? {} : { redirect_to: link.redirectTo }),
-                [TABLE_KEYS.timeToLive]: link.retainUntil,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+    const { link, window, limits } = request;
+    const keys = requestItemKeys(request);
+    const items: Record<RequestItem, TransactItem> = {
+      ip: { Update: this.counter(keys.ip, limits.ip, window.end) },
+      email: { Update: this.counter(keys.email, limits.email, window.end) },
+      inbox: { Update: this.counter(keys.inbox, limits.inbox, window.end) },
+      mailBudget: { Update: this.counter(keys.mailBudget, request.mailBudget.limit, window.end) },
+      link: {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            [ATTR.pk]: keys.link,
+            [ATTR.email]: link.email,
+            [ATTR.linkExpiresAt]: link.expiresAt,
+            [ATTR.createdAt]: link.createdAt,
+            [ATTR.userHash]: link.userHash,
+            ...(link.challenge === undefined ? {} : { [ATTR.challenge]: link.challenge }),
+            ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+            [ATTR.ttl]: link.retainUntil,
           },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                pk: `${KEY_PREFIX.code}${link.codeId}`,
-                signin: link.id,
-                ...(link.redirectTo === undefined ? {} : { redirect_to: link.redirectTo }),
-                [TABLE_KEYS.timeToLive]: link.retainUntil,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+          ...CREATE,
+        },
+      },
+      code: {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            [ATTR.pk]: keys.code,
+            [ATTR.signIn]: link.id,
+            ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+            [ATTR.ttl]: link.retainUntil,
           },
-          { Update: this.counter(request.ipEmailCounterId, request.ipEmailLimit, request.windowEnd) },
-          { Update: this.counter(request.budgetShardId, request.budgetShardLimit, request.windowEnd) },
-        ],
-      }),
-    );
+          ...CREATE,
+        },
+      },
+    };
+    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REQUEST_ITEMS, items) }));
     if (refused === null) return 'created';
-    const { codes, error } = refused;
+    const failed = byItem(REQUEST_ITEMS, refused.codes, 'None');
+    const spent = (item: RequestItem) => failed[item] === 'ConditionalCheckFailed';
     // The IP limit is checked first: when it and another are exhausted the caller hears about the IP.
-    // Both address counters (this network's share, the inbox's ceiling) answer as the address limit.
-    if (codes[0] === 'ConditionalCheckFailed') return 'ip_limit_exceeded';
-    if (codes[1] === 'ConditionalCheckFailed' || codes[4] === 'ConditionalCheckFailed') return 'email_limit_exceeded';
-    if (codes[5] === 'ConditionalCheckFailed') return 'capacity_exceeded';
-    if (codes[2] === 'ConditionalCheckFailed') throw new Error('magic link id collision', { cause: error });
+    // Both address limits (this network's share, the inbox's ceiling) answer as the address limit.
+    if (spent('ip')) return 'ip_limit_exceeded';
+    if (spent('email') || spent('inbox')) return 'email_limit_exceeded';
+    if (spent('mailBudget')) return 'capacity_exceeded';
+    if (spent('link')) throw new Error('magic link id collision', { cause: refused.error });
     return 'code_taken';
   }
 
   async releaseLinkRequest(request: LinkRequest): Promise<void> {
-    const giveBack = (id: string) => ({
-      Update: {
-        TableName: this.tableName,
-        Key: { pk: `${KEY_PREFIX.rateLimit}${id}` },
-        UpdateExpression: 'SET cnt = cnt - :one',
-        ConditionExpression: 'cnt > :zero',
-        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-      },
+    const keys = requestItemKeys(request);
+    const giveBack = (pk: string): TransactItem => ({
+      Update: { TableName: this.tableName, Key: { [ATTR.pk]: pk }, ...GIVE_BACK, ExpressionAttributeValues: { ':one': 1, ':zero': 0 } },
     });
-    const refused = await this.transact(
-      new TransactWriteCommand({
-        TransactItems: [
-          giveBack(request.ipCounterId),
-          giveBack(request.emailCounterId),
-          // Unused only: a link nobody received cannot have been used, but never delete a session.
-          { Delete: { TableName: this.tableName, Key: { pk: `${KEY_PREFIX.signIn}${request.link.id}` }, ConditionExpression: 'attribute_not_exists(used_at)' } },
-          { Delete: { TableName: this.tableName, Key: { pk: `${KEY_PREFIX.code}${request.link.codeId}` } } },
-          giveBack(request.ipEmailCounterId),
-          giveBack(request.budgetShardId),
-        ],
-      }),
-    );
+    const items: Record<RequestItem, TransactItem> = {
+      ip: giveBack(keys.ip),
+      email: giveBack(keys.email),
+      inbox: giveBack(keys.inbox),
+      mailBudget: giveBack(keys.mailBudget),
+      link: { Delete: { TableName: this.tableName, Key: { [ATTR.pk]: keys.link }, ...DELETE_UNUSED } },
+      code: { Delete: { TableName: this.tableName, Key: { [ATTR.pk]: keys.code } } },
+    };
+    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REQUEST_ITEMS, items) }));
     if (refused !== null) throw new Error(`releasing a request was refused (${refused.codes.join(', ')})`, { cause: refused.error });
   }
 
   private consumeUpdate(request: ConsumeLink) {
     return {
       TableName: this.tableName,
-      Key: { pk: `${KEY_PREFIX.signIn}${request.id}` },
-      UpdateExpression: 'SET used_at = :now, session_hash = :session_hash, session_expires_at = :session_expires_at, #ttl = :ttl',
-      ConditionExpression: CONSUME_CONDITION,
-      ExpressionAttributeNames: TTL_NAME,
+      Key: { [ATTR.pk]: KEYS.signIn(request.id) },
+      ...CONSUME,
       ExpressionAttributeValues: {
         ':now': request.now,
         ':challenge': request.challenge ?? NO_CHALLENGE,
@@ -234,8 +300,8 @@ export class DynamoAuthStore implements AuthStore {
   async consumeLink(request: ConsumeLink): Promise<ConsumeOutcome> {
     try {
       const result = await this.write(() => this.doc.send(new UpdateCommand({ ...this.consumeUpdate(request), ReturnValues: 'ALL_NEW' })));
-      const redirectTo = result.Attributes?.redirect_to;
-      return { outcome: 'consumed', email: String(result.Attributes?.email), ...(typeof redirectTo === 'string' ? { redirectTo } : {}) };
+      const redirectTo = result.Attributes?.[ATTR.redirectTo];
+      return { outcome: 'consumed', email: String(result.Attributes?.[ATTR.email]), ...(typeof redirectTo === 'string' ? { redirectTo } : {}) };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         return { outcome: 'refused', record: snapshot(error.Item) };
@@ -246,11 +312,11 @@ export class DynamoAuthStore implements AuthStore {
 
   async findCode(codeId: string): Promise<{ signInId: string; redirectTo?: string } | null> {
     try {
-      const { Item } = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: `${KEY_PREFIX.code}${codeId}` }, ConsistentRead: true, ProjectionExpression: 'signin, redirect_to' }),
-      );
-      if (typeof Item?.signin !== 'string') return null;
-      return { signInId: Item.signin, ...(typeof Item.redirect_to === 'string' ? { redirectTo: Item.redirect_to } : {}) };
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [ATTR.pk]: KEYS.code(codeId) }, ConsistentRead: true, ...READ_CODE }));
+      const signInId = Item?.[ATTR.signIn];
+      if (typeof signInId !== 'string') return null;
+      const redirectTo = Item?.[ATTR.redirectTo];
+      return { signInId, ...(typeof redirectTo === 'string' ? { redirectTo } : {}) };
     } catch (error) {
       if (isThrottling(error)) throw unavailable(error);
       throw error;
@@ -259,30 +325,28 @@ export class DynamoAuthStore implements AuthStore {
 
   async consumeByCode(request: ConsumeLink & { readonly email: string; readonly redirectTo?: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome> {
     const { attempts } = request;
-    const refused = await this.transact(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: this.tableName,
-              Key: { pk: `${KEY_PREFIX.rateLimit}${attempts.counterId}` },
-              ConditionExpression: UNDER_LIMIT,
-              ExpressionAttributeValues: { ':limit': attempts.limit },
-            },
-          },
-          { Update: this.consumeUpdate(request) },
-        ],
-      }),
-    );
+    const items: Record<(typeof CODE_SIGN_IN_ITEMS)[number], TransactItem> = {
+      attempts: {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: { [ATTR.pk]: KEYS.codeAttempts(attempts.emailHash, attempts.window.start) },
+          ...UNDER_LIMIT,
+          ExpressionAttributeValues: { ':limit': attempts.limit },
+        },
+      },
+      signIn: { Update: this.consumeUpdate(request) },
+    };
+    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(CODE_SIGN_IN_ITEMS, items) }));
     // The transaction returns no attributes; the code was found under this address, which is the sign-in's.
     if (refused === null) return { outcome: 'consumed', email: request.email, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) };
-    if (refused.codes[0] === 'ConditionalCheckFailed') return { outcome: 'attempts_exceeded' };
-    return { outcome: 'refused', record: snapshot(refused.error.CancellationReasons?.[1]?.Item) };
+    if (byItem(CODE_SIGN_IN_ITEMS, refused.codes, 'None').attempts === 'ConditionalCheckFailed') return { outcome: 'attempts_exceeded' };
+    return { outcome: 'refused', record: snapshot(byItem(CODE_SIGN_IN_ITEMS, refused.error.CancellationReasons ?? [], undefined).signIn?.Item) };
   }
 
   async countWrongCode(attempts: AttemptBudget): Promise<'counted' | 'attempts_exceeded'> {
+    const pk = KEYS.codeAttempts(attempts.emailHash, attempts.window.start);
     try {
-      await this.write(() => this.doc.send(new UpdateCommand(this.counter(attempts.counterId, attempts.limit, attempts.windowEnd))));
+      await this.write(() => this.doc.send(new UpdateCommand(this.counter(pk, attempts.limit, attempts.window.end))));
       return 'counted';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'attempts_exceeded';
@@ -292,20 +356,13 @@ export class DynamoAuthStore implements AuthStore {
 
   async getSession(id: string): Promise<SessionRecord | null> {
     try {
-      const { Item } = await this.doc.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: `${KEY_PREFIX.signIn}${id}` },
-          ConsistentRead: true,
-          ProjectionExpression: 'email, session_hash, session_expires_at, revoked_at',
-        }),
-      );
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [ATTR.pk]: KEYS.signIn(id) }, ConsistentRead: true, ...READ_SESSION }));
       if (!Item) return null;
       return {
-        email: String(Item.email),
-        sessionSecretHash: Item.session_hash as string | undefined,
-        sessionExpiresAt: Item.session_expires_at as number | undefined,
-        revokedAt: Item.revoked_at as number | undefined,
+        email: String(Item[ATTR.email]),
+        sessionSecretHash: Item[ATTR.sessionHash] as string | undefined,
+        sessionExpiresAt: Item[ATTR.sessionExpiresAt] as number | undefined,
+        revokedAt: Item[ATTR.revokedAt] as number | undefined,
       };
     } catch (error) {
       if (isThrottling(error)) throw unavailable(error);
@@ -318,16 +375,13 @@ export class DynamoAuthStore implements AuthStore {
       const result = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: `${KEY_PREFIX.signIn}${request.id}` },
-          UpdateExpression: 'SET revoked_at = :now, #ttl = :ttl',
-          ConditionExpression:
-            'session_hash = :session_hash AND attribute_not_exists(revoked_at) AND session_expires_at > :now',
-          ExpressionAttributeNames: TTL_NAME,
+          Key: { [ATTR.pk]: KEYS.signIn(request.id) },
+          ...REVOKE,
           ExpressionAttributeValues: { ':now': request.now, ':session_hash': request.sessionSecretHash, ':ttl': request.retainUntil },
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { email: String(result.Attributes?.email) };
+      return { email: String(result.Attributes?.[ATTR.email]) };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return null;
       if (isThrottling(error)) throw unavailable(error);
@@ -345,10 +399,8 @@ export class DynamoAuthStore implements AuthStore {
           new QueryCommand({
             TableName: this.tableName,
             IndexName: USER_INDEX.name,
-            KeyConditionExpression: `${USER_INDEX.partitionKey} = :user`,
-            FilterExpression: 'attribute_exists(session_hash) AND attribute_not_exists(revoked_at) AND session_expires_at > :now',
+            ...LIVE_SESSIONS,
             ExpressionAttributeValues: { ':user': request.userHash, ':now': request.now },
-            ProjectionExpression: 'pk',
             ExclusiveStartKey: from,
           }),
         );
@@ -358,10 +410,8 @@ export class DynamoAuthStore implements AuthStore {
               this.doc.send(
                 new UpdateCommand({
                   TableName: this.tableName,
-                  Key: { pk: item.pk },
-                  UpdateExpression: 'SET revoked_at = :now, #ttl = :ttl',
-                  ConditionExpression: 'attribute_exists(session_hash) AND attribute_not_exists(revoked_at)',
-                  ExpressionAttributeNames: TTL_NAME,
+                  Key: { [ATTR.pk]: item[ATTR.pk] },
+                  ...REVOKE_FOUND,
                   ExpressionAttributeValues: { ':now': request.now, ':ttl': request.retainUntil },
                 }),
               ),
@@ -385,9 +435,11 @@ export class DynamoAuthStore implements AuthStore {
 function snapshot(item: Record<string, AttributeValue> | undefined): SignInSnapshot | null {
   if (!item || Object.keys(item).length === 0) return null;
   const record = unmarshall(item);
+  const usedAt = record[ATTR.usedAt];
+  const challenge = record[ATTR.challenge];
   return {
-    linkExpiresAt: Number(record.link_expires_at),
-    ...(record.used_at === undefined ? {} : { usedAt: Number(record.used_at) }),
-    ...(record.challenge === undefined ? {} : { challenge: String(record.challenge) }),
+    linkExpiresAt: Number(record[ATTR.linkExpiresAt]),
+    ...(usedAt === undefined ? {} : { usedAt: Number(usedAt) }),
+    ...(challenge === undefined ? {} : { challenge: String(challenge) }),
   };
 }

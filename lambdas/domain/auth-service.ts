@@ -1,11 +1,11 @@
-import { challengeFor, codeId, emailKey, generateCode } from './codes';
+import { challengeFor, codeId, emailHash, generateCode } from './codes';
 import { RefusedError, type Refusal } from './errors';
 import { ipRateLimitKey } from './ip';
-import { MAIL_BUDGET_TRIES, codeAttemptCounterId, mailBudgetShards, rateLimitCounterIds, rateLimitWindow } from './limits';
+import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
-import type { AuthStore, CodeSecret, ConsumeOutcome, Mailer, SignInSnapshot } from './ports';
+import type { AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, Mailer, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
-import { generateToken, hashEmail, hashToken, hashesEqual } from './tokens';
+import { generateToken, hashToken, hashesEqual, userHash } from './tokens';
 
 /** How long used, expired and signed-out records are kept, so callers get the precise error, not `not_found`. */
 export const RECORD_RETENTION_SECONDS = 24 * 3600;
@@ -80,8 +80,8 @@ export class MagicLinkService {
   ) {}
 
   /** How logs name an address: keyed with the deployment's secret, never the address itself. */
-  async emailKey(email: string): Promise<string> {
-    return emailKey(await this.codeSecret.get(), email);
+  async emailHash(email: string): Promise<string> {
+    return emailHash(await this.codeSecret.get(), email);
   }
 
   /**
@@ -97,23 +97,21 @@ export class MagicLinkService {
     const token = generateToken();
     const expiresAt = nowSeconds + this.settings.linkLifetimeSeconds;
     const secret = await this.codeSecret.get();
-    const counters = rateLimitCounterIds(ipKey, emailKey(secret, email), window);
+    // What the request counts against, by the names the settings give the limits.
+    const counted = {
+      ipKey,
+      emailHash: emailHash(secret, email),
+      window,
+      limits: { ip: this.settings.ipLimitPerHour, email: this.settings.emailLimitPerHour, inbox: this.settings.inboxLimitPerHour },
+    };
 
     // A random order of the mail budget's shards: a full one sends the request to the next, up to a few.
-    const shards = shuffled(mailBudgetShards(this.settings.mailBudgetPerHour, window)).slice(0, MAIL_BUDGET_TRIES);
+    const shards = shuffled(mailBudgetShards(this.settings.mailBudgetPerHour)).slice(0, MAIL_BUDGET_TRIES);
     for (let draw = 1, tried = 0; ; ) {
       const code = generateCode();
-      const shard = shards[tried]!;
-      const request = {
-        ipCounterId: counters.ip,
-        ipEmailCounterId: counters.ipEmail,
-        ipEmailLimit: this.settings.emailLimitPerHour,
-        emailCounterId: counters.email,
-        ipLimit: this.settings.ipLimitPerHour,
-        emailLimit: this.settings.inboxLimitPerHour,
-        windowEnd: window.end,
-        budgetShardId: shard.id,
-        budgetShardLimit: shard.limit,
+      const request: LinkRequest = {
+        ...counted,
+        mailBudget: shards[tried]!,
         link: {
           id: hashToken(token),
           email,
@@ -123,7 +121,7 @@ export class MagicLinkService {
           codeId: codeId(secret, email, code),
           ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
           ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
-          userHash: hashEmail(email),
+          userHash: userHash(email),
         },
       };
       const outcome = await this.store.recordLinkRequest(request);
@@ -180,7 +178,7 @@ export class SignInService {
     const nowSeconds = toSeconds(now);
     const window = rateLimitWindow(nowSeconds);
     const secret = await this.codeSecret.get();
-    const attempts = { counterId: codeAttemptCounterId(emailKey(secret, email), window), limit: this.settings.codeAttemptsPerHour, windowEnd: window.end };
+    const attempts = { emailHash: emailHash(secret, email), window, limit: this.settings.codeAttemptsPerHour };
     const found = await this.store.findCode(codeId(secret, email, code));
     if (found === null) {
       const counted = await this.store.countWrongCode(attempts);
@@ -249,6 +247,6 @@ export class SessionService {
     const retainUntil = nowSeconds + RECORD_RETENTION_SECONDS;
     const revoked = await this.store.revokeSession({ id: parsed.signInId, sessionSecretHash: parsed.secretHash, now: nowSeconds, retainUntil });
     if (revoked === null) throw new RefusedError('session_invalid');
-    if (options.everywhere) await this.store.revokeAllSessions({ userHash: hashEmail(revoked.email), now: nowSeconds, retainUntil });
+    if (options.everywhere) await this.store.revokeAllSessions({ userHash: userHash(revoked.email), now: nowSeconds, retainUntil });
   }
 }

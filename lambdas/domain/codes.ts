@@ -6,7 +6,7 @@ import { TOKEN_PATTERN } from './tokens';
  *
  * A 6-digit code has only 10^6 values, so its stored hash is keyed with a secret the table does not
  * hold: a copy of the table alone yields no live code. Guessing is bounded by a per-address budget of
- * wrong codes (see `codeAttemptCounterId`).
+ * wrong codes (`AttemptBudget`).
  */
 
 /** Exactly six decimal digits. */
@@ -29,10 +29,11 @@ export function challengeFor(verifier: string): string {
 }
 
 /**
- * An address as logs and rate-limit counters name it: an HMAC under the deployment's secret, so a log
- * line or a counter key cannot be turned back into the address by hashing a list of guesses.
+ * An address as logs (`email_hash`) and rate-limit counters name it: an HMAC under the deployment's
+ * secret, so a log line or a counter key cannot be turned back into the address by hashing a list of
+ * guesses. (The table's `user_hash` is the unkeyed `userHash`.)
  */
-export function emailKey(secret: string, email: string): string {
+export function emailHash(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`address\n${email}`, 'utf8').digest('hex');
 }
 

@@ -2,6 +2,7 @@
  * What the domain needs from the outside world. Adapters in `lambdas/adapters` implement these with
  * AWS; the domain never imports an AWS SDK.
  */
+import type { MailBudgetShard, RateLimitWindow } from './limits';
 
 export interface NewLink {
   /** Hash of the link token: the record's identity. */
@@ -18,29 +19,36 @@ export interface NewLink {
   readonly codeId: string;
   /** Where the person goes after signing in, already checked against the allowlist. */
   readonly redirectTo?: string;
-  /** The address's hash: how signing out everywhere finds this sign-in's session. */
+  /** The address's unkeyed hash (`userHash`): how signing out everywhere finds this sign-in's session. */
   readonly userHash: string;
 }
 
+/**
+ * A link request, counted against three limits in its hour, each by its own name from setting to key:
+ * - `ip` (`ipLimitPerHour`): requests from one network, whatever the address;
+ * - `email` (`emailLimitPerHour`): requests from one network for one address, the per-address limit a
+ *   stranger can spend only from their own network, so they cannot lock the owner out;
+ * - `inbox` (`inboxLimitPerHour`): requests for one address from every network together, the inbox's
+ *   ceiling.
+ * The store keeps each count under its own key (`table-layout.ts`).
+ */
 export interface LinkRequest {
-  readonly ipCounterId: string;
-  /** Requests from this network for this address. */
-  readonly ipEmailCounterId: string;
-  readonly ipEmailLimit: number;
-  /** Requests for this address from every network: the inbox's ceiling. */
-  readonly emailCounterId: string;
-  /** One shard of the deployment's mail budget, and its share. */
-  readonly budgetShardId: string;
-  readonly budgetShardLimit: number;
-  readonly ipLimit: number;
-  readonly emailLimit: number;
-  /** Epoch seconds at which both counters' window ends. */
-  readonly windowEnd: number;
+  /** The requesting network (`ipRateLimitKey`). */
+  readonly ipKey: string;
+  /** The address's keyed hash (`emailHash`). */
+  readonly emailHash: string;
+  /** The hour the request counts in: its counters' window. */
+  readonly window: RateLimitWindow;
+  /** Each limit's ceiling for the window. */
+  readonly limits: { readonly ip: number; readonly email: number; readonly inbox: number };
+  /** The shard of the deployment's mail budget this request counts against, and its share. */
+  readonly mailBudget: MailBudgetShard;
   readonly link: NewLink;
 }
 
 /**
- * The outcome of counting a request against both limits and storing its link and code, all or nothing.
+ * The outcome of counting a request against its limits and the mail budget and storing its link and
+ * code, all or nothing. `email_limit_exceeded` stands for either address limit (`email` or `inbox`).
  * `code_taken`: another sign-in of this address holds the same code (about 1 in 200,000): draw again.
  */
 export type LinkRequestOutcome = 'created' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded' | 'code_taken';
@@ -84,16 +92,16 @@ export interface RevokeSession {
 
 /** The wrong-code budget of one address in one window. */
 export interface AttemptBudget {
-  readonly counterId: string;
+  /** The address's keyed hash (`emailHash`). */
+  readonly emailHash: string;
+  readonly window: RateLimitWindow;
   readonly limit: number;
-  /** Epoch seconds at which the window ends. */
-  readonly windowEnd: number;
 }
 
 export type CodeConsumeOutcome = ConsumeOutcome | { readonly outcome: 'attempts_exceeded' };
 
 export interface AuthStore {
-  /** Counts the request against both limits and stores the link in one atomic step. */
+  /** Counts the request against its three limits and the mail budget and stores the link and code, in one atomic step. */
   recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome>;
   /** Undoes a recorded request whose mail was never sent: its counts given back, its link and code deleted, at once. */
   releaseLinkRequest(request: LinkRequest): Promise<void>;

@@ -35,8 +35,8 @@ export function hashesEqual(a: string, b: string): boolean {
 
 /**
  * SHA-256 of an email address, hex: groups an address's sign-ins in the table (`user_hash`), which holds
- * the address anyway. Logs and counter keys use the keyed `emailKey` instead.
+ * the address anyway. Logs and counter keys use the keyed `emailHash` instead.
  */
-export function hashEmail(email: string): string {
+export function userHash(email: string): string {
   return createHash('sha256').update(email, 'utf8').digest('hex');
 }

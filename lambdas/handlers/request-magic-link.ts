@@ -15,7 +15,7 @@ export const handler = httpHandler<unknown>({ operationId: 'requestMagicLink', j
     throw new ApiError('validation_failed', [{ field: 'redirect_to', issue: 'must be one of the redirect URLs this deployment allows' }]);
   }
   const service = magicLinkService(scope.config);
-  logger.appendKeys({ email_hash: await service.emailKey(email), bound: challenge !== undefined });
+  logger.appendKeys({ email_hash: await service.emailHash(email), bound: challenge !== undefined });
   const { expiresIn } = await service.requestMagicLink(email, event.requestContext.http.sourceIp, scope.receivedAt, {
     ...(challenge === undefined ? {} : { challenge }),
     ...(allowed === undefined ? {} : { redirectTo: allowed }),

@@ -364,7 +364,7 @@ async function main(): Promise<void> {
       const bareLink = () => {
         n += 1;
         const link = { token: `bench-bare-${n}-${Date.now()}`, email: `bare-${n}@example.com`, key: `bench#${n}`, limit: 1_000_000 };
-        return liveLinkRequest(link, { budgetShardId: `budget#${n % 10}#bench` });
+        return liveLinkRequest(link, { mailBudget: { shard: n % 10, limit: link.limit } });
       };
       const bareLinks: string[] = [];
       for (let i = 0; i < SAMPLES + WARMUP; i++) {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { handler } from '../../lambdas/handlers/request-magic-link';
 import { apiEvent, invoke } from '../fixtures/events';
 import { expectError, expectSuccess } from '../fixtures/assertions';
+import { resolved } from '../fixtures/expressions';
 import { awsError, keyedEmail, mockAws, transactionCanceled } from '../fixtures/aws';
 
 const aws = mockAws();
@@ -72,21 +73,21 @@ describe('POST /v1/auth/magic-link', () => {
       user_hash: createHash('sha256').update('ada@example.com').digest('hex'),
       ttl: NOW.getTime() / 1000 + 900 + 86_400,
     });
-    expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(resolved(put).ConditionExpression).toBe('attribute_not_exists(pk)');
   });
 
   it('counts the source IP, this network\'s requests for the address, and the address\'s inbox in this hour, in one transaction with the link', async () => {
     await request({ email: ' ADA@example.com ' }, { sourceIp: '198.51.100.7', headers: { 'X-Forwarded-For': '10.9.9.9' } });
     const items = transaction();
-    const [ip, email] = items;
-    const ipEmail = items[4];
+    const [ip, inbox] = items;
+    const email = items[4];
     const emailHash = keyedEmail('ada@example.com');
     expect(emailHash).not.toBe(createHash('sha256').update('ada@example.com').digest('hex'));
     expect(ip!.Update!.Key).toEqual({ pk: `rl#ip#v4:198.51.100.7#${WINDOW_START}` });
-    expect(email!.Update!.Key).toEqual({ pk: `rl#email#${emailHash}#${WINDOW_START}` });
-    expect(ipEmail!.Update!.Key).toEqual({ pk: `rl#ipemail#v4:198.51.100.7#${emailHash}#${WINDOW_START}` });
-    for (const [counter, limit] of [[ip, 50], [ipEmail, 5], [email, 20]] as const) {
-      expect(counter!.Update!.ConditionExpression).toBe('attribute_not_exists(cnt) OR cnt < :limit');
+    expect(inbox!.Update!.Key).toEqual({ pk: `rl#inbox#${emailHash}#${WINDOW_START}` });
+    expect(email!.Update!.Key).toEqual({ pk: `rl#email#v4:198.51.100.7#${emailHash}#${WINDOW_START}` });
+    for (const [counter, limit] of [[ip, 50], [email, 5], [inbox, 20]] as const) {
+      expect(resolved(counter!.Update)!.ConditionExpression).toBe('attribute_not_exists(cnt) OR cnt < :limit');
       expect(counter!.Update!.ExpressionAttributeValues).toMatchObject({ ':limit': limit, ':ttl': WINDOW_START + 3600 });
     }
   });
@@ -185,10 +186,10 @@ describe('POST /v1/auth/magic-link', () => {
     const keyOf = (item: (typeof recorded)[number]) => (item.Update ?? item.Put ?? item.Delete)!;
     // The same counters, decremented only while above zero.
     for (const index of [0, 1, 4]) {
-      expect(released![index]!.Update).toMatchObject({ Key: recorded![index]!.Update!.Key, UpdateExpression: 'SET cnt = cnt - :one', ConditionExpression: 'cnt > :zero' });
+      expect(resolved(released![index]!.Update)).toMatchObject({ Key: recorded![index]!.Update!.Key, UpdateExpression: 'SET cnt = cnt - :one', ConditionExpression: 'cnt > :zero' });
     }
     // The link (only while unused) and its code pointer, deleted.
-    expect(released![2]!.Delete).toMatchObject({ Key: { pk: recorded![2]!.Put!.Item!.pk }, ConditionExpression: 'attribute_not_exists(used_at)' });
+    expect(resolved(released![2]!.Delete)).toMatchObject({ Key: { pk: recorded![2]!.Put!.Item!.pk }, ConditionExpression: 'attribute_not_exists(used_at)' });
     expect(released![3]!.Delete).toMatchObject({ Key: { pk: recorded![3]!.Put!.Item!.pk } });
     expect(keyOf(released![0]!)).toBeDefined();
   });

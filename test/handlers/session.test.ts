@@ -4,6 +4,7 @@ import { handler as getSession } from '../../lambdas/handlers/get-session';
 import { handler as signOut } from '../../lambdas/handlers/sign-out';
 import { apiEvent, invoke } from '../fixtures/events';
 import { expectError, expectSuccess } from '../fixtures/assertions';
+import { resolved } from '../fixtures/expressions';
 import { conditionFailed, mockAws } from '../fixtures/aws';
 
 const aws = mockAws();
@@ -74,7 +75,7 @@ describe('POST /v1/auth/sign-out', () => {
     expect(expectSuccess(await signOutRequest(`Bearer ${SESSION}`), 200)).toEqual({ signed_out: true });
     const input = aws.dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(input.Key).toEqual({ pk: `signin#${ID}` });
-    expect(input.ConditionExpression).toBe('session_hash = :session_hash AND attribute_not_exists(revoked_at) AND session_expires_at > :now');
+    expect(resolved(input).ConditionExpression).toBe('session_hash = :session_hash AND attribute_not_exists(revoked_at) AND session_expires_at > :now');
     expect(input.ExpressionAttributeValues).toMatchObject({ ':session_hash': SECRET_HASH, ':now': NOW_S });
   });
 
@@ -107,7 +108,7 @@ describe('POST /v1/auth/sign-out with {"everywhere": true}', () => {
     aws.dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'signin#a' }, { pk: 'signin#b' }] });
     expectSuccess(await signOutWith('{"everywhere": true}'), 200);
     const query = aws.dynamo.commandCalls(QueryCommand)[0]!.args[0].input;
-    expect(query).toMatchObject({
+    expect(resolved(query)).toMatchObject({
       IndexName: 'by-user',
       KeyConditionExpression: 'user_hash = :user',
       ExpressionAttributeValues: { ':user': createHash('sha256').update('ada@example.com').digest('hex'), ':now': NOW_S },

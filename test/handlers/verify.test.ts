@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { handler } from '../../lambdas/handlers/verify';
 import { apiEvent, invoke } from '../fixtures/events';
 import { expectError, expectSuccess } from '../fixtures/assertions';
+import { resolved } from '../fixtures/expressions';
 import { awsError, conditionFailed, mockAws } from '../fixtures/aws';
 
 const aws = mockAws();
@@ -32,7 +33,7 @@ describe('POST /v1/auth/verify', () => {
     expect(calls).toHaveLength(1);
     const input = calls[0]!.args[0].input;
     expect(input.Key).toEqual({ pk: `signin#${sha(TOKEN)}` });
-    expect(input.ConditionExpression).toBe(
+    expect(resolved(input).ConditionExpression).toBe(
       'attribute_exists(pk) AND attribute_not_exists(used_at) AND link_expires_at > :now AND (attribute_not_exists(challenge) OR challenge = :challenge)',
     );
     expect(input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');

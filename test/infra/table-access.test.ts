@@ -137,12 +137,11 @@ async function accessesOf(run: (store: DynamoAuthStore) => Promise<unknown>): Pr
 
 const now = 1_800_000_000;
 const linkRequest = (challenge?: string, redirectTo?: string): LinkRequest => ({
-  ipCounterId: 'ip#x#1', ipEmailCounterId: 'ipEmail#x#1', ipEmailLimit: 5, emailCounterId: 'email#x#1', budgetShardId: 'budget#3#1', budgetShardLimit: 100,
-  ipLimit: 50, emailLimit: 20, windowEnd: now + 3600,
+  ipKey: 'x', emailHash: 'y', window: { start: now, end: now + 3600 }, limits: { ip: 50, email: 5, inbox: 20 }, mailBudget: { shard: 3, limit: 100 },
   link: { id: 'abc', codeId: 'def', email: 'a@example.com', userHash: 'u', expiresAt: now + 900, createdAt: now, retainUntil: now + 86400, ...(challenge ? { challenge } : {}), ...(redirectTo ? { redirectTo } : {}) },
 });
 const consume = { id: 'abc', now, challenge: 'c', sessionSecretHash: 'h', sessionExpiresAt: now + 3600, retainUntil: now + 86400 };
-const attempts = { counterId: 'code#x#1', limit: 5, windowEnd: now + 3600 };
+const attempts = { emailHash: 'y', window: { start: now, end: now + 3600 }, limit: 5 };
 
 /** What each function does with the store, by the domain service it runs. */
 const USES: Record<string, (store: DynamoAuthStore) => Promise<unknown>> = {

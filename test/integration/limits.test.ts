@@ -44,8 +44,8 @@ describe('rate limits', () => {
     // Address counters are keyed with the deployment's secret, so count them: one inbox counter and one
     // network-and-address counter for each of the 3 addresses mailed, none for the refused victim.
     const countsOf = (prefix: string) => [...stored.entries()].filter(([key]) => key.startsWith(prefix)).map(([, count]) => count);
+    expect(countsOf('rl#inbox#')).toEqual([1, 1, 1]);
     expect(countsOf('rl#email#')).toEqual([1, 1, 1]);
-    expect(countsOf('rl#ipemail#')).toEqual([1, 1, 1]);
     expect(countsOf('rl#ip#')).toEqual([3]);
   });
 

@@ -7,7 +7,7 @@ import { buildBundles, bundleFile } from '../../scripts/build/bundles';
 import { apiEvent } from '../fixtures/events';
 import { liveLinkRequest } from '../fixtures/link-requests';
 import { functionEnvironment, startStandIns, type StandIns } from '../fixtures/stand-ins';
-import { engineEndpoint, freshStore } from './engine';
+import { engineEndpoint, expectItemsOnLayout, freshStore } from './engine';
 
 /**
  * The deployed bundles (ES modules, the SDK bundled by `scripts/build/bundles.ts`) against DynamoDB
@@ -67,6 +67,9 @@ const functionEnv = (tableName: string, extra: Record<string, string> = {}): Rec
   ...functionEnvironment({ tableName, dynamodbEndpoint: engineEndpoint(), accessKeyId: 'test', standIns }),
   ...extra,
 });
+
+// After every scenario below: each item the bundled functions left in their tables has a key and attributes of the table's layout.
+expectItemsOnLayout();
 
 describe('the bundled functions against DynamoDB Local', () => {
   it('read the item of a failed condition: a used link answers magic_link_already_used', async () => {

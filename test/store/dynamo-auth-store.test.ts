@@ -5,8 +5,8 @@ import { SessionService } from '../../lambdas/domain/auth-service';
 import { RefusedError } from '../../lambdas/domain/errors';
 import type { LinkRequest } from '../../lambdas/domain/ports';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
-import { KEY_PREFIX } from '../../lambdas/table-layout';
-import { engineEndpoint, freshStore, newTrace, type EngineTrace } from './engine';
+import { KEYS, REQUEST_ITEMS, requestItemKeys } from '../../lambdas/table-layout';
+import { engineEndpoint, expectItemsOnLayout, freshStore, newTrace, type EngineTrace } from './engine';
 
 /**
  * The DynamoDB store against a real engine (AWS's DynamoDB Local): every condition it relies on, the
@@ -15,8 +15,12 @@ import { engineEndpoint, freshStore, newTrace, type EngineTrace } from './engine
  */
 jest.setTimeout(120_000);
 
+// After every scenario below: each item left in the file's tables has a key and attributes of the table's layout.
+expectItemsOnLayout();
+
 const NOW = 1_800_000_000;
 const WINDOW_END = NOW - (NOW % 3600) + 3600;
+const WINDOW = { start: WINDOW_END - 3600, end: WINDOW_END };
 /** The wall clock, for items whose `ttl` must really be in the past (NOW is a fixed moment in 2027). */
 const wallClock = () => Math.floor(Date.now() / 1000);
 
@@ -37,17 +41,14 @@ async function item(pk: string, on: { client: DynamoDBClient; tableName: string 
 }
 const put = (value: Record<string, unknown>) => client.send(new PutItemCommand({ TableName: tableName, Item: marshall(value) }));
 
+/** A request from its own network, for its own address, on its own mail budget shard, unless overridden. */
 function linkRequest(overrides: Partial<LinkRequest> = {}, link: Partial<LinkRequest['link']> = {}): LinkRequest {
   return {
-    ipCounterId: unique('ip'),
-    ipEmailCounterId: unique('ipemail'),
-    ipEmailLimit: 5,
-    emailCounterId: unique('email'),
-    budgetShardId: unique('mail'),
-    budgetShardLimit: 1000,
-    ipLimit: 50,
-    emailLimit: 5,
-    windowEnd: WINDOW_END,
+    ipKey: unique('ip'),
+    emailHash: unique('hash'),
+    window: WINDOW,
+    limits: { ip: 50, email: 5, inbox: 5 },
+    mailBudget: { shard: ++sequence, limit: 1000 },
     ...overrides,
     link: { id: unique('link'), email: 'ada@example.com', expiresAt: NOW + 900, retainUntil: NOW + 900 + 86_400, createdAt: NOW, codeId: unique('code'), userHash: 'user-ada', ...link },
   };
@@ -63,12 +64,16 @@ const consume = (id: string, extra: { now?: number; challenge?: string } = {}) =
 });
 
 describe('recordLinkRequest', () => {
-  it('counts both limits and stores the link and its code pointer in one transaction', async () => {
+  it('counts the three limits and the mail budget and stores the link and its code pointer in one transaction', async () => {
     const request = linkRequest({}, { challenge: 'C'.repeat(43), redirectTo: 'https://app.example.com/after' });
     expect(await store.recordLinkRequest(request)).toBe('created');
-    expect(await item(`${KEY_PREFIX.rateLimit}${request.ipCounterId}`)).toEqual({ pk: `rl#${request.ipCounterId}`, cnt: 1, ttl: WINDOW_END });
-    expect(await item(`${KEY_PREFIX.rateLimit}${request.emailCounterId}`)).toEqual({ pk: `rl#${request.emailCounterId}`, cnt: 1, ttl: WINDOW_END });
-    expect(await item(`${KEY_PREFIX.signIn}${request.link.id}`)).toEqual({
+    const keys = requestItemKeys(request);
+    expect(keys.ip).toBe(`rl#ip#${request.ipKey}#${WINDOW.start}`);
+    expect(keys.email).toBe(`rl#email#${request.ipKey}#${request.emailHash}#${WINDOW.start}`);
+    expect(keys.inbox).toBe(`rl#inbox#${request.emailHash}#${WINDOW.start}`);
+    expect(keys.mailBudget).toBe(`rl#mail#${WINDOW.start}#${request.mailBudget.shard}`);
+    for (const counter of [keys.ip, keys.email, keys.inbox, keys.mailBudget]) expect(await item(counter)).toEqual({ pk: counter, cnt: 1, ttl: WINDOW_END });
+    expect(await item(keys.link)).toEqual({
       pk: `signin#${request.link.id}`,
       email: 'ada@example.com',
       link_expires_at: NOW + 900,
@@ -78,7 +83,7 @@ describe('recordLinkRequest', () => {
       redirect_to: 'https://app.example.com/after',
       ttl: NOW + 900 + 86_400,
     });
-    expect(await item(`${KEY_PREFIX.code}${request.link.codeId}`)).toEqual({
+    expect(await item(keys.code)).toEqual({
       pk: `code#${request.link.codeId}`,
       signin: request.link.id,
       redirect_to: 'https://app.example.com/after',
@@ -87,110 +92,106 @@ describe('recordLinkRequest', () => {
   });
 
   it('refuses at the IP limit, reports the IP first when both are spent, and writes nothing', async () => {
-    const ipCounterId = unique('ip');
-    const emailCounterId = unique('email');
-    await put({ pk: `rl#${ipCounterId}`, cnt: 3, ttl: WINDOW_END });
-    await put({ pk: `rl#${emailCounterId}`, cnt: 5, ttl: WINDOW_END });
-    const request = linkRequest({ ipCounterId, emailCounterId, ipLimit: 3 });
+    const request = linkRequest({ limits: { ip: 3, email: 5, inbox: 5 } });
+    const keys = requestItemKeys(request);
+    await put({ pk: keys.ip, cnt: 3, ttl: WINDOW_END });
+    await put({ pk: keys.inbox, cnt: 5, ttl: WINDOW_END });
     expect(await store.recordLinkRequest(request)).toBe('ip_limit_exceeded');
-    expect((await item(`rl#${ipCounterId}`))?.cnt).toBe(3);
-    expect((await item(`rl#${emailCounterId}`))?.cnt).toBe(5);
-    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
-    expect(await item(`code#${request.link.codeId}`)).toBeUndefined();
+    expect((await item(keys.ip))?.cnt).toBe(3);
+    expect((await item(keys.inbox))?.cnt).toBe(5);
+    expect(await item(keys.link)).toBeUndefined();
+    expect(await item(keys.code)).toBeUndefined();
   });
 
   it('refuses at the address limit without using the IP\'s quota, and writes nothing', async () => {
-    const emailCounterId = unique('email');
-    await put({ pk: `rl#${emailCounterId}`, cnt: 5, ttl: WINDOW_END });
-    const request = linkRequest({ emailCounterId });
+    const request = linkRequest();
+    const keys = requestItemKeys(request);
+    await put({ pk: keys.inbox, cnt: 5, ttl: WINDOW_END });
     expect(await store.recordLinkRequest(request)).toBe('email_limit_exceeded');
-    expect(await item(`rl#${emailCounterId}`)).toEqual({ pk: `rl#${emailCounterId}`, cnt: 5, ttl: WINDOW_END });
-    expect(await item(`rl#${request.ipCounterId}`)).toBeUndefined();
-    expect(await item(`rl#${request.ipEmailCounterId}`)).toBeUndefined();
-    expect(await item(`rl#${request.budgetShardId}`)).toBeUndefined();
-    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
-    expect(await item(`code#${request.link.codeId}`)).toBeUndefined();
+    expect(await item(keys.inbox)).toEqual({ pk: keys.inbox, cnt: 5, ttl: WINDOW_END });
+    expect(await item(keys.ip)).toBeUndefined();
+    expect(await item(keys.email)).toBeUndefined();
+    expect(await item(keys.mailBudget)).toBeUndefined();
+    expect(await item(keys.link)).toBeUndefined();
+    expect(await item(keys.code)).toBeUndefined();
   });
 
-  it('reads the engine\'s cancellation reasons by position: one per item, in the order sent (IP, email, link, code, network share, budget)', async () => {
-    // Spend one item's condition at a time; the engine must answer ConditionalCheckFailed at exactly that position.
+  it('reads the engine\'s cancellation reasons by item: one per item, in the order sent (REQUEST_ITEMS)', async () => {
+    // Spend one item's condition at a time; the engine must answer ConditionalCheckFailed at exactly that item's position.
+    expect(REQUEST_ITEMS).toEqual(['ip', 'inbox', 'link', 'code', 'email', 'mailBudget']);
     const existing = linkRequest();
     expect(await store.recordLinkRequest(existing)).toBe('created');
-    const spent = async (id: string) => {
-      await put({ pk: `rl#${id}`, cnt: 1, ttl: WINDOW_END });
-      return id;
+    /** A request whose counter `item` is already at its ceiling of 1. */
+    const spent = async (item: 'ip' | 'email' | 'inbox' | 'mailBudget') => {
+      const request =
+        item === 'mailBudget' ? linkRequest({ mailBudget: { shard: ++sequence, limit: 1 } }) : linkRequest({ limits: { ip: 50, email: 5, inbox: 5, [item]: 1 } });
+      await put({ pk: requestItemKeys(request)[item], cnt: 1, ttl: WINDOW_END });
+      return request;
     };
-    const cases: [number, () => Promise<LinkRequest>, string][] = [
-      [0, async () => linkRequest({ ipCounterId: await spent(unique('ip')), ipLimit: 1 }), 'ip_limit_exceeded'],
-      [1, async () => linkRequest({ emailCounterId: await spent(unique('email')), emailLimit: 1 }), 'email_limit_exceeded'],
-      [2, async () => linkRequest({}, { id: existing.link.id }), 'throws'],
-      [3, async () => linkRequest({}, { codeId: existing.link.codeId }), 'code_taken'],
-      [4, async () => linkRequest({ ipEmailCounterId: await spent(unique('ipemail')), ipEmailLimit: 1 }), 'email_limit_exceeded'],
-      [5, async () => linkRequest({ budgetShardId: await spent(unique('mail')), budgetShardLimit: 1 }), 'capacity_exceeded'],
+    const cases: [(typeof REQUEST_ITEMS)[number], () => Promise<LinkRequest>, string][] = [
+      ['ip', () => spent('ip'), 'ip_limit_exceeded'],
+      ['inbox', () => spent('inbox'), 'email_limit_exceeded'],
+      ['link', async () => linkRequest({}, { id: existing.link.id }), 'throws'],
+      ['code', async () => linkRequest({}, { codeId: existing.link.codeId }), 'code_taken'],
+      ['email', () => spent('email'), 'email_limit_exceeded'],
+      ['mailBudget', () => spent('mailBudget'), 'capacity_exceeded'],
     ];
-    for (const [position, request, outcome] of cases) {
+    for (const [spentItem, request, outcome] of cases) {
       const before = trace.cancellations.length;
       const answer = await store.recordLinkRequest(await request()).catch((error: Error) => (error.message === 'magic link id collision' ? 'throws' : error));
       expect(answer).toBe(outcome);
-      expect(trace.cancellations.slice(before)).toEqual([Array.from({ length: 6 }, (_, i) => (i === position ? 'ConditionalCheckFailed' : 'None'))]);
+      expect(trace.cancellations.slice(before)).toEqual([REQUEST_ITEMS.map((name) => (name === spentItem ? 'ConditionalCheckFailed' : 'None'))]);
     }
     // Every condition spent at once: all six reported, and the IP is what the caller hears.
     const before = trace.cancellations.length;
-    const all = linkRequest(
-      {
-        ipCounterId: await spent(unique('ip')),
-        ipLimit: 1,
-        emailCounterId: await spent(unique('email')),
-        emailLimit: 1,
-        ipEmailCounterId: await spent(unique('ipemail')),
-        ipEmailLimit: 1,
-        budgetShardId: await spent(unique('mail')),
-        budgetShardLimit: 1,
-      },
-      { id: existing.link.id, codeId: existing.link.codeId },
-    );
+    const all = linkRequest({ limits: { ip: 1, email: 1, inbox: 1 }, mailBudget: { shard: ++sequence, limit: 1 } }, { id: existing.link.id, codeId: existing.link.codeId });
+    const keys = requestItemKeys(all);
+    for (const counter of [keys.ip, keys.email, keys.inbox, keys.mailBudget]) await put({ pk: counter, cnt: 1, ttl: WINDOW_END });
     expect(await store.recordLinkRequest(all)).toBe('ip_limit_exceeded');
     expect(trace.cancellations.slice(before)).toEqual([Array(6).fill('ConditionalCheckFailed')]);
   });
 
   it('lets one network use only its own share of an address, while other networks still get through up to the inbox ceiling', async () => {
-    const emailCounterId = unique('inbox');
+    const emailHash = unique('inbox');
     const attacker = unique('attacker-network');
+    const limits = { ip: 50, email: 2, inbox: 4 };
     const outcomes = [];
-    for (let i = 0; i < 4; i++) outcomes.push(await store.recordLinkRequest(linkRequest({ emailCounterId, emailLimit: 4, ipEmailCounterId: attacker, ipEmailLimit: 2 })));
+    for (let i = 0; i < 4; i++) outcomes.push(await store.recordLinkRequest(linkRequest({ emailHash, limits, ipKey: attacker })));
     expect(outcomes).toEqual(['created', 'created', 'email_limit_exceeded', 'email_limit_exceeded']);
-    expect((await item(`rl#${emailCounterId}`))?.cnt).toBe(2);
+    expect((await item(KEYS.inboxCounter(emailHash, WINDOW.start)))?.cnt).toBe(2);
     // The owner, on another network, is not locked out; the inbox ceiling still holds for everyone.
-    expect(await store.recordLinkRequest(linkRequest({ emailCounterId, emailLimit: 4, ipEmailCounterId: unique('owner'), ipEmailLimit: 2 }))).toBe('created');
-    expect(await store.recordLinkRequest(linkRequest({ emailCounterId, emailLimit: 4, ipEmailCounterId: unique('third'), ipEmailLimit: 2 }))).toBe('created');
-    expect(await store.recordLinkRequest(linkRequest({ emailCounterId, emailLimit: 4, ipEmailCounterId: unique('fourth'), ipEmailLimit: 2 }))).toBe('email_limit_exceeded');
+    expect(await store.recordLinkRequest(linkRequest({ emailHash, limits, ipKey: unique('owner') }))).toBe('created');
+    expect(await store.recordLinkRequest(linkRequest({ emailHash, limits, ipKey: unique('third') }))).toBe('created');
+    expect(await store.recordLinkRequest(linkRequest({ emailHash, limits, ipKey: unique('fourth') }))).toBe('email_limit_exceeded');
   });
 
   it('counts from zero again in a new window (a new counter key), whatever the old one holds', async () => {
-    const emailCounterId = unique('email');
-    await put({ pk: `rl#${emailCounterId}-old-window`, cnt: 5, ttl: WINDOW_END - 3600 });
-    expect(await store.recordLinkRequest(linkRequest({ emailCounterId }))).toBe('created');
+    const emailHash = unique('hash');
+    await put({ pk: KEYS.inboxCounter(emailHash, WINDOW.start - 3600), cnt: 5, ttl: WINDOW_END - 3600 });
+    expect(await store.recordLinkRequest(linkRequest({ emailHash }))).toBe('created');
   });
 
   it('answers code_taken, writing nothing, when another sign-in holds the same code pointer', async () => {
     const codeId = unique('code');
-    await put({ pk: `code#${codeId}`, signin: 'someone-else', ttl: NOW + 1000 });
+    await put({ pk: KEYS.code(codeId), signin: 'someone-else', ttl: NOW + 1000 });
     const request = linkRequest({}, { codeId });
     expect(await store.recordLinkRequest(request)).toBe('code_taken');
-    expect(await item(`rl#${request.ipCounterId}`)).toBeUndefined();
-    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
+    expect(await item(requestItemKeys(request).ip)).toBeUndefined();
+    expect(await item(requestItemKeys(request).link)).toBeUndefined();
   });
 
   it('undoes a request whose mail failed: every count given back, the link and its code gone', async () => {
     const request = linkRequest();
-    await put({ pk: `rl#${request.emailCounterId}`, cnt: 2, ttl: WINDOW_END });
+    const keys = requestItemKeys(request);
+    await put({ pk: keys.inbox, cnt: 2, ttl: WINDOW_END });
     expect(await store.recordLinkRequest(request)).toBe('created');
     await store.releaseLinkRequest(request);
-    expect((await item(`rl#${request.ipCounterId}`))?.cnt).toBe(0);
-    expect((await item(`rl#${request.ipEmailCounterId}`))?.cnt).toBe(0);
-    expect((await item(`rl#${request.emailCounterId}`))?.cnt).toBe(2);
-    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
-    expect(await item(`code#${request.link.codeId}`)).toBeUndefined();
+    expect((await item(keys.ip))?.cnt).toBe(0);
+    expect((await item(keys.email))?.cnt).toBe(0);
+    expect((await item(keys.inbox))?.cnt).toBe(2);
+    expect((await item(keys.mailBudget))?.cnt).toBe(0);
+    expect(await item(keys.link)).toBeUndefined();
+    expect(await item(keys.code)).toBeUndefined();
   });
 
   it('refuses to undo a request whose link was used (it was mailed after all): the session stays', async () => {
@@ -198,29 +199,29 @@ describe('recordLinkRequest', () => {
     await store.recordLinkRequest(request);
     await store.consumeLink(consume(request.link.id));
     await expect(store.releaseLinkRequest(request)).rejects.toThrow('releasing a request was refused');
-    expect((await item(`signin#${request.link.id}`))?.session_hash).toBe('session-hash');
-    expect((await item(`rl#${request.ipCounterId}`))?.cnt).toBe(1);
+    expect((await item(KEYS.signIn(request.link.id)))?.session_hash).toBe('session-hash');
+    expect((await item(requestItemKeys(request).ip))?.cnt).toBe(1);
   });
 
   it('answers capacity_exceeded, writing nothing, when its shard of the mail budget is spent', async () => {
-    const budgetShardId = unique('mail-shard');
-    await put({ pk: `rl#${budgetShardId}`, cnt: 2, ttl: WINDOW_END });
-    const request = linkRequest({ budgetShardId, budgetShardLimit: 2 });
+    const request = linkRequest({ mailBudget: { shard: ++sequence, limit: 2 } });
+    const keys = requestItemKeys(request);
+    await put({ pk: keys.mailBudget, cnt: 2, ttl: WINDOW_END });
     expect(await store.recordLinkRequest(request)).toBe('capacity_exceeded');
-    expect(await item(`rl#${request.ipCounterId}`)).toBeUndefined();
-    expect(await item(`signin#${request.link.id}`)).toBeUndefined();
+    expect(await item(keys.ip)).toBeUndefined();
+    expect(await item(keys.link)).toBeUndefined();
   });
 
   it('throws on a link id that already exists (a 256-bit collision means a bug, not bad luck), changing nothing', async () => {
     const request = linkRequest();
     expect(await store.recordLinkRequest(request)).toBe('created');
-    const stored = await item(`signin#${request.link.id}`);
+    const stored = await item(KEYS.signIn(request.link.id));
     const colliding = linkRequest({}, { id: request.link.id, email: 'eve@example.com' });
     await expect(store.recordLinkRequest(colliding)).rejects.toThrow('magic link id collision');
-    expect(await item(`signin#${request.link.id}`)).toEqual(stored);
-    expect(await item(`rl#${colliding.ipCounterId}`)).toBeUndefined();
-    expect(await item(`rl#${colliding.emailCounterId}`)).toBeUndefined();
-    expect(await item(`code#${colliding.link.codeId}`)).toBeUndefined();
+    expect(await item(KEYS.signIn(request.link.id))).toEqual(stored);
+    expect(await item(requestItemKeys(colliding).ip)).toBeUndefined();
+    expect(await item(requestItemKeys(colliding).inbox)).toBeUndefined();
+    expect(await item(KEYS.code(colliding.link.codeId))).toBeUndefined();
   });
 });
 
@@ -267,7 +268,8 @@ describe('consumeLink', () => {
 });
 
 describe('codes', () => {
-  const attempts = (counterId = unique('attempts'), limit = 5) => ({ counterId, limit, windowEnd: WINDOW_END });
+  const attempts = (emailHash = unique('attempts'), limit = 5) => ({ emailHash, window: WINDOW, limit });
+  const attemptsKey = (budget: { emailHash: string }) => KEYS.codeAttempts(budget.emailHash, WINDOW.start);
 
   it('finds a sign-in by its code pointer, consistently, and nothing for an unknown one', async () => {
     const request = linkRequest({}, { redirectTo: 'https://app.example.com/after' });
@@ -284,7 +286,7 @@ describe('codes', () => {
     const second = linkRequest();
     await store.recordLinkRequest(second);
     const spent = attempts();
-    await put({ pk: `rl#${spent.counterId}`, cnt: 5, ttl: WINDOW_END });
+    await put({ pk: attemptsKey(spent), cnt: 5, ttl: WINDOW_END });
     expect(await store.consumeByCode({ ...consume(second.link.id), email: 'ada@example.com', attempts: spent })).toEqual({ outcome: 'attempts_exceeded' });
     expect((await item(`signin#${second.link.id}`))?.used_at).toBeUndefined();
     expect(await store.consumeLink(consume(second.link.id))).toMatchObject({ outcome: 'consumed' });
@@ -310,7 +312,7 @@ describe('codes', () => {
     const budget = attempts(unique('wrong'), 3);
     for (let i = 0; i < 3; i++) expect(await store.countWrongCode(budget)).toBe('counted');
     expect(await store.countWrongCode(budget)).toBe('attempts_exceeded');
-    expect(await item(`rl#${budget.counterId}`)).toEqual({ pk: `rl#${budget.counterId}`, cnt: 3, ttl: WINDOW_END });
+    expect(await item(attemptsKey(budget))).toEqual({ pk: `rl#code#${budget.emailHash}#${WINDOW.start}`, cnt: 3, ttl: WINDOW_END });
   });
 });
 
@@ -443,13 +445,13 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
     }
   });
 
-  it('creates exactly 5 links when 200 requests for one address race (email limit 5)', async () => {
+  it('creates exactly 5 links when 200 requests for one address race (inbox limit 5)', async () => {
     for (let round = 0; round < 10; round++) {
-      const emailCounterId = unique('race-email');
-      const outcomes = await Promise.all(Array.from({ length: 200 }, () => racing.recordLinkRequest(linkRequest({ emailCounterId }))));
+      const emailHash = unique('race-email');
+      const outcomes = await Promise.all(Array.from({ length: 200 }, () => racing.recordLinkRequest(linkRequest({ emailHash }))));
       expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(5);
       expect(outcomes.filter((outcome) => outcome === 'email_limit_exceeded')).toHaveLength(195);
-      expect((await item(`rl#${emailCounterId}`, table))?.cnt).toBe(5);
+      expect((await item(KEYS.inboxCounter(emailHash, WINDOW.start), table))?.cnt).toBe(5);
     }
   });
 
@@ -461,7 +463,7 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
         Array.from({ length: 200 }, (_, i) =>
           i % 2 === 0
             ? racing.consumeLink(consume(request.link.id))
-            : racing.consumeByCode({ ...consume(request.link.id), email: 'ada@example.com', attempts: { counterId: unique('att'), limit: 5, windowEnd: WINDOW_END } }),
+            : racing.consumeByCode({ ...consume(request.link.id), email: 'ada@example.com', attempts: { emailHash: unique('att'), window: WINDOW, limit: 5 } }),
         ),
       );
       expect(outcomes.filter((outcome) => outcome.outcome === 'consumed')).toHaveLength(1);
@@ -471,10 +473,10 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
 
   it('counts exactly 5 of 200 parallel wrong codes for one address', async () => {
     for (let round = 0; round < 10; round++) {
-      const budget = { counterId: unique('race-wrong'), limit: 5, windowEnd: WINDOW_END };
+      const budget = { emailHash: unique('race-wrong'), window: WINDOW, limit: 5 };
       const outcomes = await Promise.all(Array.from({ length: 200 }, () => racing.countWrongCode(budget)));
       expect(outcomes.filter((outcome) => outcome === 'counted')).toHaveLength(5);
-      expect((await item(`rl#${budget.counterId}`, table))?.cnt).toBe(5);
+      expect((await item(KEYS.codeAttempts(budget.emailHash, WINDOW.start), table))?.cnt).toBe(5);
     }
   });
 });
