@@ -179,6 +179,7 @@ export class ApiError extends Error {
 
 /** The code each domain refusal is reported as. */
 const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
+  redirect_not_allowed: 'validation_failed',
   ip_limit_exceeded: 'magic_link_ip_limit_exceeded',
   email_limit_exceeded: 'magic_link_email_limit_exceeded',
   capacity_exceeded: 'magic_link_capacity_exceeded',
@@ -191,11 +192,18 @@ const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
   session_invalid: 'session_invalid',
 };
 
+/** What a refusal that is a problem with one field of the request lists in `details`. */
+const REFUSAL_DETAILS: Partial<Record<Refusal, readonly FieldIssue[]>> = {
+  redirect_not_allowed: [{ field: 'redirect_to', issue: 'must be one of the redirect URLs this deployment allows' }],
+};
+
 /** The catalogued code for anything thrown while handling a request; unknown errors are bugs. */
 export function classifyError(error: unknown): { readonly code: ErrorCode; readonly apiError?: ApiError; readonly retryAfter?: number } {
   if (error instanceof ApiError) return { code: error.code, apiError: error };
   if (error instanceof RefusedError) {
     const code = REFUSAL_CODES[error.reason];
+    const details = REFUSAL_DETAILS[error.reason];
+    if (details !== undefined) return { code, apiError: new ApiError(code, details, { cause: error }) };
     // A refusal may know its wait more exactly than the catalog, never longer.
     const cap = ERROR_CATALOG[code].retryAfter;
     return { code, ...(error.retryAfterSeconds !== undefined && cap !== null ? { retryAfter: Math.min(cap, Math.max(1, error.retryAfterSeconds)) } : {}) };

@@ -13,6 +13,8 @@ export const RECORD_RETENTION_SECONDS = 24 * 3600;
 /** The settings the domain uses, under the names `lambdas/settings.ts` gives them. */
 export interface AuthSettings {
   readonly signInUrl: string;
+  /** Where a sign-in may ask to go afterwards: matched exactly, after URL normalization. */
+  readonly redirectUrls: readonly string[];
   readonly linkLifetimeSeconds: number;
   readonly sessionLifetimeSeconds: number;
   readonly ipLimitPerHour: number;
@@ -33,7 +35,7 @@ export interface SignedIn {
 export interface LinkOptions {
   /** S256 challenge of the requesting browser's verifier: binds the sign-in to that browser. */
   readonly challenge?: string;
-  /** An allowlisted URL to go to after sign-in. */
+  /** Where to go after sign-in: refused (`redirect_not_allowed`) unless `redirectUrls` holds it. */
   readonly redirectTo?: string;
 }
 
@@ -85,10 +87,23 @@ export class MagicLinkService {
   }
 
   /**
+   * The allowlisted URL a request names, matched exactly after the same URL normalization the
+   * allowlist had: no prefixes or wildcards, so `https://app.example.com.evil.test` or an extra path
+   * segment never passes.
+   */
+  private allowedRedirect(redirectTo: string): string {
+    const normalized = URL.canParse(redirectTo) ? new URL(redirectTo).href : undefined;
+    const allowed = this.settings.redirectUrls.find((url) => url === normalized);
+    if (allowed === undefined) throw new RefusedError('redirect_not_allowed');
+    return allowed;
+  }
+
+  /**
    * Counts the request, stores a hashed single-use link and its code, and mails both. With a
    * `challenge`, the sign-in is bound to the browser that holds its verifier.
    */
   async requestMagicLink(email: string, sourceIp: string, now: Date, options: LinkOptions = {}): Promise<{ expiresIn: number }> {
+    const redirectTo = options.redirectTo === undefined ? undefined : this.allowedRedirect(options.redirectTo);
     const ipKey = ipRateLimitKey(sourceIp);
     if (ipKey === null) throw new Error('API Gateway reported a source IP that is not an IP address');
     const nowSeconds = toSeconds(now);
@@ -120,7 +135,7 @@ export class MagicLinkService {
           createdAt: nowSeconds,
           codeId: codeId(secret, email, code),
           ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
-          ...(options.redirectTo === undefined ? {} : { redirectTo: options.redirectTo }),
+          ...(redirectTo === undefined ? {} : { redirectTo }),
           userHash: userHash(email),
         },
       };
@@ -235,7 +250,6 @@ export class SessionService {
     return { user: { email: record.email }, expiresAt: new Date(record.sessionExpiresAt! * 1000) };
   }
 
-  /** Revokes a live session at once. */
   /**
    * Revokes this live session at once; `everywhere` then revokes every other live session of its
    * address too (only a live session may ask, so a stolen, already-revoked token cannot).

@@ -5,6 +5,8 @@
 
 /** Why a sign-in step was refused: the caller's doing, not a fault. */
 export type Refusal =
+  /** The request names a redirect URL the deployment's allowlist does not hold. */
+  | 'redirect_not_allowed'
   | 'ip_limit_exceeded'
   | 'email_limit_exceeded'
   | 'capacity_exceeded'

@@ -374,6 +374,7 @@ describe('the deployment\'s mail budget under 200 parallel requests (the domain 
     const budget = 40;
     const service = new MagicLinkService(shared, { send: async () => void sent++ }, { get: async () => 'x'.repeat(64) }, {
       signInUrl: 'https://app.example.com/sign-in',
+      redirectUrls: [],
       linkLifetimeSeconds: 900,
       sessionLifetimeSeconds: 3600,
       ipLimitPerHour: 1000,
