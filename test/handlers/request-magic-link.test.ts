@@ -244,6 +244,14 @@ describe('POST /v1/auth/magic-link', () => {
       expectError(await request('["ada@example.com"]'), 'validation_failed', [{ field: 'body', issue: 'must be a JSON object' }]);
     });
 
+    it('refuses a redirect_to the deployment does not allow with validation_failed, writing and mailing nothing', async () => {
+      expectError(await request({ email: 'ada@example.com', redirect_to: 'https://app.example.com/after' }), 'validation_failed', [
+        { field: 'redirect_to', issue: 'must be one of the redirect URLs this deployment allows' },
+      ]);
+      expect(aws.dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+      expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    });
+
     it('refuses malformed JSON with invalid_json', async () => {
       expectError(await request('{"email": "ada@example.com"'), 'invalid_json');
       expectError(await invoke(handler, apiEvent({})), 'invalid_json');

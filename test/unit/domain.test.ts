@@ -1,6 +1,8 @@
 import { CODE_PATTERN, VERIFIER_PATTERN, challengeFor, codeId, emailHash, generateCode } from '../../lambdas/domain/codes';
 import fc from 'fast-check';
-import { consumeRefusal } from '../../lambdas/domain/auth-service';
+import { MagicLinkService, consumeRefusal } from '../../lambdas/domain/auth-service';
+import { RefusedError } from '../../lambdas/domain/errors';
+import type { AuthStore, LinkRequest } from '../../lambdas/domain/ports';
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../../lambdas/domain/email';
 import { ipRateLimitKey } from '../../lambdas/domain/ip';
 import { mailBudgetShards, rateLimitWindow } from '../../lambdas/domain/limits';
@@ -245,4 +247,35 @@ describe('mailBudgetShards', () => {
       }),
     );
   });
+});
+
+describe('MagicLinkService: the redirect allowlist', () => {
+  const recorded: LinkRequest[] = [];
+  const store = { recordLinkRequest: async (request: LinkRequest) => (recorded.push(request), 'created' as const) } as unknown as AuthStore;
+  const service = new MagicLinkService(store, { send: async () => undefined }, { get: async () => 'x'.repeat(64) }, {
+    signInUrl: 'https://app.example.com/sign-in',
+    redirectUrls: ['https://app.example.com/after'],
+    linkLifetimeSeconds: 900,
+    sessionLifetimeSeconds: 3600,
+    ipLimitPerHour: 50,
+    emailLimitPerHour: 5,
+    inboxLimitPerHour: 20,
+    mailBudgetPerHour: 1000,
+    codeAttemptsPerHour: 5,
+  });
+  const ask = (redirectTo: string) => service.requestMagicLink('ada@example.com', '198.51.100.7', new Date(), { redirectTo });
+  beforeEach(() => recorded.splice(0));
+
+  it('stores an allowed URL as the allowlist writes it, after URL normalization', async () => {
+    await ask('HTTPS://App.Example.com:443/after');
+    expect(recorded.map((request) => request.link.redirectTo)).toEqual(['https://app.example.com/after']);
+  });
+
+  it.each(['https://app.example.com/after/extra', 'https://app.example.com.evil.test/after', 'http://app.example.com/after', 'not a url'])(
+    'refuses %s as redirect_not_allowed before counting anything',
+    async (redirectTo) => {
+      await expect(ask(redirectTo)).rejects.toEqual(new RefusedError('redirect_not_allowed'));
+      expect(recorded).toEqual([]);
+    },
+  );
 });
