@@ -174,6 +174,11 @@ export class DynamoAuthStore implements AuthStore {
     };
   }
 
+  /** Puts `item`, only where no item has its key. */
+  private create(item: Record<string, unknown>): TransactItem {
+    return { Put: { TableName: this.tableName, Item: item, ...CREATE } };
+  }
+
   /**
    * Sends a transaction, repeating it (with jittered backoff) while it is cancelled only because
    * another writer touched one of its items at the same moment. Returns the cancellation codes of a
@@ -222,34 +227,22 @@ export class DynamoAuthStore implements AuthStore {
       email: { Update: this.counter(keys.email, limits.email, window.end) },
       inbox: { Update: this.counter(keys.inbox, limits.inbox, window.end) },
       mailBudget: { Update: this.counter(keys.mailBudget, request.mailBudget.limit, window.end) },
-      link: {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            [ATTR.pk]: keys.link,
-            [ATTR.email]: link.email,
-            [ATTR.linkExpiresAt]: link.expiresAt,
-            [ATTR.createdAt]: link.createdAt,
-            [ATTR.userHash]: link.userHash,
-            ...(link.challenge === undefined ? {} : { [ATTR.challenge]: link.challenge }),
-            ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
-            [ATTR.ttl]: link.retainUntil,
-          },
-          ...CREATE,
-        },
-      },
-      code: {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            [ATTR.pk]: keys.code,
-            [ATTR.signIn]: link.id,
-            ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
-            [ATTR.ttl]: link.retainUntil,
-          },
-          ...CREATE,
-        },
-      },
+      link: this.create({
+        [ATTR.pk]: keys.link,
+        [ATTR.email]: link.email,
+        [ATTR.linkExpiresAt]: link.expiresAt,
+        [ATTR.createdAt]: link.createdAt,
+        [ATTR.userHash]: link.userHash,
+        ...(link.challenge === undefined ? {} : { [ATTR.challenge]: link.challenge }),
+        ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+        [ATTR.ttl]: link.retainUntil,
+      }),
+      code: this.create({
+        [ATTR.pk]: keys.code,
+        [ATTR.signIn]: link.id,
+        ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+        [ATTR.ttl]: link.retainUntil,
+      }),
     };
     const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REQUEST_ITEMS, items) }));
     if (refused === null) return 'created';
