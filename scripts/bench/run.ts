@@ -34,9 +34,9 @@ import { magicLinkUrl, renderMagicLinkEmail } from '../../lambdas/domain/mail';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
 import { ROUTES } from '../../lambdas/contract/routes';
 import { SETTINGS } from '../../lambdas/settings';
-import { apiEvent } from '../../test/fixtures/events';
-import { liveLinkRequest } from '../../test/fixtures/link-requests';
-import { functionEnvironment, startStandIns } from '../../test/fixtures/stand-ins';
+import { apiEvent } from '../local/api-events';
+import { liveLinkRequest } from '../local/link-requests';
+import { functionEnvironment, startStandIns } from '../local/stand-ins';
 import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles, bundleFile } from '../build/bundles';
 import type { bareCalls } from './bare-calls';
 import { awsClients, buildCountingBundles, sdkCallsDuring } from './count-sdk-calls';
@@ -158,7 +158,7 @@ function moduleLoad(names: string[], linkedDir: string): { bare: number[]; load:
   return { bare: bares, load };
 }
 
-// ---------------------------------------------------------------- loopback stand-ins (SES and Secrets Manager: test/fixtures/stand-ins.ts)
+// ---------------------------------------------------------------- loopback stand-ins (SES and Secrets Manager: ../local/stand-ins.ts)
 
 /** A counting pass-through to DynamoDB Local, used only while counting calls (not while timing). */
 function countingProxy(target: string, counts: { dynamodb: number }): Promise<Server> {

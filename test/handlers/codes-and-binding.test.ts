@@ -7,7 +7,7 @@ import { handler as verify } from '../../lambdas/handlers/verify';
 import { expectError, expectSuccess } from '../fixtures/assertions';
 import { resolved } from '../fixtures/expressions';
 import { CODE_SECRET, conditionFailed, keyedEmail, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
-import { apiEvent, invoke } from '../fixtures/events';
+import { apiEvent, invoke } from '../../scripts/local/api-events';
 
 const aws = mockAws();
 const NOW = new Date('2026-11-21T21:10:00Z');

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseConfig } from '../../lambdas/config';
-import { apiEvent, invoke } from '../fixtures/events';
+import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { expectError } from '../fixtures/assertions';
 import { captureLogs } from '../fixtures/logs';
 

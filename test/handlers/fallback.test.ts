@@ -1,5 +1,5 @@
 import { handler } from '../../lambdas/handlers/fallback';
-import { apiEvent, invoke } from '../fixtures/events';
+import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { expectError } from '../fixtures/assertions';
 
 const route = (method: string, path: string, headers: Record<string, string> = {}) =>

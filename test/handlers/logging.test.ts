@@ -1,6 +1,6 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { apiEvent, invoke } from '../fixtures/events';
+import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { keyedEmail, mockAws } from '../fixtures/aws';
 import { captureLogs } from '../fixtures/logs';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsError, conditionFailed, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
-import { apiEvent, invoke } from '../fixtures/events';
+import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { captureLogs } from '../fixtures/logs';
 import { ROUTES } from '../../lambdas/contract/routes';
 

@@ -8,7 +8,7 @@ import { DOCS_BASE_URL_PLACEHOLDER } from '../../lambdas/http/openapi-document.g
 import { ROUTES } from '../../lambdas/contract/routes';
 import { expectCommonHeaders } from '../fixtures/assertions';
 import { aws, resetAws, scenarios } from '../fixtures/error-scenarios';
-import { apiEvent, invoke } from '../fixtures/events';
+import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { handlerFetch } from '../fixtures/handler-fetch';
 import { openApiValidator } from '../fixtures/openapi-validator';
 

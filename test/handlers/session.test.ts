@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { handler as getSession } from '../../lambdas/handlers/get-session';
 import { handler as signOut } from '../../lambdas/handlers/sign-out';
-import { apiEvent, invoke } from '../fixtures/events';
+import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { expectError, expectSuccess } from '../fixtures/assertions';
 import { resolved } from '../fixtures/expressions';
 import { conditionFailed, mockAws } from '../fixtures/aws';

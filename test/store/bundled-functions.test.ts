@@ -4,9 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { ERROR_CATALOG } from '../../lambdas/contract/errors';
 import { generateToken } from '../../lambdas/domain/tokens';
 import { buildBundles, bundleFile } from '../../scripts/build/bundles';
-import { apiEvent } from '../fixtures/events';
-import { liveLinkRequest } from '../fixtures/link-requests';
-import { functionEnvironment, startStandIns, type StandIns } from '../fixtures/stand-ins';
+import { apiEvent } from '../../scripts/local/api-events';
+import { liveLinkRequest } from '../../scripts/local/link-requests';
+import { functionEnvironment, startStandIns, type StandIns } from '../../scripts/local/stand-ins';
 import { engineEndpoint, expectItemsOnLayout, freshStore } from './engine';
 
 /**
