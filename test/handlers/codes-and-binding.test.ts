@@ -6,7 +6,7 @@ import { handler as requestMagicLink } from '../../lambdas/handlers/request-magi
 import { handler as verify } from '../../lambdas/handlers/verify';
 import { expectError, expectSuccess } from '../fixtures/assertions';
 import { resolved } from '../fixtures/expressions';
-import { CODE_SECRET, conditionFailed, keyedEmail, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
+import { CODE_SECRET, conditionFailed, expectedEmailHash, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
 
 const aws = mockAws();
@@ -18,7 +18,7 @@ const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'; // RFC 7636, appendix B
 const sha = (value: string) => createHash('sha256').update(value).digest('base64url');
 const codeKey = (email: string, code: string) => `code#${createHmac('sha256', CODE_SECRET).update(`${email}\n${code}`).digest('base64url')}`;
-const attemptsKey = (email: string) => `rl#code#${keyedEmail(email)}#${WINDOW_START}`;
+const attemptsKey = (email: string) => `rl#code#${expectedEmailHash(email)}#${WINDOW_START}`;
 
 beforeEach(() => {
   succeedEverywhere(aws);

@@ -5,7 +5,7 @@ import { handler } from '../../lambdas/handlers/request-magic-link';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { expectError, expectSuccess } from '../fixtures/assertions';
 import { resolved } from '../fixtures/expressions';
-import { awsError, keyedEmail, mockAws, transactionCanceled } from '../fixtures/aws';
+import { awsError, expectedEmailHash, mockAws, transactionCanceled } from '../fixtures/aws';
 
 const aws = mockAws();
 const NOW = new Date('2026-11-21T21:10:00Z');
@@ -81,7 +81,7 @@ describe('POST /v1/auth/magic-link', () => {
     const items = transaction();
     const [ip, inbox] = items;
     const email = items[4];
-    const emailHash = keyedEmail('ada@example.com');
+    const emailHash = expectedEmailHash('ada@example.com');
     expect(emailHash).not.toBe(createHash('sha256').update('ada@example.com').digest('hex'));
     expect(ip!.Update!.Key).toEqual({ pk: `rl#ip#v4:198.51.100.7#${WINDOW_START}` });
     expect(inbox!.Update!.Key).toEqual({ pk: `rl#inbox#${emailHash}#${WINDOW_START}` });
