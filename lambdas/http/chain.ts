@@ -53,7 +53,13 @@ export function httpHandler<TBody = undefined>(options: ChainOptions, handler: A
     .use(
       httpSecurityHeaders({
         strictTransportSecurity: { maxAge: 2 * 365 * 24 * 3600, includeSubDomains: true, preload: false },
+        // No reporting endpoint exists: Middy would otherwise send an empty `report-to` on the page.
         reportingEndpoints: false,
+        reportTo: false,
+        // No `x-xss-protection` (Middy can only send `1; mode=block`): browsers that still act on it are
+        // retired and their filter could itself be abused; OWASP and MDN advise `0` or nothing, and the
+        // page's CSP (no inline code, Trusted Types) is its XSS defence.
+        xssProtection: false,
         // Applied to HTML only (the hosted sign-in page): its own script, styles and API calls, no inline
         // code, Trusted Types enforced. No sandbox (it would stop the module) and no
         // upgrade-insecure-requests (the local emulator serves http on loopback).
