@@ -178,8 +178,30 @@ export function bodyLimit(): middy.MiddlewareObj<APIGatewayProxyEventV2> {
   };
 }
 
-/** `application/json`, `application/problem+json`, with or without parameters such as a charset. */
-const JSON_MEDIA_TYPE = /^application\/([^;\s]+\+)?json\s*($|;)/i;
+/** An RFC 9110 token: the characters a media type's names and unquoted parameter values may use. */
+const TOKEN = "[!#$%&'*+.^_`|~0-9a-z-]+";
+/** `application/json` or `application/…+json`. */
+const JSON_MEDIA_TYPE = new RegExp(`^application/(?:${TOKEN}\\+)?json$`, 'i');
+/** `name=value`, the value a token or a quoted string (its backslash escapes in group 3). */
+const PARAMETER = new RegExp(`^(${TOKEN})=(?:(${TOKEN})|"((?:[^"\\\\]|\\\\.)*)")$`, 'i');
+
+/**
+ * Whether a content type labels a body this service can read: a JSON media type with no parameter or
+ * only `charset=utf-8` (names and values case-insensitive, the value possibly quoted). JSON defines no
+ * parameter (RFC 8259) and must be UTF-8 between systems, and the body is decoded as UTF-8, so another
+ * charset would be misread; any other parameter is one JSON does not define, refused rather than
+ * guessed at. Splitting at every `;`, even one inside a quoted value, refuses only what is refused anyway.
+ */
+function isUtf8Json(contentType: string): boolean {
+  const [type = '', ...parameters] = contentType.split(';');
+  return JSON_MEDIA_TYPE.test(type.trim()) && parameters.every((parameter) => {
+    // RFC 9110 allows an empty parameter (`application/json;`).
+    if (!parameter.trim()) return true;
+    const [, name = '', token, quoted] = PARAMETER.exec(parameter.trim()) ?? [];
+    const value = token ?? quoted?.replace(/\\(.)/g, '$1');
+    return name.toLowerCase() === 'charset' && value?.toLowerCase() === 'utf-8';
+  });
+}
 
 /**
  * Parses a JSON body in place: `unsupported_media_type` for another content type, `invalid_json` for a
@@ -191,7 +213,7 @@ export function jsonBody(options: { optional?: boolean } = {}): middy.Middleware
     before: (request) => {
       const { headers, body, isBase64Encoded } = request.event;
       if (options.optional && !body) return;
-      if (!JSON_MEDIA_TYPE.test(headers?.['content-type'] ?? '')) throw new ApiError('unsupported_media_type');
+      if (!isUtf8Json(headers?.['content-type'] ?? '')) throw new ApiError('unsupported_media_type');
       if (!body) throw new ApiError('invalid_json');
       try {
         (request.event as { body: unknown }).body = JSON.parse(isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body);
