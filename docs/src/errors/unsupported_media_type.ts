@@ -12,13 +12,15 @@ export default {
     'A `curl -d` request without `-H \'content-type: application/json\'`: curl labels it as form data by default.',
     'The client sent an HTML form or `FormData` (form-encoded or multipart) instead of JSON.',
     'A proxy or HTTP library dropped or rewrote the `content-type` header.',
+    'The header names a charset other than UTF-8 (`application/json; charset=utf-16`), or a parameter JSON does not define (`application/json; version=2`).',
   ],
   learnMore: [
-    'The service reads bodies only when they are labelled as JSON. `application/json` works, with or without a parameter such as `; charset=utf-8`. Checking the label first keeps the service from guessing at a body\'s format, and the content type is checked before the JSON itself: a request with both a wrong label and broken JSON gets this error, and `invalid_json` only once the label is fixed.',
+    'The service reads bodies only when they are labelled as JSON in UTF-8: `application/json` (or a `+json` type such as `application/problem+json`) with no parameter, or with `; charset=utf-8` and nothing else. Another charset (`charset=utf-16`, `charset=latin1`) or any other parameter gets this error: JSON defines no parameters (RFC 8259) and is always UTF-8, and the service reads every body as UTF-8, so a body in another encoding would be misread. Checking the label first keeps the service from guessing at a body\'s format, and the content type is checked before the JSON itself: a request with both a wrong label and broken JSON gets this error, and `invalid_json` only once the label is fixed.',
     'In a browser, sending `content-type: application/json` to the API on another origin makes the browser send a CORS preflight request first. The service answers it for the origins the deployment allows (by default, the origin of your app\'s sign-in page), so this is expected and needs no extra work.',
   ],
   quickFix: [
     'Add the header `content-type: application/json` to the request.',
+    'If the header names a charset, make it `charset=utf-8` and send the body as UTF-8, or leave the parameter out.',
     'Make sure the body is the JSON text itself, for example `{"email": "ada@example.com"}`, not form fields.',
     'In code, prefer your HTTP client\'s JSON option (`json=` in Python\'s httpx or requests), which sets the header and the body together.',
   ],
