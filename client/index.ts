@@ -89,6 +89,8 @@ export function userMessage(code: ErrorCode, retryAfterSeconds: number | null, d
       return "That code isn't right. Check the 6-digit code in your most recent sign-in email and try again.";
     case 'magic_link_code_attempts_exceeded':
       return `Too many wrong codes were entered for this email address. Please use the link in the email, or try again in ${minutes(retryAfterSeconds)} minutes.`;
+    case 'magic_link_code_ip_limit_exceeded':
+      return `Too many wrong codes were entered from this network. Please use the link in the email, or try again in ${minutes(retryAfterSeconds)} minutes.`;
     case 'magic_link_expired':
       return 'This sign-in link has expired. Please request a fresh link.';
     case 'magic_link_not_found':

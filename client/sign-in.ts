@@ -192,7 +192,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     try {
       const result = await client.verifyCode(email, code, { codeVerifier: readPending()?.verifier });
       if (result.ok) return finish(sessionOf(result.data));
-      if (result.error === 'magic_link_code_attempts_exceeded') {
+      if (result.error === 'magic_link_code_attempts_exceeded' || result.error === 'magic_link_code_ip_limit_exceeded') {
         input.disabled = true;
         say(region, result.userMessage, 'error');
         return;

@@ -283,6 +283,12 @@ export const SETTINGS = {
     default: 5,
     runtime: true,
   }),
+  ipCodeAttemptsPerHour: setting({
+    kind: count({ min: 1, max: 100_000 }),
+    description: 'Wrong one-time codes allowed per source network (an IPv4 address, an IPv6 /64) per hour, across all addresses. Past it, code entry from that network answers `magic_link_code_ip_limit_exceeded` until the hour ends (links keep working): one network cannot spread its guesses over many addresses. `docs/threat-model.md` shows what it lets an attacker reach.',
+    default: 20,
+    runtime: true,
+  }),
   docsBaseUrl: setting({
     kind: httpsUrl({ trimTrailingSlash: true }),
     description: 'Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.',

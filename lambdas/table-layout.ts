@@ -13,12 +13,15 @@
  * | `rl#inbox#<email hash>#<window start>`          | requests for one address from every network (limit `inbox`) | `cnt`, `ttl` (window end) |
  * | `rl#mail#<window start>#<shard>`                | one shard of the deployment's hourly mail budget            | `cnt`, `ttl` (window end) |
  * | `rl#code#<email hash>#<window start>`           | wrong codes for one address in one hour                     | `cnt`, `ttl` (window end) |
- * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `used_at`, `session_hash`, `session_expires_at`, `revoked_at`, `ttl` |
- * | `code#<code id>`                                | the one-time code of a sign-in                              | `signin` (the sign-in's id), `redirect_to` (when asked), `ttl` |
+ * | `rl#ipcode#<ip key>#<window start>`             | wrong codes from one network in one hour, across addresses  | `cnt`, `ttl` (window end) |
+ * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `used_at`, `session_hash`, `session_expires_at`, `revoked_at` (signed out, or never used and ended by signing out everywhere), `ttl` |
+ * | `code#<user hash>`                              | the address's one live code: its newest sign-in's           | `signin` (the sign-in's id), `code_hash`, `link_expires_at`, `challenge` (bound only), `redirect_to` (when asked), `ttl` |
  *
  * `<ip key>` is the network (`ipRateLimitKey`: an IPv4 address, an IPv6 /64), `<email hash>` the
  * address's keyed hash (`emailHash`), `<window start>` the hour's first second, `<token hash>` the
- * link token's SHA-256, `<code id>` the keyed hash of the address and the code.
+ * link token's SHA-256, `<user hash>` the address's unkeyed hash (`userHash`). A code is stored only as
+ * `code_hash`, the keyed hash of the address and the code: one item per address, so a new sign-in's
+ * code replaces the older one and an address never has more than one code that can be guessed.
  *
  * Correctness never rests on TTL deletion: counters live under their window's key, and every expiry
  * is checked in a condition or on read.
@@ -46,6 +49,8 @@ export const ATTR = {
   revokedAt: 'revoked_at',
   /** On a code's item: the id of its sign-in. */
   signIn: 'signin',
+  /** On a code's item: the keyed hash of the address and the code (`codeHash`). */
+  codeHash: 'code_hash',
 } as const;
 
 export type AttributeKey = keyof typeof ATTR;
@@ -78,10 +83,12 @@ export const KEYS = {
   mailBudgetShard: (windowStart: number | string, shard: number | string) => `${KEY_PREFIX.rateLimit}mail#${windowStart}#${shard}`,
   /** Wrong one-time codes entered for one address. */
   codeAttempts: (emailHash: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}code#${emailHash}#${windowStart}`,
+  /** Wrong one-time codes entered from one network, across addresses. */
+  ipCodeAttempts: (ipKey: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}ipcode#${ipKey}#${windowStart}`,
   /** A magic link and, once used, its session: by the link token's hash. */
   signIn: (id: string) => `${KEY_PREFIX.signIn}${id}`,
-  /** A one-time code's pointer to its sign-in. */
-  code: (codeId: string) => `${KEY_PREFIX.code}${codeId}`,
+  /** The address's live one-time code and its sign-in: by the address's unkeyed hash. */
+  code: (userHash: string) => `${KEY_PREFIX.code}${userHash}`,
 } as const;
 
 /**
@@ -96,8 +103,8 @@ export const RECORD_ATTRIBUTES = {
   link: [ATTR.pk, ATTR.email, ATTR.userHash, ATTR.linkExpiresAt, ATTR.createdAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
   /** What signing in and signing out add to a link. */
   session: [ATTR.usedAt, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.revokedAt],
-  /** The pointer from a one-time code to its sign-in. */
-  code: [ATTR.pk, ATTR.signIn, ATTR.redirectTo, ATTR.ttl],
+  /** An address's live code: its hash, and what checking it needs of its sign-in without reading that. */
+  code: [ATTR.pk, ATTR.signIn, ATTR.codeHash, ATTR.linkExpiresAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
 } as const satisfies Record<string, readonly string[]>;
 
 /** What a session check reads of a sign-in: the address and the session fields. */
@@ -117,7 +124,7 @@ export function requestItemKeys(request: {
   readonly emailHash: string;
   readonly window: { readonly start: number };
   readonly mailBudget: { readonly shard: number };
-  readonly link: { readonly id: string; readonly codeId: string };
+  readonly link: { readonly id: string; readonly userHash: string };
 }): Record<RequestItem, string> {
   const { ipKey, emailHash, window, link } = request;
   return {
@@ -126,12 +133,18 @@ export function requestItemKeys(request: {
     inbox: KEYS.inboxCounter(emailHash, window.start),
     mailBudget: KEYS.mailBudgetShard(window.start, request.mailBudget.shard),
     link: KEYS.signIn(link.id),
-    code: KEYS.code(link.codeId),
+    code: KEYS.code(link.userHash),
   };
 }
 
-/** The items of a sign-in by code: the address's wrong-code budget, checked, and the sign-in, consumed. */
-export const CODE_SIGN_IN_ITEMS = ['attempts', 'signIn'] as const;
+/**
+ * The items of a sign-in by code: the address's and the network's wrong-code budgets, checked, the
+ * sign-in, consumed, and the address's code, deleted (a used sign-in's code then reads as no code).
+ */
+export const CODE_SIGN_IN_ITEMS = ['ipAttempts', 'attempts', 'signIn', 'code'] as const;
+
+/** The items of counting a wrong code: the network's and the address's budgets, each while under its cap. */
+export const WRONG_CODE_ITEMS = ['ipAttempts', 'attempts'] as const;
 
 /** A transaction's items in the order of `names`: what its `TransactItems` are. */
 export function inOrder<N extends string, T>(names: readonly N[], items: Readonly<Record<N, T>>): T[] {

@@ -105,7 +105,7 @@ export class Monitoring extends Construct {
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24, height: 3 })],
         [
           graph('Magic links', [own('linkRequested'), own('linkMailed'), own('refusedIpLimit'), own('refusedEmailLimit'), own('refusedCapacity'), own('deliveryFailed')]),
-          graph('Sign-ins', [own('verifiedByLink'), own('verifiedByCode'), own('alreadyUsed'), own('expired'), own('notFound'), own('deviceMismatch'), own('codeInvalid'), own('codeAttemptsExceeded')]),
+          graph('Sign-ins', [own('verifiedByLink'), own('verifiedByCode'), own('alreadyUsed'), own('expired'), own('notFound'), own('deviceMismatch'), own('codeInvalid'), own('codeAttemptsExceeded'), own('codeIpLimitExceeded')]),
         ],
         [
           graph('API requests and errors', [api('Count', cloudwatch.Stats.SUM, 'requests'), api('4xx', cloudwatch.Stats.SUM, '4xx'), api('5xx', cloudwatch.Stats.SUM, '5xx')]),

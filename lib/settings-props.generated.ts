@@ -91,6 +91,14 @@ export interface MagicLinkAuthSettings {
   readonly codeAttemptsPerHour?: number;
 
   /**
+   * Wrong one-time codes allowed per source network (an IPv4 address, an IPv6 /64) per hour, across all addresses. Past it, code entry from that network answers `magic_link_code_ip_limit_exceeded` until the hour ends (links keep working): one network cannot spread its guesses over many addresses. `docs/threat-model.md` shows what it lets an attacker reach.
+   *
+   * Range: 1 to 100000. Context key `ipCodeAttemptsPerHour`; environment variable `IP_CODE_ATTEMPTS_PER_HOUR`.
+   * @default 20
+   */
+  readonly ipCodeAttemptsPerHour?: number;
+
+  /**
    * Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.
    *
    * Context key `docsBaseUrl`; environment variable `DOCS_BASE_URL`.

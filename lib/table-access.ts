@@ -35,6 +35,9 @@ export type TableAccess = ItemAccess | IndexAccess;
 
 const SIGN_IN_RECORD = [...RECORD_ATTRIBUTES.link, ...RECORD_ATTRIBUTES.session];
 
+/** Deleting an address's code only while it is a given sign-in's: its key and the attribute the condition reads. */
+const OWN_CODE = [TABLE_KEYS.partitionKey, ATTR.signIn];
+
 /** Reading a session: GetItem of a sign-in record's session fields (the session check; `grantReadSessions`). */
 export const SESSION_READ_ACCESS: ItemAccess = {
   actions: ['dynamodb:GetItem'],
@@ -56,22 +59,25 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>
     // A link is created without any session attribute: this function cannot mint a session.
     { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.signIn, attributes: RECORD_ATTRIBUTES.link, returnValues: ['NONE'] },
     { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code, returnValues: ['NONE'] },
-    // A request whose mail failed is undone: its link (only while unused) and code deleted.
+    // A request whose mail failed is undone: its link (only while unused) and code (only while its own) deleted.
     { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.signIn, attributes: [TABLE_KEYS.partitionKey, ATTR.usedAt], returnValues: ['NONE'] },
-    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: [TABLE_KEYS.partitionKey], returnValues: ['NONE'] },
+    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: OWN_CODE, returnValues: ['NONE'] },
   ],
   verify: [
     { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] },
     { actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code },
+    // A code sign-in deletes the address's code with it, while it is still that sign-in's.
+    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: OWN_CODE, returnValues: ['NONE'] },
     // Wrong codes are counted (UpdateItem); a code sign-in checks the count in its transaction (ConditionCheckItem).
     { actions: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
   ],
   'get-session': [SESSION_READ_ACCESS],
   'sign-out': [
     { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] },
-    // Signing out everywhere finds an address's sessions in the user index (its keys are address
-    // hashes): Query on that index only, nothing else of the table.
+    // Signing out everywhere finds an address's sign-ins in the user index (its keys are address
+    // hashes): Query on that index only, nothing else of the table; and deletes the address's live code.
     { actions: ['dynamodb:Query'], index: USER_INDEX.name, attributes: USER_INDEX_ATTRIBUTES },
+    { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: [TABLE_KEYS.partitionKey], returnValues: ['NONE'] },
   ],
   'sign-in-page': [],
   openapi: [],

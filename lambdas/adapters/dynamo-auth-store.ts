@@ -5,6 +5,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -16,12 +17,14 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DependencyUnavailableError } from '../domain/errors';
 import type {
   AttemptBudget,
+  AttemptsSpent,
   AuthStore,
   CodeConsumeOutcome,
   ConsumeLink,
   ConsumeOutcome,
   LinkRequest,
   LinkRequestOutcome,
+  LiveCode,
   RevokeSession,
   SessionRecord,
   SignInSnapshot,
@@ -31,6 +34,7 @@ import {
   CODE_SIGN_IN_ITEMS,
   KEYS,
   REQUEST_ITEMS,
+  WRONG_CODE_ITEMS,
   SESSION_ATTRIBUTES,
   USER_INDEX,
   byItem,
@@ -80,16 +84,21 @@ const CREATE = named({ ConditionExpression: 'attribute_not_exists(#pk)' });
 /** Deleting a link nobody received: only while unused, so a session is never deleted. */
 const DELETE_UNUSED = named({ ConditionExpression: 'attribute_not_exists(#usedAt)' });
 
+/** Deleting the address's live code only while it is still this sign-in's (a newer request replaces it). */
+const DELETE_OWN_CODE = named({ ConditionExpression: '#signIn = :sign_in' });
+
 /**
  * The consume write shared by both keys (link and code): one conditional update of the sign-in record.
- * It holds only while the link exists, is unused and unexpired, and, when bound, the challenge matches.
+ * It holds only while the link exists, is unused, unexpired and not ended by signing out everywhere,
+ * and, when bound, the challenge matches.
  */
 const CONSUME = named({
   UpdateExpression: 'SET #usedAt = :now, #sessionHash = :session_hash, #sessionExpiresAt = :session_expires_at, #ttl = :ttl',
-  ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#usedAt) AND #linkExpiresAt > :now AND (attribute_not_exists(#challenge) OR #challenge = :challenge)',
+  ConditionExpression:
+    'attribute_exists(#pk) AND attribute_not_exists(#usedAt) AND attribute_not_exists(#revokedAt) AND #linkExpiresAt > :now AND (attribute_not_exists(#challenge) OR #challenge = :challenge)',
 });
 
-const READ_CODE = named({ ProjectionExpression: '#signIn, #redirectTo' });
+const READ_CODE = named({ ProjectionExpression: '#signIn, #codeHash, #linkExpiresAt, #challenge, #redirectTo' });
 
 /** Each attribute's placeholder, by its stored name. */
 const PLACEHOLDER = Object.fromEntries(Object.entries(ATTR).map(([key, name]) => [name, `#${key}`])) as Record<string, string>;
@@ -102,18 +111,25 @@ const REVOKE = named({
   ConditionExpression: '#sessionHash = :session_hash AND attribute_not_exists(#revokedAt) AND #sessionExpiresAt > :now',
 });
 
-/** Every live session of an address, from the user index. */
-const LIVE_SESSIONS = named({
+/**
+ * Every sign-in of an address that could still sign in or is signed in, from the user index: links
+ * never used (no session yet; expired ones too, since the index does not carry the link's expiry) and
+ * live sessions.
+ */
+const LIVE_SIGN_INS = named({
   KeyConditionExpression: '#userHash = :user',
-  FilterExpression: 'attribute_exists(#sessionHash) AND attribute_not_exists(#revokedAt) AND #sessionExpiresAt > :now',
+  FilterExpression: 'attribute_not_exists(#revokedAt) AND (attribute_not_exists(#sessionHash) OR #sessionExpiresAt > :now)',
   ProjectionExpression: '#pk',
 });
 
-/** Revoking a session found in the index, unless revoked meanwhile. */
+/** Ending a sign-in found in the index, link or session, unless ended meanwhile. */
 const REVOKE_FOUND = named({
   UpdateExpression: 'SET #revokedAt = :now, #ttl = :ttl',
-  ConditionExpression: 'attribute_exists(#sessionHash) AND attribute_not_exists(#revokedAt)',
+  ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#revokedAt)',
 });
+
+/** Sign-ins ended at once while signing out everywhere: enough to be quick, few enough not to throttle. */
+const REVOKE_CONCURRENCY = 10;
 
 /** Attempts at a transaction cancelled because another writer touched the same item at the same moment. */
 const MAX_TRANSACTION_ATTEMPTS = 8;
@@ -237,12 +253,21 @@ export class DynamoAuthStore implements AuthStore {
         ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
         [ATTR.ttl]: link.retainUntil,
       }),
-      code: this.create({
-        [ATTR.pk]: keys.code,
-        [ATTR.signIn]: link.id,
-        ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
-        [ATTR.ttl]: link.retainUntil,
-      }),
+      // Unconditional: the address's newest sign-in's code replaces any older one, which stops working.
+      code: {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            [ATTR.pk]: keys.code,
+            [ATTR.signIn]: link.id,
+            [ATTR.codeHash]: link.codeHash,
+            [ATTR.linkExpiresAt]: link.expiresAt,
+            ...(link.challenge === undefined ? {} : { [ATTR.challenge]: link.challenge }),
+            ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+            [ATTR.ttl]: link.retainUntil,
+          },
+        },
+      },
     };
     const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REQUEST_ITEMS, items) }));
     if (refused === null) return 'created';
@@ -253,8 +278,7 @@ export class DynamoAuthStore implements AuthStore {
     if (spent('ip')) return 'ip_limit_exceeded';
     if (spent('email') || spent('inbox')) return 'email_limit_exceeded';
     if (spent('mailBudget')) return 'capacity_exceeded';
-    if (spent('link')) throw new Error('magic link id collision', { cause: refused.error });
-    return 'code_taken';
+    throw new Error('magic link id collision', { cause: refused.error });
   }
 
   async releaseLinkRequest(request: LinkRequest): Promise<void> {
@@ -268,10 +292,20 @@ export class DynamoAuthStore implements AuthStore {
       inbox: giveBack(keys.inbox),
       mailBudget: giveBack(keys.mailBudget),
       link: { Delete: { TableName: this.tableName, Key: { [ATTR.pk]: keys.link }, ...DELETE_UNUSED } },
-      code: { Delete: { TableName: this.tableName, Key: { [ATTR.pk]: keys.code } } },
+      code: this.deleteOwnCode(keys.code, request.link.id),
     };
-    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REQUEST_ITEMS, items) }));
+    let refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REQUEST_ITEMS, items) }));
+    // A newer request of the address replaced the code meanwhile: that one is live, leave it.
+    if (refused !== null && byItem(REQUEST_ITEMS, refused.codes, 'None').code === 'ConditionalCheckFailed' && refused.codes.filter((code) => code === 'ConditionalCheckFailed').length === 1) {
+      const others = REQUEST_ITEMS.filter((name) => name !== 'code');
+      refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(others, items) }));
+    }
     if (refused !== null) throw new Error(`releasing a request was refused (${refused.codes.join(', ')})`, { cause: refused.error });
+  }
+
+  /** Deletes the address's live code at `pk` while it is still sign-in `signInId`'s. */
+  private deleteOwnCode(pk: string, signInId: string): TransactItem {
+    return { Delete: { TableName: this.tableName, Key: { [ATTR.pk]: pk }, ...DELETE_OWN_CODE, ExpressionAttributeValues: { ':sign_in': signInId } } };
   }
 
   private consumeUpdate(request: ConsumeLink) {
@@ -303,48 +337,60 @@ export class DynamoAuthStore implements AuthStore {
     }
   }
 
-  async findCode(codeId: string): Promise<{ signInId: string; redirectTo?: string } | null> {
+  async findCode(userHash: string): Promise<LiveCode | null> {
     try {
-      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [ATTR.pk]: KEYS.code(codeId) }, ConsistentRead: true, ...READ_CODE }));
+      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [ATTR.pk]: KEYS.code(userHash) }, ConsistentRead: true, ...READ_CODE }));
       const signInId = Item?.[ATTR.signIn];
-      if (typeof signInId !== 'string') return null;
+      const codeHash = Item?.[ATTR.codeHash];
+      if (typeof signInId !== 'string' || typeof codeHash !== 'string') return null;
+      const challenge = Item?.[ATTR.challenge];
       const redirectTo = Item?.[ATTR.redirectTo];
-      return { signInId, ...(typeof redirectTo === 'string' ? { redirectTo } : {}) };
+      return {
+        signInId,
+        codeHash,
+        linkExpiresAt: Number(Item?.[ATTR.linkExpiresAt]),
+        ...(typeof challenge === 'string' ? { challenge } : {}),
+        ...(typeof redirectTo === 'string' ? { redirectTo } : {}),
+      };
     } catch (error) {
       if (isThrottling(error)) throw unavailable(error);
       throw error;
     }
   }
 
-  async consumeByCode(request: ConsumeLink & { readonly email: string; readonly redirectTo?: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome> {
+  /** Checks a wrong-code budget is not spent (a code sign-in counts nothing). */
+  private underLimit(pk: string, limit: number): TransactItem {
+    return { ConditionCheck: { TableName: this.tableName, Key: { [ATTR.pk]: pk }, ...UNDER_LIMIT, ExpressionAttributeValues: { ':limit': limit } } };
+  }
+
+  async consumeByCode(
+    request: ConsumeLink & { readonly email: string; readonly userHash: string; readonly redirectTo?: string; readonly attempts: AttemptBudget },
+  ): Promise<CodeConsumeOutcome> {
     const { attempts } = request;
     const items: Record<(typeof CODE_SIGN_IN_ITEMS)[number], TransactItem> = {
-      attempts: {
-        ConditionCheck: {
-          TableName: this.tableName,
-          Key: { [ATTR.pk]: KEYS.codeAttempts(attempts.emailHash, attempts.window.start) },
-          ...UNDER_LIMIT,
-          ExpressionAttributeValues: { ':limit': attempts.limit },
-        },
-      },
+      ipAttempts: this.underLimit(KEYS.ipCodeAttempts(attempts.ipKey, attempts.window.start), attempts.limits.ipAttempts),
+      attempts: this.underLimit(KEYS.codeAttempts(attempts.emailHash, attempts.window.start), attempts.limits.attempts),
       signIn: { Update: this.consumeUpdate(request) },
+      code: this.deleteOwnCode(KEYS.code(request.userHash), request.id),
     };
     const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(CODE_SIGN_IN_ITEMS, items) }));
     // The transaction returns no attributes; the code was found under this address, which is the sign-in's.
     if (refused === null) return { outcome: 'consumed', email: request.email, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) };
-    if (byItem(CODE_SIGN_IN_ITEMS, refused.codes, 'None').attempts === 'ConditionalCheckFailed') return { outcome: 'attempts_exceeded' };
+    const failed = byItem(CODE_SIGN_IN_ITEMS, refused.codes, 'None');
+    if (failed.ipAttempts === 'ConditionalCheckFailed') return { outcome: 'ip_attempts_exceeded' };
+    if (failed.attempts === 'ConditionalCheckFailed') return { outcome: 'attempts_exceeded' };
     return { outcome: 'refused', record: snapshot(byItem(CODE_SIGN_IN_ITEMS, refused.error.CancellationReasons ?? [], undefined).signIn?.Item) };
   }
 
-  async countWrongCode(attempts: AttemptBudget): Promise<'counted' | 'attempts_exceeded'> {
-    const pk = KEYS.codeAttempts(attempts.emailHash, attempts.window.start);
-    try {
-      await this.write(() => this.doc.send(new UpdateCommand(this.counter(pk, attempts.limit, attempts.window.end))));
-      return 'counted';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'attempts_exceeded';
-      throw error;
-    }
+  async countWrongCode(attempts: AttemptBudget): Promise<'counted' | AttemptsSpent> {
+    const { window, limits } = attempts;
+    const items: Record<(typeof WRONG_CODE_ITEMS)[number], TransactItem> = {
+      ipAttempts: { Update: this.counter(KEYS.ipCodeAttempts(attempts.ipKey, window.start), limits.ipAttempts, window.end) },
+      attempts: { Update: this.counter(KEYS.codeAttempts(attempts.emailHash, window.start), limits.attempts, window.end) },
+    };
+    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(WRONG_CODE_ITEMS, items) }));
+    if (refused === null) return 'counted';
+    return byItem(WRONG_CODE_ITEMS, refused.codes, 'None').ipAttempts === 'ConditionalCheckFailed' ? 'ip_attempts_exceeded' : 'attempts_exceeded';
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
@@ -382,39 +428,43 @@ export class DynamoAuthStore implements AuthStore {
     }
   }
 
-  async revokeAllSessions(request: { readonly userHash: string; readonly now: number; readonly retainUntil: number }): Promise<number> {
+  async revokeAll(request: { readonly userHash: string; readonly now: number; readonly retainUntil: number }): Promise<number> {
     let revoked = 0;
     try {
+      // The live code first, by its key: consistent, whatever the index shows yet.
+      await this.write(() => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { [ATTR.pk]: KEYS.code(request.userHash) } })));
+      const revoke = async (pk: unknown) => {
+        try {
+          await this.write(() =>
+            this.doc.send(
+              new UpdateCommand({
+                TableName: this.tableName,
+                Key: { [ATTR.pk]: pk },
+                ...REVOKE_FOUND,
+                ExpressionAttributeValues: { ':now': request.now, ':ttl': request.retainUntil },
+              }),
+            ),
+          );
+          revoked += 1;
+        } catch (error) {
+          // Ended meanwhile (by this session's own sign-out, or another everywhere), or gone: already done.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      };
       let from: Record<string, unknown> | undefined;
       do {
-        // The index is eventually consistent: a session started in the last moment may not show yet.
+        // The index is eventually consistent: a sign-in started in the last moment may not show yet.
         const page = await this.doc.send(
           new QueryCommand({
             TableName: this.tableName,
             IndexName: USER_INDEX.name,
-            ...LIVE_SESSIONS,
+            ...LIVE_SIGN_INS,
             ExpressionAttributeValues: { ':user': request.userHash, ':now': request.now },
             ExclusiveStartKey: from,
           }),
         );
-        for (const item of page.Items ?? []) {
-          try {
-            await this.write(() =>
-              this.doc.send(
-                new UpdateCommand({
-                  TableName: this.tableName,
-                  Key: { [ATTR.pk]: item[ATTR.pk] },
-                  ...REVOKE_FOUND,
-                  ExpressionAttributeValues: { ':now': request.now, ':ttl': request.retainUntil },
-                }),
-              ),
-            );
-            revoked += 1;
-          } catch (error) {
-            // Revoked meanwhile (by this session's own sign-out, or another everywhere): already done.
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          }
-        }
+        const found = (page.Items ?? []).map((item) => item[ATTR.pk]);
+        for (let i = 0; i < found.length; i += REVOKE_CONCURRENCY) await Promise.all(found.slice(i, i + REVOKE_CONCURRENCY).map(revoke));
         from = page.LastEvaluatedKey;
       } while (from);
       return revoked;
@@ -429,10 +479,12 @@ function snapshot(item: Record<string, AttributeValue> | undefined): SignInSnaps
   if (!item || Object.keys(item).length === 0) return null;
   const record = unmarshall(item);
   const usedAt = record[ATTR.usedAt];
+  const revokedAt = record[ATTR.revokedAt];
   const challenge = record[ATTR.challenge];
   return {
     linkExpiresAt: Number(record[ATTR.linkExpiresAt]),
     ...(usedAt === undefined ? {} : { usedAt: Number(usedAt) }),
+    ...(revokedAt === undefined ? {} : { revokedAt: Number(revokedAt) }),
     ...(challenge === undefined ? {} : { challenge: String(challenge) }),
   };
 }

@@ -124,6 +124,12 @@ export const ERROR_CATALOG = {
     retryAfter: RATE_LIMIT_WINDOW_SECONDS,
     area: 'rate_limiting',
   },
+  magic_link_code_ip_limit_exceeded: {
+    status: 429,
+    message: 'Too many wrong codes from this network.',
+    retryAfter: RATE_LIMIT_WINDOW_SECONDS,
+    area: 'rate_limiting',
+  },
   session_invalid: {
     status: 401,
     message: 'The session is missing, expired or signed out.',
@@ -189,6 +195,7 @@ const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
   device_mismatch: 'magic_link_device_mismatch',
   code_invalid: 'magic_link_code_invalid',
   code_attempts_exceeded: 'magic_link_code_attempts_exceeded',
+  code_ip_limit_exceeded: 'magic_link_code_ip_limit_exceeded',
   session_invalid: 'session_invalid',
 };
 

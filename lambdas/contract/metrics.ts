@@ -31,6 +31,7 @@ export const METRICS = {
   deviceMismatch: { name: 'DeviceMismatch', description: 'a bound link opened without its verifier (another device, or a mail scanner)' },
   codeInvalid: { name: 'CodeInvalid', description: 'a wrong code' },
   codeAttemptsExceeded: { name: 'CodeAttemptsExceeded', description: "a code refused because the address's wrong-code budget is spent" },
+  codeIpLimitExceeded: { name: 'CodeIpLimitExceeded', description: "a code refused because the source network's wrong-code budget is spent" },
 } as const satisfies Record<string, { name: string; description: string }>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -53,6 +54,7 @@ export const ERROR_METRICS: Partial<Record<ErrorCode, MetricKey>> = {
   magic_link_device_mismatch: 'deviceMismatch',
   magic_link_code_invalid: 'codeInvalid',
   magic_link_code_attempts_exceeded: 'codeAttemptsExceeded',
+  magic_link_code_ip_limit_exceeded: 'codeIpLimitExceeded',
 };
 
 /** The metrics one request counts: its route's, and its outcome's (a success's, or its error's). */

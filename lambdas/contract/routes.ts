@@ -44,6 +44,7 @@ export const ROUTES = [
       'magic_link_device_mismatch',
       'magic_link_code_invalid',
       'magic_link_code_attempts_exceeded',
+      'magic_link_code_ip_limit_exceeded',
       ...CHAIN_ERRORS,
     ],
   },

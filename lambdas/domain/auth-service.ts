@@ -1,9 +1,9 @@
-import { challengeFor, codeId, emailHash, generateCode } from './codes';
+import { challengeFor, codeHash, emailHash, generateCode } from './codes';
 import { RefusedError, type Refusal } from './errors';
 import { ipRateLimitKey } from './ip';
 import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
-import type { AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, Mailer, SignInSnapshot } from './ports';
+import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
 import { generateToken, hashToken, hashesEqual, userHash } from './tokens';
 
@@ -22,6 +22,7 @@ export interface AuthSettings {
   readonly inboxLimitPerHour: number;
   readonly mailBudgetPerHour: number;
   readonly codeAttemptsPerHour: number;
+  readonly ipCodeAttemptsPerHour: number;
 }
 
 export interface SignedIn {
@@ -56,20 +57,34 @@ function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
-/** Attempts at drawing a code no live sign-in of the address holds; each clash has odds of about 1 in 200,000. */
-const CODE_DRAWS = 3;
-
 /**
- * Why a consume was refused, from the record as it stood when the condition failed. A used or expired
- * sign-in says so whoever asks; only a live one is kept from another browser (`device_mismatch`).
+ * Why a link's consume was refused, from the record as it stood when the condition failed. A used or
+ * expired sign-in says so whoever asks; one that signing out everywhere ended before it was used reads
+ * as expired (ask for a new link); only a live one is kept from another browser (`device_mismatch`).
  */
 export function consumeRefusal(record: SignInSnapshot | null, nowSeconds: number, challenge?: string): Refusal {
   if (record === null) return 'link_not_found';
   if (record.usedAt !== undefined) return 'link_already_used';
-  if (record.linkExpiresAt <= nowSeconds) return 'link_expired';
+  if (record.revokedAt !== undefined || record.linkExpiresAt <= nowSeconds) return 'link_expired';
   if (record.challenge !== undefined && record.challenge !== challenge) return 'device_mismatch';
   // The condition failed on a record that looks live: the store contradicted itself.
   throw new Error('consume refused for a live, unused link');
+}
+
+/** The refusal for a spent wrong-code budget. */
+const SPENT: Readonly<Record<AttemptsSpent, Refusal>> = { ip_attempts_exceeded: 'code_ip_limit_exceeded', attempts_exceeded: 'code_attempts_exceeded' };
+
+/**
+ * Whether a typed code (as its `codeHash`) signs in the live code's sign-in as far as the code's item
+ * tells: the same hash (compared in constant time), unexpired, and the binding's verifier when bound.
+ */
+function signsIn(live: LiveCode | null, typed: string, nowSeconds: number, challenge: string | undefined): live is LiveCode {
+  return (
+    live !== null &&
+    hashesEqual(live.codeHash, typed) &&
+    live.linkExpiresAt > nowSeconds &&
+    (live.challenge === undefined || live.challenge === challenge)
+  );
 }
 
 /** Requesting a link: the only use case that mails. Pure orchestration over the store and mailer ports. */
@@ -122,8 +137,8 @@ export class MagicLinkService {
 
     // A random order of the mail budget's shards: a full one sends the request to the next, up to a few.
     const shards = shuffled(mailBudgetShards(this.settings.mailBudgetPerHour)).slice(0, MAIL_BUDGET_TRIES);
-    for (let draw = 1, tried = 0; ; ) {
-      const code = generateCode();
+    const code = generateCode();
+    for (let tried = 0; ; ) {
       const request: LinkRequest = {
         ...counted,
         mailBudget: shards[tried]!,
@@ -133,15 +148,13 @@ export class MagicLinkService {
           expiresAt,
           retainUntil: expiresAt + RECORD_RETENTION_SECONDS,
           createdAt: nowSeconds,
-          codeId: codeId(secret, email, code),
+          codeHash: codeHash(secret, email, code),
           ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
           ...(redirectTo === undefined ? {} : { redirectTo }),
           userHash: userHash(email),
         },
       };
       const outcome = await this.store.recordLinkRequest(request);
-      if (outcome === 'code_taken' && draw++ < CODE_DRAWS) continue;
-      if (outcome === 'code_taken') throw new Error(`no free code after ${CODE_DRAWS} draws`);
       if (outcome === 'capacity_exceeded' && ++tried < shards.length) continue;
       // Nothing was written: the budget's wait is what is left of its hour.
       if (outcome === 'capacity_exceeded') throw new RefusedError(outcome, window.end - nowSeconds);
@@ -167,7 +180,7 @@ export class SignInService {
   constructor(
     private readonly store: AuthStore,
     private readonly codeSecret: CodeSecret,
-    private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour'>,
+    private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour' | 'ipCodeAttemptsPerHour'>,
   ) {}
 
   /**
@@ -185,25 +198,44 @@ export class SignInService {
   }
 
   /**
-   * Signs in with the code mailed with a link: one read to find the sign-in, then one write that
-   * consumes it while the address's wrong-code budget lasts. A wrong code, for a known address or an
-   * unknown one alike, takes one read and one counted write.
+   * Signs in with the code of the address's newest sign-in: one consistent read of the address's live
+   * code, then one transaction that consumes its sign-in while both wrong-code budgets last. Every
+   * entry that does not sign in is answered and counted as a wrong code, whatever the reason (no live
+   * code, another code, expired, bound to another browser, used, ended by signing out everywhere), so
+   * a guess learns nothing; the link keeps its precise answers, since a link cannot be guessed.
    */
-  async verifyCode(email: string, code: string, now: Date, verifier?: string): Promise<SignedIn> {
+  async verifyCode(email: string, code: string, sourceIp: string, now: Date, verifier?: string): Promise<SignedIn> {
+    const ipKey = ipRateLimitKey(sourceIp);
+    if (ipKey === null) throw new Error('API Gateway reported a source IP that is not an IP address');
     const nowSeconds = toSeconds(now);
-    const window = rateLimitWindow(nowSeconds);
     const secret = await this.codeSecret.get();
-    const attempts = { emailHash: emailHash(secret, email), window, limit: this.settings.codeAttemptsPerHour };
-    const found = await this.store.findCode(codeId(secret, email, code));
-    if (found === null) {
-      const counted = await this.store.countWrongCode(attempts);
-      throw new RefusedError(counted === 'counted' ? 'code_invalid' : 'code_attempts_exceeded');
-    }
+    const attempts: AttemptBudget = {
+      emailHash: emailHash(secret, email),
+      ipKey,
+      window: rateLimitWindow(nowSeconds),
+      limits: { attempts: this.settings.codeAttemptsPerHour, ipAttempts: this.settings.ipCodeAttemptsPerHour },
+    };
     const challenge = verifier === undefined ? undefined : challengeFor(verifier);
-    const consume = this.consumeRequest(found.signInId, nowSeconds, challenge);
-    const result = await this.store.consumeByCode({ ...consume.request, email, ...(found.redirectTo === undefined ? {} : { redirectTo: found.redirectTo }), attempts });
-    if (result.outcome === 'attempts_exceeded') throw new RefusedError('code_attempts_exceeded');
-    return consume.finish(result);
+    const live = await this.store.findCode(userHash(email));
+    if (!signsIn(live, codeHash(secret, email, code), nowSeconds, challenge)) return this.wrongCode(attempts);
+    const consume = this.consumeRequest(live.signInId, nowSeconds, challenge);
+    const result = await this.store.consumeByCode({
+      ...consume.request,
+      email,
+      userHash: userHash(email),
+      ...(live.redirectTo === undefined ? {} : { redirectTo: live.redirectTo }),
+      attempts,
+    });
+    if (result.outcome === 'consumed') return consume.finish(result);
+    // Used (by its link, or by a racing entry of the code) or ended meanwhile: a wrong code too.
+    if (result.outcome === 'refused') return this.wrongCode(attempts);
+    throw new RefusedError(SPENT[result.outcome]);
+  }
+
+  /** Counts a code entry that did not sign in against both budgets, and refuses it as a wrong code. */
+  private async wrongCode(attempts: AttemptBudget): Promise<never> {
+    const counted = await this.store.countWrongCode(attempts);
+    throw new RefusedError(counted === 'counted' ? 'code_invalid' : SPENT[counted]);
   }
 
   private consumeRequest(id: string, nowSeconds: number, challenge: string | undefined) {
@@ -251,8 +283,10 @@ export class SessionService {
   }
 
   /**
-   * Revokes this live session at once; `everywhere` then revokes every other live session of its
-   * address too (only a live session may ask, so a stolen, already-revoked token cannot).
+   * Revokes this live session at once; `everywhere` then ends everything else of its address too:
+   * every other live session, and every sign-in mailed but not yet used, link and code alike, so whoever
+   * read an earlier mail cannot sign straight back in. Only a live session may ask, so a stolen,
+   * already-revoked token cannot.
    */
   async signOut(sessionToken: string | null, now: Date, options: { everywhere?: boolean } = {}): Promise<void> {
     const parsed = sessionToken === null ? null : parseSessionToken(sessionToken);
@@ -261,6 +295,6 @@ export class SessionService {
     const retainUntil = nowSeconds + RECORD_RETENTION_SECONDS;
     const revoked = await this.store.revokeSession({ id: parsed.signInId, sessionSecretHash: parsed.secretHash, now: nowSeconds, retainUntil });
     if (revoked === null) throw new RefusedError('session_invalid');
-    if (options.everywhere) await this.store.revokeAllSessions({ userHash: userHash(revoked.email), now: nowSeconds, retainUntil });
+    if (options.everywhere) await this.store.revokeAll({ userHash: userHash(revoked.email), now: nowSeconds, retainUntil });
   }
 }

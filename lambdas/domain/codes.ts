@@ -37,7 +37,10 @@ export function emailHash(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`address\n${email}`, 'utf8').digest('hex');
 }
 
-/** The code's lookup key: an HMAC of the address and the code under the deployment's secret. */
-export function codeId(secret: string, email: string, code: string): string {
+/**
+ * What the table keeps of a code: an HMAC of the address and the code under the deployment's secret,
+ * so a copy of the table yields no code without the secret.
+ */
+export function codeHash(secret: string, email: string, code: string): string {
   return createHmac('sha256', secret).update(`${email}\n${code}`, 'utf8').digest('base64url');
 }

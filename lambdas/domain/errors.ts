@@ -16,6 +16,8 @@ export type Refusal =
   | 'device_mismatch'
   | 'code_invalid'
   | 'code_attempts_exceeded'
+  /** The source network's wrong-code budget, across addresses, is spent. */
+  | 'code_ip_limit_exceeded'
   | 'session_invalid';
 
 export class RefusedError extends Error {

@@ -15,11 +15,14 @@ export interface NewLink {
   readonly createdAt: number;
   /** S256 challenge of the requesting browser's verifier when the link is bound to that browser. */
   readonly challenge?: string;
-  /** Keyed hash of the address and the one-time code: how the code finds this sign-in. */
-  readonly codeId: string;
+  /** Keyed hash of the address and the one-time code (`codeHash`): what a typed code is checked against. */
+  readonly codeHash: string;
   /** Where the person goes after signing in, already checked against the allowlist. */
   readonly redirectTo?: string;
-  /** The address's unkeyed hash (`userHash`): how signing out everywhere finds this sign-in's session. */
+  /**
+   * The address's unkeyed hash (`userHash`): how signing out everywhere finds this sign-in, and the key of
+   * the address's one live code, which this sign-in's code replaces.
+   */
   readonly userHash: string;
 }
 
@@ -49,14 +52,15 @@ export interface LinkRequest {
 /**
  * The outcome of counting a request against its limits and the mail budget and storing its link and
  * code, all or nothing. `email_limit_exceeded` stands for either address limit (`email` or `inbox`).
- * `code_taken`: another sign-in of this address holds the same code (about 1 in 200,000): draw again.
  */
-export type LinkRequestOutcome = 'created' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded' | 'code_taken';
+export type LinkRequestOutcome = 'created' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded';
 
 /** What a sign-in record looked like when a consume was refused (absent when there was none). */
 export interface SignInSnapshot {
   readonly linkExpiresAt: number;
   readonly usedAt?: number;
+  /** Set when signing out everywhere ended the sign-in before it was used (or its session after). */
+  readonly revokedAt?: number;
   /** Present when the sign-in is bound to the browser that asked for it. */
   readonly challenge?: string;
 }
@@ -90,15 +94,37 @@ export interface RevokeSession {
   readonly retainUntil: number;
 }
 
-/** The wrong-code budget of one address in one window. */
+/**
+ * The wrong-code budgets a code entry counts against in one window, each by its setting's name:
+ * - `attempts` (`codeAttemptsPerHour`): wrong codes for one address;
+ * - `ipAttempts` (`ipCodeAttemptsPerHour`): wrong codes from one network, across addresses.
+ */
 export interface AttemptBudget {
   /** The address's keyed hash (`emailHash`). */
   readonly emailHash: string;
+  /** The entering network (`ipRateLimitKey`). */
+  readonly ipKey: string;
   readonly window: RateLimitWindow;
-  readonly limit: number;
+  readonly limits: { readonly attempts: number; readonly ipAttempts: number };
 }
 
-export type CodeConsumeOutcome = ConsumeOutcome | { readonly outcome: 'attempts_exceeded' };
+/** Which budget refused a code entry; when both are spent, the network's. */
+export type AttemptsSpent = 'ip_attempts_exceeded' | 'attempts_exceeded';
+
+export type CodeConsumeOutcome = ConsumeOutcome | { readonly outcome: AttemptsSpent };
+
+/** The address's live code, as stored: what checking a typed code needs, without reading its sign-in. */
+export interface LiveCode {
+  /** The sign-in the code belongs to (its id). */
+  readonly signInId: string;
+  /** Keyed hash of the address and the code. */
+  readonly codeHash: string;
+  /** The sign-in's link expiry: the code expires with it. */
+  readonly linkExpiresAt: number;
+  /** The sign-in's binding, when it has one. */
+  readonly challenge?: string;
+  readonly redirectTo?: string;
+}
 
 export interface AuthStore {
   /** Counts the request against its three limits and the mail budget and stores the link and code, in one atomic step. */
@@ -107,18 +133,24 @@ export interface AuthStore {
   releaseLinkRequest(request: LinkRequest): Promise<void>;
   /** Marks the link used and starts its session, only if it exists, is unused, unexpired and (if bound) the challenge matches. */
   consumeLink(request: ConsumeLink): Promise<ConsumeOutcome>;
-  /** The sign-in a code id points to, or null. Strongly consistent. */
-  findCode(codeId: string): Promise<{ readonly signInId: string; readonly redirectTo?: string } | null>;
-  /** `consumeLink` for a sign-in found by its code, only while the address's wrong-code budget lasts. */
-  consumeByCode(request: ConsumeLink & { readonly email: string; readonly redirectTo?: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome>;
-  /** Counts one wrong code against the budget; `attempts_exceeded` (and nothing counted) when it is spent. */
-  countWrongCode(attempts: AttemptBudget): Promise<'counted' | 'attempts_exceeded'>;
+  /** The address's live code (by its `userHash`), or null. Strongly consistent. */
+  findCode(userHash: string): Promise<LiveCode | null>;
+  /**
+   * `consumeLink` for the sign-in of the address's live code, only while both wrong-code budgets last,
+   * deleting the code with it.
+   */
+  consumeByCode(request: ConsumeLink & { readonly email: string; readonly userHash: string; readonly redirectTo?: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome>;
+  /** Counts one wrong code against both budgets at once; which one is spent (and nothing counted) when either is. */
+  countWrongCode(attempts: AttemptBudget): Promise<'counted' | AttemptsSpent>;
   /** Strongly consistent read of a sign-in record's session, or null. */
   getSession(id: string): Promise<SessionRecord | null>;
   /** Revokes a live session whose secret matches; its address, or null when there was none. */
   revokeSession(request: RevokeSession): Promise<{ readonly email: string } | null>;
-  /** Revokes every live session of an address (by its hash); how many it revoked. */
-  revokeAllSessions(request: { readonly userHash: string; readonly now: number; readonly retainUntil: number }): Promise<number>;
+  /**
+   * Ends everything of an address (by its `userHash`) that could still sign in or is signed in: every live
+   * session, every unused link, and its live code. How many sign-ins (links and sessions) it ended.
+   */
+  revokeAll(request: { readonly userHash: string; readonly now: number; readonly retainUntil: number }): Promise<number>;
 }
 
 export interface OutgoingEmail {

@@ -11,7 +11,7 @@ export const handler = httpHandler<unknown>({ operationId: 'verify', jsonBody: t
   const signedIn =
     'token' in body
       ? await service.verify(body.token, scope.receivedAt, body.code_verifier)
-      : await service.verifyCode(body.email, body.code, scope.receivedAt, body.code_verifier);
+      : await service.verifyCode(body.email, body.code, event.requestContext.http.sourceIp, scope.receivedAt, body.code_verifier);
   const data: SuccessData<'verify'> = {
     session: { token: signedIn.session.token, expires_at: timestamp(signedIn.session.expiresAt) },
     user: { email: signedIn.user.email },

@@ -105,7 +105,7 @@ function typescriptExample(code: ErrorCode): string {
 }
 
 /** Codes only the code form of verify answers with: their examples sign in with a code. */
-const CODE_FORM_ERRORS: readonly ErrorCode[] = ['magic_link_code_invalid', 'magic_link_code_attempts_exceeded'];
+const CODE_FORM_ERRORS: readonly ErrorCode[] = ['magic_link_code_invalid', 'magic_link_code_attempts_exceeded', 'magic_link_code_ip_limit_exceeded'];
 
 const PYTHON_CALLS: Record<string, { name: string; arg: string; payload: string; headers: string }> = {
   verifyCode: { name: 'verify_code', arg: 'email, code', payload: 'json={"email": email, "code": code}, ', headers: 'headers' },

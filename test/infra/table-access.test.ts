@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
 import type { LinkRequest } from '../../lambdas/domain/ports';
@@ -108,6 +108,7 @@ async function accessesOf(run: (store: DynamoAuthStore) => Promise<unknown>): Pr
   doc.on(GetCommand).resolves({ Item: { signin: 'abc', email: 'a@example.com', session_hash: 'h', session_expires_at: 9e9 } });
   doc.on(QueryCommand).resolves({ Items: [{ pk: 'signin#abc' }] });
   doc.on(TransactWriteCommand).resolves({});
+  doc.on(DeleteCommand).resolves({});
   try {
     await run(new DynamoAuthStore({ tableName: 'table', client: new DynamoDBClient({ region: 'eu-west-1' }), backoffMs: () => 0 }));
     return doc.calls().flatMap((call) => {
@@ -118,6 +119,8 @@ async function accessesOf(run: (store: DynamoAuthStore) => Promise<unknown>): Pr
           return [accessOf('dynamodb:UpdateItem', input)];
         case 'GetCommand':
           return [accessOf('dynamodb:GetItem', input)];
+        case 'DeleteCommand':
+          return [accessOf('dynamodb:DeleteItem', input)];
         case 'QueryCommand':
           return [accessOf('dynamodb:Query', input)];
         case 'TransactWriteCommand':
@@ -138,10 +141,10 @@ async function accessesOf(run: (store: DynamoAuthStore) => Promise<unknown>): Pr
 const now = 1_800_000_000;
 const linkRequest = (challenge?: string, redirectTo?: string): LinkRequest => ({
   ipKey: 'x', emailHash: 'y', window: { start: now, end: now + 3600 }, limits: { ip: 50, email: 5, inbox: 20 }, mailBudget: { shard: 3, limit: 100 },
-  link: { id: 'abc', codeId: 'def', email: 'a@example.com', userHash: 'u', expiresAt: now + 900, createdAt: now, retainUntil: now + 86400, ...(challenge ? { challenge } : {}), ...(redirectTo ? { redirectTo } : {}) },
+  link: { id: 'abc', codeHash: 'def', email: 'a@example.com', userHash: 'u', expiresAt: now + 900, createdAt: now, retainUntil: now + 86400, ...(challenge ? { challenge } : {}), ...(redirectTo ? { redirectTo } : {}) },
 });
 const consume = { id: 'abc', now, challenge: 'c', sessionSecretHash: 'h', sessionExpiresAt: now + 3600, retainUntil: now + 86400 };
-const attempts = { emailHash: 'y', window: { start: now, end: now + 3600 }, limit: 5 };
+const attempts = { emailHash: 'y', ipKey: 'x', window: { start: now, end: now + 3600 }, limits: { attempts: 5, ipAttempts: 20 } };
 
 /** What each function does with the store, by the domain service it runs. */
 const USES: Record<string, (store: DynamoAuthStore) => Promise<unknown>> = {
@@ -152,14 +155,14 @@ const USES: Record<string, (store: DynamoAuthStore) => Promise<unknown>> = {
   },
   Verify: async (store) => {
     await store.consumeLink(consume);
-    await store.findCode('def');
-    await store.consumeByCode({ ...consume, email: 'a@example.com', redirectTo: 'https://app.example.com/after', attempts });
+    await store.findCode('u');
+    await store.consumeByCode({ ...consume, email: 'a@example.com', userHash: 'u', redirectTo: 'https://app.example.com/after', attempts });
     await store.countWrongCode(attempts);
   },
   GetSession: (store) => store.getSession('abc'),
   SignOut: async (store) => {
     await store.revokeSession({ id: 'abc', sessionSecretHash: 'h', now, retainUntil: now + 86400 });
-    await store.revokeAllSessions({ userHash: 'u', now, retainUntil: now + 86400 });
+    await store.revokeAll({ userHash: 'u', now, retainUntil: now + 86400 });
   },
 };
 

@@ -1,4 +1,4 @@
-import { CODE_PATTERN, VERIFIER_PATTERN, challengeFor, codeId, emailHash, generateCode } from '../../lambdas/domain/codes';
+import { CODE_PATTERN, VERIFIER_PATTERN, challengeFor, codeHash, emailHash, generateCode } from '../../lambdas/domain/codes';
 import fc from 'fast-check';
 import { MagicLinkService, consumeRefusal } from '../../lambdas/domain/auth-service';
 import { RefusedError } from '../../lambdas/domain/errors';
@@ -208,13 +208,13 @@ describe('one-time codes and browser binding', () => {
     expect(VERIFIER_PATTERN.test(`${'a'.repeat(42)}+`)).toBe(false);
   });
 
-  it('keys a code by address and code under the secret: another secret, address or code gives another id', () => {
-    const id = codeId('secret-a', 'ada@example.com', '123456');
+  it('keys a code by address and code under the secret: another secret, address or code gives another hash', () => {
+    const id = codeHash('secret-a', 'ada@example.com', '123456');
     expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(codeId('secret-a', 'ada@example.com', '123456')).toBe(id);
-    expect(codeId('secret-b', 'ada@example.com', '123456')).not.toBe(id);
-    expect(codeId('secret-a', 'bob@example.com', '123456')).not.toBe(id);
-    expect(codeId('secret-a', 'ada@example.com', '123457')).not.toBe(id);
+    expect(codeHash('secret-a', 'ada@example.com', '123456')).toBe(id);
+    expect(codeHash('secret-b', 'ada@example.com', '123456')).not.toBe(id);
+    expect(codeHash('secret-a', 'bob@example.com', '123456')).not.toBe(id);
+    expect(codeHash('secret-a', 'ada@example.com', '123457')).not.toBe(id);
   });
 
   it('refuses a live bound sign-in to another browser, but reports used and expired first', () => {
@@ -223,6 +223,8 @@ describe('one-time codes and browser binding', () => {
     expect(consumeRefusal({ linkExpiresAt: 200, usedAt: 90, challenge: 'A' }, 100, 'B')).toBe('link_already_used');
     expect(consumeRefusal({ linkExpiresAt: 100, challenge: 'A' }, 100, 'B')).toBe('link_expired');
     expect(() => consumeRefusal({ linkExpiresAt: 200, challenge: 'A' }, 100, 'A')).toThrow();
+    // Ended by signing out everywhere before it was used: ask for a new link, whichever browser asks.
+    expect(consumeRefusal({ linkExpiresAt: 200, revokedAt: 90, challenge: 'A' }, 100, 'B')).toBe('link_expired');
   });
 });
 
@@ -262,6 +264,7 @@ describe('MagicLinkService: the redirect allowlist', () => {
     inboxLimitPerHour: 20,
     mailBudgetPerHour: 1000,
     codeAttemptsPerHour: 5,
+    ipCodeAttemptsPerHour: 20,
   });
   const ask = (redirectTo: string) => service.requestMagicLink('ada@example.com', '198.51.100.7', new Date(), { redirectTo });
   beforeEach(() => recorded.splice(0));

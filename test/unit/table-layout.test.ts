@@ -46,7 +46,7 @@ describe('request counter keys', () => {
   it('keep this network\'s share of an address apart from the address\'s inbox and from other networks', () => {
     const window = rateLimitWindow(1_800_000_000);
     const hash = emailHash('deployment-secret', 'ada@example.com');
-    const keysFrom = (ipKey: string) => requestItemKeys({ ipKey, emailHash: hash, window, mailBudget: { shard: 0 }, link: { id: 'link', codeId: 'code' } });
+    const keysFrom = (ipKey: string) => requestItemKeys({ ipKey, emailHash: hash, window, mailBudget: { shard: 0 }, link: { id: 'link', userHash: 'user' } });
     const mine = keysFrom('v4:198.51.100.7');
     const stranger = keysFrom('v4:203.0.113.9');
     expect(mine.inbox).toBe(stranger.inbox);

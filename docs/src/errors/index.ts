@@ -6,6 +6,7 @@ import invalid_json from './invalid_json';
 import magic_link_already_used from './magic_link_already_used';
 import magic_link_capacity_exceeded from './magic_link_capacity_exceeded';
 import magic_link_code_attempts_exceeded from './magic_link_code_attempts_exceeded';
+import magic_link_code_ip_limit_exceeded from './magic_link_code_ip_limit_exceeded';
 import magic_link_code_invalid from './magic_link_code_invalid';
 import magic_link_device_mismatch from './magic_link_device_mismatch';
 import magic_link_email_limit_exceeded from './magic_link_email_limit_exceeded';
@@ -37,6 +38,7 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   magic_link_device_mismatch,
   magic_link_code_invalid,
   magic_link_code_attempts_exceeded,
+  magic_link_code_ip_limit_exceeded,
   session_invalid,
   email_delivery_failed,
   service_unavailable,
