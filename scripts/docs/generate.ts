@@ -1,10 +1,14 @@
-/** `npm run docs`: writes the error pages, their index, the OpenAPI document and the client's types. */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * `npm run docs`: writes the error pages, their index, the OpenAPI document, the client's types, the
+ * threat model and the README's figures.
+ */
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ERRORS_DIR, renderAll } from './render';
+import { README_PATH, renderThreatModelFiles } from './threat-model';
 
 const root = path.resolve(__dirname, '..', '..');
-const files = renderAll();
+const files = new Map([...renderAll(), ...renderThreatModelFiles(readFileSync(path.join(root, README_PATH), 'utf8'))]);
 mkdirSync(path.join(root, ERRORS_DIR), { recursive: true });
 // A page whose code left the catalog goes too.
 for (const name of readdirSync(path.join(root, ERRORS_DIR))) {

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { SETTINGS, SETTING_NAMES, type SettingName, type SettingSpec } from '../../lambdas/settings';
+import {
+  BOTNET_NETWORKS,
+  README_BLOCK_END,
+  README_BLOCK_START,
+  README_PATH,
+  THREAT_MODEL_PATH,
+  defaultInputs,
+  renderThreatModel,
+  renderThreatModelFiles,
+} from '../../scripts/docs/threat-model';
+
+const root = path.resolve(__dirname, '..', '..');
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+const page = () => read(THREAT_MODEL_PATH);
+const spec = (name: SettingName) => SETTINGS[name] as SettingSpec<unknown>;
+const defaultOf = (name: SettingName) => spec(name).default as number;
+const described = (name: SettingName) => spec(name).kind.describe(spec(name).default);
+const grouped = (n: number) => n.toLocaleString('en-US');
+
+/** The page's summary row for one attacker: [per hour, per day]. */
+function summaryRow(text: string, attacker: string): [string, string] {
+  const row = text.split('\n').find((line) => line.startsWith(`| ${attacker} |`));
+  if (!row) throw new Error(`no summary row for "${attacker}"`);
+  const cells = row.split('|').map((cell) => cell.trim());
+  return [cells[2]!, cells[3]!];
+}
+
+describe('the threat model page', () => {
+  it('and the README\'s paragraph are exactly what `npm run docs` writes', () => {
+    const stale = [...renderThreatModelFiles(read(README_PATH))].filter(([file, content]) => read(file) !== content).map(([file]) => file);
+    expect(stale).toEqual([]);
+  });
+
+  it('quotes every setting it names at its current default', () => {
+    const text = page();
+    const quoted = new Map([...text.matchAll(/^\| `(\w+)` \| (.+) \|$/gm)].map((match) => [match[1]!, match[2]!]));
+    expect(quoted.size).toBeGreaterThan(0);
+    for (const [name, value] of quoted) {
+      expect(SETTING_NAMES).toContain(name);
+      expect([name, value]).toEqual([name, described(name as SettingName)]);
+    }
+    const named = new Set([...text.matchAll(/`(\w+)`/g)].map((match) => match[1]!).filter((word) => (SETTING_NAMES as string[]).includes(word)));
+    expect([...named].sort()).toEqual([...quoted.keys()].sort());
+  });
+
+  it('works its guessing figures out from the current defaults', () => {
+    const text = page();
+    const perAddress = defaultOf('codeAttemptsPerHour');
+    const perNetwork = defaultOf('ipCodeAttemptsPerHour');
+    expect(summaryRow(text, 'One network, one target address')).toEqual([grouped(perAddress), grouped(24 * perAddress)]);
+    expect(summaryRow(text, `${grouped(BOTNET_NETWORKS)} networks, one target address`)).toEqual([grouped(perAddress), grouped(24 * perAddress)]);
+    expect(summaryRow(text, 'One network, any addresses')).toEqual([grouped(perNetwork), grouped(24 * perNetwork)]);
+    // A botnet is held by the mail budget: each mailed code meets at most two clock hours' worth of guesses.
+    const botnetHour = Math.min(BOTNET_NETWORKS * perNetwork, 2 * perAddress * defaultOf('mailBudgetPerHour'));
+    expect(summaryRow(text, `${grouped(BOTNET_NETWORKS)} networks, any addresses`)).toEqual([grouped(botnetHour), grouped(24 * botnetHour)]);
+  });
+
+  it('follows a changed setting rather than repeating typed numbers', () => {
+    const doubled = renderThreatModel({ ...defaultInputs(), codeAttemptsPerHour: 2 * defaultOf('codeAttemptsPerHour') });
+    expect(summaryRow(doubled, 'One network, one target address')).toEqual([grouped(2 * defaultOf('codeAttemptsPerHour')), grouped(48 * defaultOf('codeAttemptsPerHour'))]);
+    expect(doubled).not.toEqual(renderThreatModel());
+  });
+});
+
+describe('the README', () => {
+  it('states the per-network cap at its default, with the same per-day figures as the page', () => {
+    const readme = read(README_PATH);
+    const block = readme.slice(readme.indexOf(README_BLOCK_START), readme.indexOf(README_BLOCK_END));
+    expect(block).toContain(`\`ipCodeAttemptsPerHour\` (default ${defaultOf('ipCodeAttemptsPerHour')})`);
+    const text = page();
+    for (const attacker of ['One network, any addresses', `${grouped(BOTNET_NETWORKS)} networks, any addresses`, 'One network, one target address']) {
+      expect(block).toMatch(new RegExp(` ${summaryRow(text, attacker)[1]}( guesses)? a day`));
+    }
+    expect(block).toContain('docs/threat-model.md');
+  });
+});
