@@ -41,7 +41,7 @@ async function item(pk: string, on: { client: DynamoDBClient; tableName: string 
 }
 const put = (value: Record<string, unknown>) => client.send(new PutItemCommand({ TableName: tableName, Item: marshall(value) }));
 
-/** A request from its own network, for its own address, on its own mail budget shard, unless overridden. */
+/** A request from its own network, for its own address (and so its own live code), on its own mail budget shard, unless overridden. */
 function linkRequest(overrides: Partial<LinkRequest> = {}, link: Partial<LinkRequest['link']> = {}): LinkRequest {
   return {
     ipKey: unique('ip'),
@@ -50,7 +50,7 @@ function linkRequest(overrides: Partial<LinkRequest> = {}, link: Partial<LinkReq
     limits: { ip: 50, email: 5, inbox: 5 },
     mailBudget: { shard: ++sequence, limit: 1000 },
     ...overrides,
-    link: { id: unique('link'), email: 'ada@example.com', expiresAt: NOW + 900, retainUntil: NOW + 900 + 86_400, createdAt: NOW, codeId: unique('code'), userHash: 'user-ada', ...link },
+    link: { id: unique('link'), email: 'ada@example.com', expiresAt: NOW + 900, retainUntil: NOW + 900 + 86_400, createdAt: NOW, codeHash: unique('code'), userHash: unique('user'), ...link },
   };
 }
 
@@ -64,7 +64,7 @@ const consume = (id: string, extra: { now?: number; challenge?: string } = {}) =
 });
 
 describe('recordLinkRequest', () => {
-  it('counts the three limits and the mail budget and stores the link and its code pointer in one transaction', async () => {
+  it('counts the three limits and the mail budget and stores the link and the address\'s live code in one transaction', async () => {
     const request = linkRequest({}, { challenge: 'C'.repeat(43), redirectTo: 'https://app.example.com/after' });
     expect(await store.recordLinkRequest(request)).toBe('created');
     const keys = requestItemKeys(request);
@@ -78,14 +78,17 @@ describe('recordLinkRequest', () => {
       email: 'ada@example.com',
       link_expires_at: NOW + 900,
       created_at: NOW,
-      user_hash: 'user-ada',
+      user_hash: request.link.userHash,
       challenge: 'C'.repeat(43),
       redirect_to: 'https://app.example.com/after',
       ttl: NOW + 900 + 86_400,
     });
     expect(await item(keys.code)).toEqual({
-      pk: `code#${request.link.codeId}`,
+      pk: `code#${request.link.userHash}`,
       signin: request.link.id,
+      code_hash: request.link.codeHash,
+      link_expires_at: NOW + 900,
+      challenge: 'C'.repeat(43),
       redirect_to: 'https://app.example.com/after',
       ttl: NOW + 900 + 86_400,
     });
@@ -132,7 +135,6 @@ describe('recordLinkRequest', () => {
       ['ip', () => spent('ip'), 'ip_limit_exceeded'],
       ['inbox', () => spent('inbox'), 'email_limit_exceeded'],
       ['link', async () => linkRequest({}, { id: existing.link.id }), 'throws'],
-      ['code', async () => linkRequest({}, { codeId: existing.link.codeId }), 'code_taken'],
       ['email', () => spent('email'), 'email_limit_exceeded'],
       ['mailBudget', () => spent('mailBudget'), 'capacity_exceeded'],
     ];
@@ -142,13 +144,13 @@ describe('recordLinkRequest', () => {
       expect(answer).toBe(outcome);
       expect(trace.cancellations.slice(before)).toEqual([REQUEST_ITEMS.map((name) => (name === spentItem ? 'ConditionalCheckFailed' : 'None'))]);
     }
-    // Every condition spent at once: all six reported, and the IP is what the caller hears.
+    // Every condition spent at once: all five reported (the code has none: it replaces), and the IP is what the caller hears.
     const before = trace.cancellations.length;
-    const all = linkRequest({ limits: { ip: 1, email: 1, inbox: 1 }, mailBudget: { shard: ++sequence, limit: 1 } }, { id: existing.link.id, codeId: existing.link.codeId });
+    const all = linkRequest({ limits: { ip: 1, email: 1, inbox: 1 }, mailBudget: { shard: ++sequence, limit: 1 } }, { id: existing.link.id });
     const keys = requestItemKeys(all);
     for (const counter of [keys.ip, keys.email, keys.inbox, keys.mailBudget]) await put({ pk: counter, cnt: 1, ttl: WINDOW_END });
     expect(await store.recordLinkRequest(all)).toBe('ip_limit_exceeded');
-    expect(trace.cancellations.slice(before)).toEqual([Array(6).fill('ConditionalCheckFailed')]);
+    expect(trace.cancellations.slice(before)).toEqual([REQUEST_ITEMS.map((name) => (name === 'code' ? 'None' : 'ConditionalCheckFailed'))]);
   });
 
   it('lets one network use only its own share of an address, while other networks still get through up to the inbox ceiling', async () => {
@@ -171,13 +173,26 @@ describe('recordLinkRequest', () => {
     expect(await store.recordLinkRequest(linkRequest({ emailHash }))).toBe('created');
   });
 
-  it('answers code_taken, writing nothing, when another sign-in holds the same code pointer', async () => {
-    const codeId = unique('code');
-    await put({ pk: KEYS.code(codeId), signin: 'someone-else', ttl: NOW + 1000 });
-    const request = linkRequest({}, { codeId });
-    expect(await store.recordLinkRequest(request)).toBe('code_taken');
-    expect(await item(requestItemKeys(request).ip)).toBeUndefined();
-    expect(await item(requestItemKeys(request).link)).toBeUndefined();
+  it('keeps one live code per address: a new sign-in\'s code replaces the older one, whose link still works', async () => {
+    const userHash = unique('user');
+    const older = linkRequest({}, { userHash });
+    const newer = linkRequest({}, { userHash });
+    expect(await store.recordLinkRequest(older)).toBe('created');
+    expect(await store.recordLinkRequest(newer)).toBe('created');
+    expect(await store.findCode(userHash)).toEqual({ signInId: newer.link.id, codeHash: newer.link.codeHash, linkExpiresAt: NOW + 900 });
+    expect(await store.consumeLink(consume(older.link.id))).toMatchObject({ outcome: 'consumed' });
+  });
+
+  it('undoes a request whose code a newer request replaced meanwhile, leaving the newer code live', async () => {
+    const userHash = unique('user');
+    const failed = linkRequest({}, { userHash });
+    const newer = linkRequest({}, { userHash });
+    await store.recordLinkRequest(failed);
+    await store.recordLinkRequest(newer);
+    await store.releaseLinkRequest(failed);
+    expect(await item(requestItemKeys(failed).link)).toBeUndefined();
+    expect((await item(requestItemKeys(failed).ip))?.cnt).toBe(0);
+    expect((await store.findCode(userHash))?.signInId).toBe(newer.link.id);
   });
 
   it('undoes a request whose mail failed: every count given back, the link and its code gone', async () => {
@@ -221,7 +236,7 @@ describe('recordLinkRequest', () => {
     expect(await item(KEYS.signIn(request.link.id))).toEqual(stored);
     expect(await item(requestItemKeys(colliding).ip)).toBeUndefined();
     expect(await item(requestItemKeys(colliding).inbox)).toBeUndefined();
-    expect(await item(KEYS.code(colliding.link.codeId))).toBeUndefined();
+    expect(await item(KEYS.code(colliding.link.userHash))).toBeUndefined();
   });
 });
 
@@ -268,51 +283,77 @@ describe('consumeLink', () => {
 });
 
 describe('codes', () => {
-  const attempts = (emailHash = unique('attempts'), limit = 5) => ({ emailHash, window: WINDOW, limit });
+  const attempts = (limits: { attempts?: number; ipAttempts?: number } = {}, ipKey = unique('net'), emailHash = unique('attempts')) => ({
+    emailHash,
+    ipKey,
+    window: WINDOW,
+    limits: { attempts: limits.attempts ?? 5, ipAttempts: limits.ipAttempts ?? 20 },
+  });
   const attemptsKey = (budget: { emailHash: string }) => KEYS.codeAttempts(budget.emailHash, WINDOW.start);
+  const ipAttemptsKey = (budget: { ipKey: string }) => KEYS.ipCodeAttempts(budget.ipKey, WINDOW.start);
+  const byCode = (request: LinkRequest, budget = attempts(), extra: { now?: number; challenge?: string } = {}) =>
+    store.consumeByCode({ ...consume(request.link.id, extra), email: 'ada@example.com', userHash: request.link.userHash, attempts: budget });
 
-  it('finds a sign-in by its code pointer, consistently, and nothing for an unknown one', async () => {
-    const request = linkRequest({}, { redirectTo: 'https://app.example.com/after' });
+  it('finds the address\'s live code consistently, with what checking it needs, and nothing for an address without one', async () => {
+    const request = linkRequest({}, { redirectTo: 'https://app.example.com/after', challenge: 'A'.repeat(43) });
     await store.recordLinkRequest(request);
-    expect(await store.findCode(request.link.codeId)).toEqual({ signInId: request.link.id, redirectTo: 'https://app.example.com/after' });
+    expect(await store.findCode(request.link.userHash)).toEqual({
+      signInId: request.link.id,
+      codeHash: request.link.codeHash,
+      linkExpiresAt: NOW + 900,
+      challenge: 'A'.repeat(43),
+      redirectTo: 'https://app.example.com/after',
+    });
     expect(await store.findCode(unique('nobody'))).toBeNull();
   });
 
-  it('consumes by code while the budget lasts; a spent budget refuses even a live sign-in and leaves it live', async () => {
+  it('consumes by code while both budgets last, deleting the code with it; a spent budget refuses even a live sign-in and leaves it live', async () => {
     const first = linkRequest();
     await store.recordLinkRequest(first);
-    expect(await store.consumeByCode({ ...consume(first.link.id), email: 'ada@example.com', attempts: attempts() })).toEqual({ outcome: 'consumed', email: 'ada@example.com' });
+    expect(await byCode(first)).toEqual({ outcome: 'consumed', email: 'ada@example.com' });
+    expect(await store.findCode(first.link.userHash)).toBeNull();
 
-    const second = linkRequest();
-    await store.recordLinkRequest(second);
-    const spent = attempts();
-    await put({ pk: attemptsKey(spent), cnt: 5, ttl: WINDOW_END });
-    expect(await store.consumeByCode({ ...consume(second.link.id), email: 'ada@example.com', attempts: spent })).toEqual({ outcome: 'attempts_exceeded' });
-    expect((await item(`signin#${second.link.id}`))?.used_at).toBeUndefined();
-    expect(await store.consumeLink(consume(second.link.id))).toMatchObject({ outcome: 'consumed' });
+    for (const [spentKey, outcome] of [[attemptsKey, 'attempts_exceeded'], [ipAttemptsKey, 'ip_attempts_exceeded']] as const) {
+      const second = linkRequest();
+      await store.recordLinkRequest(second);
+      const spent = attempts({ attempts: 5, ipAttempts: 5 });
+      await put({ pk: spentKey(spent), cnt: 5, ttl: WINDOW_END });
+      expect(await byCode(second, spent)).toEqual({ outcome });
+      expect((await item(`signin#${second.link.id}`))?.used_at).toBeUndefined();
+      expect((await store.findCode(second.link.userHash))?.signInId).toBe(second.link.id);
+      expect(await store.consumeLink(consume(second.link.id))).toMatchObject({ outcome: 'consumed' });
+    }
   });
 
-  it('reports a used or bound sign-in through the transaction\'s cancellation reason, with the record (ALL_OLD)', async () => {
+  it('refuses a used, bound or replaced sign-in through the transaction, changing nothing', async () => {
     const used = linkRequest();
     await store.recordLinkRequest(used);
     await store.consumeLink(consume(used.link.id));
-    expect(await store.consumeByCode({ ...consume(used.link.id), email: 'ada@example.com', attempts: attempts() })).toEqual({
-      outcome: 'refused',
-      record: { linkExpiresAt: NOW + 900, usedAt: NOW },
-    });
+    expect(await byCode(used)).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW + 900, usedAt: NOW } });
     const bound = linkRequest({}, { challenge: 'A'.repeat(43) });
     await store.recordLinkRequest(bound);
-    expect(await store.consumeByCode({ ...consume(bound.link.id), email: 'ada@example.com', attempts: attempts() })).toEqual({
-      outcome: 'refused',
-      record: { linkExpiresAt: NOW + 900, challenge: 'A'.repeat(43) },
-    });
+    expect(await byCode(bound)).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW + 900, challenge: 'A'.repeat(43) } });
+    // A newer request replaced the address's code: the older sign-in is not consumed by code, though live.
+    const userHash = unique('user');
+    const older = linkRequest({}, { userHash });
+    await store.recordLinkRequest(older);
+    await store.recordLinkRequest(linkRequest({}, { userHash }));
+    expect(await byCode(older)).toMatchObject({ outcome: 'refused' });
+    expect((await item(`signin#${older.link.id}`))?.used_at).toBeUndefined();
   });
 
-  it('counts wrong codes up to the limit, then refuses and counts no more', async () => {
-    const budget = attempts(unique('wrong'), 3);
+  it('counts wrong codes against both budgets at once, up to either cap, then refuses by the spent one and counts no more', async () => {
+    const budget = attempts({ attempts: 3 });
     for (let i = 0; i < 3; i++) expect(await store.countWrongCode(budget)).toBe('counted');
     expect(await store.countWrongCode(budget)).toBe('attempts_exceeded');
     expect(await item(attemptsKey(budget))).toEqual({ pk: `rl#code#${budget.emailHash}#${WINDOW.start}`, cnt: 3, ttl: WINDOW_END });
+    expect(await item(ipAttemptsKey(budget))).toEqual({ pk: `rl#ipcode#${budget.ipKey}#${WINDOW.start}`, cnt: 3, ttl: WINDOW_END });
+    // One network across addresses: its own cap, whichever address.
+    const network = unique('net');
+    for (let i = 0; i < 4; i++) expect(await store.countWrongCode(attempts({ ipAttempts: 4 }, network))).toBe('counted');
+    const next = attempts({ ipAttempts: 4 }, network);
+    expect(await store.countWrongCode(next)).toBe('ip_attempts_exceeded');
+    expect(await item(attemptsKey(next))).toBeUndefined();
   });
 });
 
@@ -382,6 +423,7 @@ describe('the deployment\'s mail budget under 200 parallel requests (the domain 
       inboxLimitPerHour: 20,
       mailBudgetPerHour: budget,
       codeAttemptsPerHour: 5,
+      ipCodeAttemptsPerHour: 20,
     });
     const now = new Date();
     const outcomes = await Promise.all(
@@ -401,9 +443,10 @@ describe('the deployment\'s mail budget under 200 parallel requests (the domain 
   });
 });
 
-describe('revokeAllSessions (signing out everywhere)', () => {
-  it('revokes every live session of one address through the user index, and nothing of another address', async () => {
+describe('revokeAll (signing out everywhere)', () => {
+  it('ends every live session and every unused link of one address through the user index, deletes its live code, and nothing of another address', async () => {
     const { store: own, client: ownClient, tableName: ownTable } = await freshStore();
+    const at = { client: ownClient, tableName: ownTable };
     const signIn = async (userHash: string, consumed = true) => {
       const request = linkRequest({}, { userHash });
       await own.recordLinkRequest(request);
@@ -411,13 +454,22 @@ describe('revokeAllSessions (signing out everywhere)', () => {
       return request.link.id;
     };
     const mine = [await signIn('user-grace'), await signIn('user-grace'), await signIn('user-grace')];
-    const unused = await signIn('user-grace', false);
+    const pending = await signIn('user-grace', false);
     const theirs = await signIn('user-other');
-    expect(await own.revokeAllSessions({ userHash: 'user-grace', now: NOW + 10, retainUntil: NOW + 86_400 })).toBe(3);
+    const theirPending = await signIn('user-other', false);
+    expect(await own.findCode('user-grace')).not.toBeNull();
+    expect(await own.revokeAll({ userHash: 'user-grace', now: NOW + 10, retainUntil: NOW + 86_400 })).toBe(4);
     for (const id of mine) expect((await own.getSession(id))?.revokedAt).toBe(NOW + 10);
-    expect((await item(`signin#${unused}`, { client: ownClient, tableName: ownTable }))?.revoked_at).toBeUndefined();
+    expect((await item(`signin#${pending}`, at))?.revoked_at).toBe(NOW + 10);
+    expect(await own.findCode('user-grace')).toBeNull();
+    // The pending link no longer signs in, and says why from its record (ended before it was used).
+    expect(await own.consumeLink(consume(pending, { now: NOW + 11 }))).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW + 900, revokedAt: NOW + 10 } });
     expect((await own.getSession(theirs))?.revokedAt).toBeUndefined();
-    expect(await own.revokeAllSessions({ userHash: 'user-grace', now: NOW + 20, retainUntil: NOW + 86_400 })).toBe(0);
+    expect(await own.findCode('user-other')).not.toBeNull();
+    expect(await own.consumeLink(consume(theirPending, { now: NOW + 11 }))).toMatchObject({ outcome: 'consumed' });
+    // Nothing left to end; a link asked for afterwards works.
+    expect(await own.revokeAll({ userHash: 'user-grace', now: NOW + 20, retainUntil: NOW + 86_400 })).toBe(0);
+    expect(await own.consumeLink(consume(await signIn('user-grace', false), { now: NOW + 21 }))).toMatchObject({ outcome: 'consumed' });
   });
 });
 
@@ -432,7 +484,7 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
   });
   afterAll(() => {
     console.log(
-      `conflicts the engine at ${engineEndpoint()} answered to 8,000 racing store calls: ${raceTrace.transactions} cancelled transactions with TransactionConflict, ${raceTrace.writes} plain writes with TransactionConflictException (${raceTrace.cancellations.length} cancelled transactions in all)`,
+      `conflicts the engine at ${engineEndpoint()} answered to 10,000 racing store calls: ${raceTrace.transactions} cancelled transactions with TransactionConflict, ${raceTrace.writes} plain writes with TransactionConflictException (${raceTrace.cancellations.length} cancelled transactions in all)`,
     );
   });
 
@@ -464,7 +516,12 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
         Array.from({ length: 200 }, (_, i) =>
           i % 2 === 0
             ? racing.consumeLink(consume(request.link.id))
-            : racing.consumeByCode({ ...consume(request.link.id), email: 'ada@example.com', attempts: { emailHash: unique('att'), window: WINDOW, limit: 5 } }),
+            : racing.consumeByCode({
+                ...consume(request.link.id),
+                email: 'ada@example.com',
+                userHash: request.link.userHash,
+                attempts: { emailHash: unique('att'), ipKey: unique('net'), window: WINDOW, limits: { attempts: 5, ipAttempts: 20 } },
+              }),
         ),
       );
       expect(outcomes.filter((outcome) => outcome.outcome === 'consumed')).toHaveLength(1);
@@ -472,12 +529,27 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
     }
   });
 
-  it('counts exactly 5 of 200 parallel wrong codes for one address', async () => {
+  it('counts exactly 5 of 200 parallel wrong codes for one address (from many networks)', async () => {
     for (let round = 0; round < 10; round++) {
-      const budget = { emailHash: unique('race-wrong'), window: WINDOW, limit: 5 };
-      const outcomes = await Promise.all(Array.from({ length: 200 }, () => racing.countWrongCode(budget)));
+      const emailHash = unique('race-wrong');
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, () => racing.countWrongCode({ emailHash, ipKey: unique('net'), window: WINDOW, limits: { attempts: 5, ipAttempts: 20 } })),
+      );
       expect(outcomes.filter((outcome) => outcome === 'counted')).toHaveLength(5);
-      expect((await item(KEYS.codeAttempts(budget.emailHash, WINDOW.start), table))?.cnt).toBe(5);
+      expect(outcomes.filter((outcome) => outcome === 'attempts_exceeded')).toHaveLength(195);
+      expect((await item(KEYS.codeAttempts(emailHash, WINDOW.start), table))?.cnt).toBe(5);
+    }
+  });
+
+  it('counts exactly 20 of 200 parallel wrong codes from one network across 200 addresses', async () => {
+    for (let round = 0; round < 10; round++) {
+      const ipKey = unique('race-net');
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, () => racing.countWrongCode({ emailHash: unique('addr'), ipKey, window: WINDOW, limits: { attempts: 5, ipAttempts: 20 } })),
+      );
+      expect(outcomes.filter((outcome) => outcome === 'counted')).toHaveLength(20);
+      expect(outcomes.filter((outcome) => outcome === 'ip_attempts_exceeded')).toHaveLength(180);
+      expect((await item(KEYS.ipCodeAttempts(ipKey, WINDOW.start), table))?.cnt).toBe(20);
     }
   });
 });
