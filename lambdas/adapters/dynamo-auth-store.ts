@@ -249,8 +249,7 @@ export class DynamoAuthStore implements AuthStore {
         [ATTR.linkExpiresAt]: link.expiresAt,
         [ATTR.createdAt]: link.createdAt,
         [ATTR.userHash]: link.userHash,
-        ...(link.challenge === undefined ? {} : { [ATTR.challenge]: link.challenge }),
-        ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+        ...asked(link),
         [ATTR.ttl]: link.retainUntil,
       }),
       // Unconditional: the address's newest sign-in's code replaces any older one, which stops working.
@@ -262,8 +261,7 @@ export class DynamoAuthStore implements AuthStore {
             [ATTR.signIn]: link.id,
             [ATTR.codeHash]: link.codeHash,
             [ATTR.linkExpiresAt]: link.expiresAt,
-            ...(link.challenge === undefined ? {} : { [ATTR.challenge]: link.challenge }),
-            ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+            ...asked(link),
             [ATTR.ttl]: link.retainUntil,
           },
         },
@@ -473,6 +471,14 @@ export class DynamoAuthStore implements AuthStore {
       throw error;
     }
   }
+}
+
+/** What a link request asked for beyond the address, stored on its link and on its code alike: the binding and the redirect. */
+function asked(link: { readonly challenge?: string; readonly redirectTo?: string }): Record<string, string> {
+  return {
+    ...(link.challenge === undefined ? {} : { [ATTR.challenge]: link.challenge }),
+    ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+  };
 }
 
 function snapshot(item: Record<string, AttributeValue> | undefined): SignInSnapshot | null {

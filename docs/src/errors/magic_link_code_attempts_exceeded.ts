@@ -1,3 +1,4 @@
+import { CODE_BUDGET_ADVICE } from '../code-budgets';
 import type { ErrorDoc } from '../error-doc';
 
 export default {
@@ -15,14 +16,9 @@ export default {
   ],
   learnMore: [
     'A 6-digit code has a million values, so the service limits wrong guesses per address per clock hour (5 by default, configurable as `codeAttemptsPerHour`), following NIST SP 800-63B-4\'s guidance on throttling. The count is exact under concurrency: of 100 wrong codes sent at once, exactly 5 are checked and the rest get this error.',
-    'Requesting a new link does not reset the count, otherwise a guesser could request and guess without end. The same answer is given for every address, known or not. A device mismatch (`magic_link_device_mismatch`) is not a wrong code and never counts.',
+    'Requesting a new link does not reset the count, otherwise a guesser could request and guess without end. The same answer is given for every address, known or not. Every code entry that does not sign in counts, whatever the reason (a wrong code, or the right one for a sign-in that is used, expired, bound to another browser or ended by signing out everywhere), and each network has a budget of its own across addresses (`magic_link_code_ip_limit_exceeded`).'
   ],
-  quickFix: [
-    'Click the link in the most recent sign-in email: links still work.',
-    'Or wait until the time shown, then type the code from a fresh email.',
-  ],
-  recovery:
-    'Rate-limit handling, like the other 429s: never retry in a loop. Show the person the `userMessage`, point them to the link in their email, and disable the code field for `retryAfterSeconds`. The link path (`{"token"}`) is not limited by this budget.',
+  ...CODE_BUDGET_ADVICE,
   avoid: [
     'Never resend a rejected code automatically: each retry uses the budget.',
     'Validate the shape on the page (exactly six digits after removing spaces) so typos that cannot be codes are never sent.',

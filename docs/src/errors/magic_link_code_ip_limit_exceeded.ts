@@ -1,3 +1,4 @@
+import { CODE_BUDGET_ADVICE } from '../code-budgets';
 import type { ErrorDoc } from '../error-doc';
 
 export default {
@@ -16,12 +17,7 @@ export default {
     'Each address has its own budget of wrong codes (`magic_link_code_attempts_exceeded`), but one network guessing across many addresses would never meet it. This budget caps what one network can try per clock hour, whatever the addresses (20 by default, configurable as `ipCodeAttemptsPerHour`); `docs/threat-model.md` shows what it lets an attacker with one network, or with many, reach per day.',
     'Every code entry that does not sign in counts against both budgets and gets the same answer, whether the code was wrong, or right for a sign-in that is used, expired, bound to another browser or signed out, so a guess learns nothing. Both budgets are checked before a right code signs in, so this answer is given whether the code was right or not.',
   ],
-  quickFix: [
-    'Click the link in the most recent sign-in email: links still work.',
-    'Or wait until the time shown, then type the code from a fresh email.',
-  ],
-  recovery:
-    'Rate-limit handling, like the other 429s: never retry in a loop. Show the person the `userMessage`, point them to the link in their email, and disable the code field for `retryAfterSeconds`. The link path (`{"token"}`) is not limited by this budget.',
+  ...CODE_BUDGET_ADVICE,
   avoid: [
     'Never resend a rejected code automatically: each retry uses the budget of everyone on the network.',
     'If many of your users share one public address, raise `ipCodeAttemptsPerHour` rather than retrying.',

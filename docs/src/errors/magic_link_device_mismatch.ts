@@ -5,18 +5,17 @@ export default {
   title: 'Magic Link Device Mismatch',
   summary: 'This sign-in is bound to the browser that asked for it. Open the link there, or type the code from the email on that device.',
   whatItMeans: [
-    'The sign-in was requested with a `code_challenge`, which binds it to the browser that holds the matching `code_verifier`. This verify request came without that verifier, or with another one, so it is not from that browser. The link was not used up: it still signs in from the browser that asked, and the 6-digit code in the same email still works when typed there.',
+    'The sign-in was requested with a `code_challenge`, which binds it to the browser that holds the matching `code_verifier`. This verify request came with the link\'s token but without that verifier, or with another one, so it is not from that browser. The link was not used up: it still signs in from the browser that asked, and the 6-digit code in the same email still works when typed there.',
   ],
   whenYoullSeeThis: [
     'The person asked for a link on their laptop and opened the email on their phone (or in another browser on the same computer).',
     'An email security scanner opened the link in a real browser and clicked through your sign-in page. It has no verifier, so it gets this error and the link stays usable for the person.',
     'Your sign-in page lost the verifier, for example because it kept it in `sessionStorage` of another tab, or the browser\'s storage was cleared between the request and the click.',
-    'The 6-digit code was typed in another browser or on another device than the one that asked, for example in the phone\'s browser after reading the email there.',
     'The link was forwarded to someone else.',
   ],
   learnMore: [
     'Binding follows RFC 7636 (PKCE): the requesting browser makes a random `code_verifier`, keeps it, and sends only its SHA-256 (`code_challenge`) with `POST /v1/auth/magic-link`. Verify succeeds only when it carries the verifier whose hash matches. Whoever holds the link alone (a scanner, a forwarded email, someone reading over a shoulder) cannot finish the sign-in.',
-    'A mismatch changes nothing: the link is not consumed, its lifetime is not shortened, and it does not count as a wrong code. A link that is already used or expired reports `magic_link_already_used` or `magic_link_expired` instead, whichever browser asks. Links requested without a `code_challenge` are not bound and never give this error.',
+    'A mismatch changes nothing: the link is not consumed and its lifetime is not shortened. A link that is already used or expired reports `magic_link_already_used` or `magic_link_expired` instead, whichever browser asks. Links requested without a `code_challenge` are not bound and never give this error. Only the link path answers this: a code typed in another browser is answered, and counted, as a wrong code (`magic_link_code_invalid`), since a code can be guessed and a distinct answer would tell a guesser that the guess was right.',
   ],
   quickFix: [
     'Open the link on the device and in the browser where you asked to sign in.',
