@@ -27,6 +27,7 @@ describe('configuration', () => {
       inboxLimitPerHour: 20,
       mailBudgetPerHour: 1000,
       codeAttemptsPerHour: 5,
+      ipCodeAttemptsPerHour: 20,
       docsBaseUrl: 'https://docs.asterwise.com',
     });
   });

@@ -34,7 +34,7 @@ describe('POST /v1/auth/verify', () => {
     const input = calls[0]!.args[0].input;
     expect(input.Key).toEqual({ pk: `signin#${sha(TOKEN)}` });
     expect(resolved(input).ConditionExpression).toBe(
-      'attribute_exists(pk) AND attribute_not_exists(used_at) AND link_expires_at > :now AND (attribute_not_exists(challenge) OR challenge = :challenge)',
+      'attribute_exists(pk) AND attribute_not_exists(used_at) AND attribute_not_exists(revoked_at) AND link_expires_at > :now AND (attribute_not_exists(challenge) OR challenge = :challenge)',
     );
     expect(input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
     const [id, secret] = data.session.token.split('.');
@@ -65,6 +65,11 @@ describe('POST /v1/auth/verify', () => {
 
   it('answers magic_link_expired for an unused link past its lifetime, to the second', async () => {
     aws.dynamo.on(UpdateCommand).rejects(conditionFailed({ pk: 'x', link_expires_at: NOW_S }));
+    expectError(await verify({ token: TOKEN }), 'magic_link_expired');
+  });
+
+  it('answers magic_link_expired for an unused link that signing out everywhere ended, though within its lifetime', async () => {
+    aws.dynamo.on(UpdateCommand).rejects(conditionFailed({ pk: 'x', link_expires_at: NOW_S + 600, revoked_at: NOW_S - 5 }));
     expectError(await verify({ token: TOKEN }), 'magic_link_expired');
   });
 

@@ -210,21 +210,23 @@ describe('MagicLinkAuth', () => {
     const COUNTER = ['pk', 'cnt', 'ttl'];
     const LINK = ['pk', 'email', 'user_hash', 'link_expires_at', 'created_at', 'challenge', 'redirect_to', 'ttl'];
     const SIGN_IN = [...LINK, 'used_at', 'session_hash', 'session_expires_at', 'revoked_at'];
+    const CODE = ['pk', 'signin', 'code_hash', 'link_expires_at', 'challenge', 'redirect_to', 'ttl'];
 
-    it('lets the request function count (rl#), create links without any session attribute (signin#) and their codes (code#), and undo both', () => {
+    it('lets the request function count (rl#), create links without any session attribute (signin#) and their codes (code#), and undo both (the code only while its own)', () => {
       expect(tableAccess('RequestMagicLink')).toEqual([
         { Action: 'dynamodb:UpdateItem', Keys: ['rl#*'], Attributes: COUNTER, ReturnValues: ['NONE'] },
         { Action: 'dynamodb:PutItem', Keys: ['signin#*'], Attributes: LINK, ReturnValues: ['NONE'] },
-        { Action: 'dynamodb:PutItem', Keys: ['code#*'], Attributes: ['pk', 'signin', 'redirect_to', 'ttl'], ReturnValues: ['NONE'] },
+        { Action: 'dynamodb:PutItem', Keys: ['code#*'], Attributes: CODE, ReturnValues: ['NONE'] },
         { Action: 'dynamodb:DeleteItem', Keys: ['signin#*'], Attributes: ['pk', 'used_at'], ReturnValues: ['NONE'] },
-        { Action: 'dynamodb:DeleteItem', Keys: ['code#*'], Attributes: ['pk'], ReturnValues: ['NONE'] },
+        { Action: 'dynamodb:DeleteItem', Keys: ['code#*'], Attributes: ['pk', 'signin'], ReturnValues: ['NONE'] },
       ]);
     });
 
-    it('lets verify consume sign-ins, look codes up, and count and check wrong codes, nothing else', () => {
+    it('lets verify consume sign-ins, look codes up and delete the one it signs in with, and count and check wrong codes, nothing else', () => {
       expect(tableAccess('Verify')).toEqual([
         { Action: 'dynamodb:UpdateItem', Keys: ['signin#*'], Attributes: SIGN_IN, ReturnValues: ['NONE', 'ALL_NEW'] },
-        { Action: 'dynamodb:GetItem', Keys: ['code#*'], Attributes: ['pk', 'signin', 'redirect_to', 'ttl'], ReturnValues: undefined },
+        { Action: 'dynamodb:GetItem', Keys: ['code#*'], Attributes: CODE, ReturnValues: undefined },
+        { Action: 'dynamodb:DeleteItem', Keys: ['code#*'], Attributes: ['pk', 'signin'], ReturnValues: ['NONE'] },
         { Action: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], Keys: ['rl#*'], Attributes: COUNTER, ReturnValues: ['NONE'] },
       ]);
     });
@@ -246,8 +248,11 @@ describe('MagicLinkAuth', () => {
       ]);
     });
 
-    it('gives SignOut UpdateItem on sign-in records, and Query of the session fields on the user index alone (to sign out everywhere)', () => {
-      expect(tableAccess('SignOut')).toEqual([{ Action: 'dynamodb:UpdateItem', Keys: ['signin#*'], Attributes: SIGN_IN, ReturnValues: ['NONE', 'ALL_NEW'] }]);
+    it('gives SignOut UpdateItem on sign-in records, and, to sign out everywhere, Query of the session fields on the user index alone and DeleteItem of a code by its key', () => {
+      expect(tableAccess('SignOut')).toEqual([
+        { Action: 'dynamodb:UpdateItem', Keys: ['signin#*'], Attributes: SIGN_IN, ReturnValues: ['NONE', 'ALL_NEW'] },
+        { Action: 'dynamodb:DeleteItem', Keys: ['code#*'], Attributes: ['pk'], ReturnValues: ['NONE'] },
+      ]);
       const query = statementsOf('SignOut').filter((statement) => statement.Action === 'dynamodb:Query');
       expect(query).toEqual([
         {

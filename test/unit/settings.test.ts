@@ -25,6 +25,7 @@ describe('the settings schema', () => {
       ['inboxLimitPerHour', 'inboxLimitPerHour', 'INBOX_LIMIT_PER_HOUR'],
       ['mailBudgetPerHour', 'mailBudgetPerHour', 'MAIL_BUDGET_PER_HOUR'],
       ['codeAttemptsPerHour', 'codeAttemptsPerHour', 'CODE_ATTEMPTS_PER_HOUR'],
+      ['ipCodeAttemptsPerHour', 'ipCodeAttemptsPerHour', 'IP_CODE_ATTEMPTS_PER_HOUR'],
       ['docsBaseUrl', 'docsBaseUrl', 'DOCS_BASE_URL'],
       ['tableRemovalPolicy', 'tableRemovalPolicy', null],
     ]);
