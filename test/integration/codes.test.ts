@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { emulatorDynamoClient } from '../../scripts/local/deploy';
 import { codeIn, magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { expectError } from '../fixtures/assertions';
+import { SETTINGS } from '../../lambdas/settings';
 import { call, deployment, freshEmail } from './client';
 
 /** A fresh RFC 7636 pair, as a browser would make it. */
@@ -23,6 +24,12 @@ async function requestSignIn(email: string, challenge?: string): Promise<{ token
 
 const verify = (body: object) => call('POST', '/v1/auth/verify', { body });
 
+/** A response as a guesser sees it, less what differs on every request (its id and time). */
+function shapeOf(response: { status: number; body: { error: string; message: string; details: unknown; retry_after: unknown; doc_url: string } }) {
+  const { error, message, details, retry_after, doc_url } = response.body;
+  return { status: response.status, error, message, details, retry_after, doc_url, fields: Object.keys(response.body).sort() };
+}
+
 /** All items of the deployment's table (a copy of the table, as an attacker who took one would have it). */
 async function tableCopy(): Promise<string> {
   const { endpoint, tableName } = deployment();
@@ -36,16 +43,55 @@ async function tableCopy(): Promise<string> {
 }
 
 describe('the one-time code in the same email', () => {
-  it('mails a 6-digit code that signs in once; the link is then used up too', async () => {
+  it('mails a 6-digit code that signs in once (then it is a wrong code); the link is then used up too', async () => {
     const email = freshEmail('code');
     const { token, code } = await requestSignIn(email);
     expect(code).toMatch(/^[0-9]{6}$/);
     const signedIn = await verify({ email: email.toUpperCase(), code });
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.data.user).toEqual({ email });
-    expectError(await verify({ email, code }), 'magic_link_already_used');
+    expectError(await verify({ email, code }), 'magic_link_code_invalid');
     expectError(await verify({ token }), 'magic_link_already_used');
   });
+
+  it('keeps one live code per address: after 5 requests only the newest code signs in, the older ones answer as a wrong code and count', async () => {
+    const email = freshEmail('five-codes');
+    const signIns = [];
+    for (let i = 0; i < 5; i++) signIns.push(await requestSignIn(email));
+    expect(new Set(signIns.map((signIn) => signIn.code)).size).toBeGreaterThan(1);
+    // What a wrong code looks like, from an address with no sign-in at all.
+    const reference = shapeOf(await verify({ email: freshEmail('reference'), code: '000000' }));
+    for (const older of signIns.slice(0, 4)) {
+      if (older.code === signIns[4]!.code) continue; // the same six digits as the newest: that one is live
+      expect(shapeOf(await verify({ email, code: older.code }))).toEqual(reference);
+    }
+    const newest = await verify({ email, code: signIns[4]!.code });
+    expect(newest.status).toBe(200);
+    // The older links still sign in: a link cannot be guessed.
+    expect((await verify({ token: signIns[0]!.token })).status).toBe(200);
+  });
+
+  it('answers a right code that cannot sign in (another browser, used, expired) as a wrong code, and counts each', async () => {
+    const email = freshEmail('not-a-hint');
+    const reference = shapeOf(await verify({ email: freshEmail('reference'), code: '000000' }));
+    // Bound to a browser: the right code without its verifier, or with another.
+    const browser = pkce();
+    const bound = await requestSignIn(email, browser.challenge);
+    expect(shapeOf(await verify({ email, code: bound.code }))).toEqual(reference);
+    expect(shapeOf(await verify({ email, code: bound.code, code_verifier: pkce().verifier }))).toEqual(reference);
+    // Used, by its link.
+    expect((await verify({ token: bound.token, code_verifier: browser.verifier })).status).toBe(200);
+    expect(shapeOf(await verify({ email, code: bound.code, code_verifier: browser.verifier }))).toEqual(reference);
+    // Expired: the main deployment's links live a minute.
+    const expiring = await requestSignIn(email);
+    await new Promise((resolve) => setTimeout(resolve, 61_000));
+    expect(shapeOf(await verify({ email, code: expiring.code }))).toEqual(reference);
+    // Four entries counted: one more wrong code spends the address's budget of 5, so even a live code is refused.
+    expect(shapeOf(await verify({ email, code: expiring.code === '000000' ? '000001' : '000000' }))).toEqual(reference);
+    const live = await requestSignIn(email);
+    expectError(await verify({ email, code: live.code }), 'magic_link_code_attempts_exceeded');
+    expect((await verify({ token: live.token })).status).toBe(200);
+  }, 120_000);
 
   it('answers the same for a wrong code to a known address and any code to an unknown one', async () => {
     const email = freshEmail('known');
@@ -62,9 +108,12 @@ describe('the one-time code in the same email', () => {
       Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? verify({ token }) : verify({ email, code }))),
     );
     expect(responses.filter((response) => response.status === 200)).toHaveLength(1);
-    const refused = responses.filter((response) => response.status !== 200);
-    expect(refused).toHaveLength(99);
-    for (const response of refused) expectError(response, 'magic_link_already_used');
+    // A losing link hears that it was used; a losing code is a wrong code (counted, so past 5 the budget answers).
+    responses.forEach((response, i) => {
+      if (response.status === 200) return;
+      if (i % 2 === 0) expectError(response, 'magic_link_already_used');
+      else expect(['magic_link_code_invalid', 'magic_link_code_attempts_exceeded']).toContain(response.body.error);
+    });
   });
 
   it('allows exactly 5 wrong codes under 100 parallel guesses; then even the right code is refused, and the link still signs in', async () => {
@@ -99,11 +148,11 @@ describe('links bound to the browser that asked (code_challenge)', () => {
     expect(signedIn.body.data.user).toEqual({ email });
   });
 
-  it('signs in a bound sign-in by its code with the verifier; a mismatch neither consumes it nor counts as a wrong code', async () => {
+  it('signs in a bound sign-in by its code with the verifier; a mismatch is a wrong code that does not consume it', async () => {
     const email = freshEmail('bound-code');
     const browser = pkce();
     const { code } = await requestSignIn(email, browser.challenge);
-    for (let i = 0; i < 6; i++) expectError(await verify({ email, code }), 'magic_link_device_mismatch');
+    for (let i = 0; i < 4; i++) expectError(await verify({ email, code }), 'magic_link_code_invalid');
     const signedIn = await verify({ email, code, code_verifier: browser.verifier });
     expect(signedIn.status).toBe(200);
   });
@@ -117,5 +166,22 @@ describe('links bound to the browser that asked (code_challenge)', () => {
     expect(copy).not.toContain(browser.verifier);
     expect(copy).not.toMatch(new RegExp(`"${code}"`));
     expect(copy).toContain(createHash('sha256').update(token).digest('base64url'));
+  });
+});
+
+describe('wrong codes per network, across addresses (the ipLimited deployment: the default cap, spent only here)', () => {
+  it('answers 30 wrong codes across 30 addresses from one network with 401 up to the cap, then 429', async () => {
+    const cap = SETTINGS.ipCodeAttemptsPerHour.default;
+    const hour = () => Math.floor(Date.now() / 3_600_000);
+    const started = hour();
+    const responses = [];
+    for (let i = 0; i < 30; i++) {
+      responses.push(await call('POST', '/v1/auth/verify', { body: { email: freshEmail('spread'), code: '000000' }, stack: 'ipLimited' }));
+    }
+    // Counters are per clock hour: a run that crossed one would count from zero again mid-way.
+    expect(hour()).toBe(started);
+    responses.slice(0, cap).forEach((response) => expectError(response, 'magic_link_code_invalid'));
+    responses.slice(cap).forEach((response) => expectError(response, 'magic_link_code_ip_limit_exceeded'));
+    expect(responses.slice(cap)[0]!.headers['retry-after']).toBe('3600');
   });
 });

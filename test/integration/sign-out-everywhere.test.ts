@@ -1,4 +1,4 @@
-import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
+import { codeIn, magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { expectError } from '../fixtures/assertions';
 import { call, deployment, freshEmail } from './client';
 
@@ -26,6 +26,20 @@ describe('signing out everywhere, through the deployed stack', () => {
     expect((await call('GET', '/v1/auth/session', { headers: bearer(someoneElse) })).status).toBe(200);
     // The revoked sessions cannot do it again.
     expectError(await call('POST', '/v1/auth/sign-out', { headers: bearer(phone), body: { everywhere: true } }), 'session_invalid');
+  });
+
+  it('also ends the sign-ins mailed but not yet used: their link and their code no longer sign in, and a link asked for afterwards does', async () => {
+    const email = freshEmail('pending');
+    const owner = await session(email, 1);
+    // Mailed earlier, not yet used: what someone who read the mailbox would hold.
+    expect((await call('POST', '/v1/auth/magic-link', { body: { email } })).status).toBe(202);
+    const pending = (await waitForMail(deployment().endpoint, email, 2))[1]!;
+    expect((await call('POST', '/v1/auth/sign-out', { headers: bearer(owner), body: { everywhere: true } })).status).toBe(200);
+    expectError(await call('POST', '/v1/auth/verify', { body: { email, code: codeIn(pending)! } }), 'magic_link_code_invalid');
+    expectError(await call('POST', '/v1/auth/verify', { body: { token: magicLinkIn(pending)!.token } }), 'magic_link_expired');
+    // The owner signs back in with a new link.
+    const again = await session(email, 3);
+    expect((await call('GET', '/v1/auth/session', { headers: bearer(again) })).status).toBe(200);
   });
 
   it('without a body signs out only this session, as before', async () => {
