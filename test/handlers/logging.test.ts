@@ -1,7 +1,7 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
-import { expectedEmailHash, mockAws } from '../fixtures/aws';
+import { expectedEmailHash, liveCodeItem, mockAws } from '../fixtures/aws';
 import { captureLogs } from '../fixtures/logs';
 
 const aws = mockAws();
@@ -61,7 +61,7 @@ it('logs no one-time code, code_verifier or code_challenge, on success or refusa
     await invoke(requestMagicLink, apiEvent({ body: { email: 'grace@example.com', code_challenge: challenge } }));
     const text = aws.ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content!.Simple!.Body!.Text!.Data!;
     code = text.split('\n').find((line: string) => /^\d{6}$/.test(line))!;
-    aws.dynamo.on(GetCommand).resolves({ Item: { signin: 'x'.repeat(43) } });
+    aws.dynamo.on(GetCommand).resolves({ Item: liveCodeItem('grace@example.com', code, 'x'.repeat(43), Date.now() / 1000 + 600, { challenge }) });
     await invoke(verify, apiEvent({ path: '/v1/auth/verify', body: { email: 'grace@example.com', code, code_verifier: verifier } }));
     aws.dynamo.on(GetCommand).resolves({});
     aws.dynamo.on(Update).resolves({});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { awsError, conditionFailed, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
+import { awsError, conditionFailed, liveCodeItem, mockAws, transactionCanceled, succeedEverywhere } from '../fixtures/aws';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { captureLogs } from '../fixtures/logs';
 import { ROUTES } from '../../lambdas/contract/routes';
@@ -72,12 +72,20 @@ describe('metrics: what each handler counts for each outcome', () => {
     ['an expired link', () => aws.dynamo.on(UpdateCommand).rejects(conditionFailed({ pk: 'x', link_expires_at: NOW_S - 5 })), verifyLink, ['Expired']],
     ['an unknown link', () => aws.dynamo.on(UpdateCommand).rejects(conditionFailed()), verifyLink, ['NotFound']],
     ['a bound link without its verifier', () => aws.dynamo.on(UpdateCommand).rejects(conditionFailed({ pk: 'x', link_expires_at: NOW_S + 60, challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' })), verifyLink, ['DeviceMismatch']],
-    ['a sign-in by code', () => aws.dynamo.on(GetCommand).resolves({ Item: { signin: 'abc' } }), verifyCode, ['VerifiedByCode']],
+    ['a sign-in by code', () => aws.dynamo.on(GetCommand).resolves({ Item: liveCodeItem('ada@example.com', '123456', 'abc', NOW_S + 60) }), verifyCode, ['VerifiedByCode']],
     ['a wrong code', () => aws.dynamo.on(GetCommand).resolves({}), verifyCode, ['CodeInvalid']],
+    ['the right code of a used sign-in (counted as a wrong code)', () => {
+      aws.dynamo.on(GetCommand).resolves({ Item: liveCodeItem('ada@example.com', '123456', 'abc', NOW_S + 60) });
+      aws.dynamo.on(TransactWriteCommand).rejectsOnce(transactionCanceled(['None', 'None', 'ConditionalCheckFailed', 'None'])).resolves({});
+    }, verifyCode, ['CodeInvalid']],
     ['a spent wrong-code budget', () => {
       aws.dynamo.on(GetCommand).resolves({});
-      aws.dynamo.on(UpdateCommand).rejects(conditionFailed());
+      aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed']));
     }, verifyCode, ['CodeAttemptsExceeded']],
+    ['a spent network wrong-code budget', () => {
+      aws.dynamo.on(GetCommand).resolves({});
+      aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['ConditionalCheckFailed', 'None']));
+    }, verifyCode, ['CodeIpLimitExceeded']],
   ])('verify: %s', async (_name, arrange, run, expected) => {
     arrange();
     expect(await metricsOf(run)).toEqual(expected);
