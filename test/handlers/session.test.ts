@@ -117,6 +117,40 @@ describe('POST /v1/auth/sign-out with {"everywhere": true}', () => {
     expect(updates).toEqual([{ pk: `signin#${ID}` }, { pk: 'signin#a' }, { pk: 'signin#b' }]);
   });
 
+  it('also ends what was mailed and not yet used: deletes the address\'s code by its key, and ends each unused link the user index holds', async () => {
+    const { DeleteCommand } = require('@aws-sdk/lib-dynamodb'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const user = createHash('sha256').update('ada@example.com').digest('hex');
+    aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada@example.com' } });
+    aws.dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'signin#pending-link' }, { pk: 'signin#other-session' }] });
+    expectSuccess(await signOutWith('{"everywhere": true}'), 200);
+    expect(aws.dynamo.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand', 'DeleteCommand', 'QueryCommand', 'UpdateCommand', 'UpdateCommand']);
+    expect(aws.dynamo.commandCalls(DeleteCommand)[0]!.args[0].input).toEqual({ TableName: process.env.TABLE_NAME, Key: { pk: `code#${user}` } });
+    // Unused links carry no session: the filter keeps them, and live sessions, and drops what is already ended.
+    expect(resolved(aws.dynamo.commandCalls(QueryCommand)[0]!.args[0].input)).toMatchObject({
+      IndexName: 'by-user',
+      KeyConditionExpression: 'user_hash = :user',
+      FilterExpression: 'attribute_not_exists(revoked_at) AND (attribute_not_exists(session_hash) OR session_expires_at > :now)',
+      ExpressionAttributeValues: { ':user': user, ':now': NOW_S },
+    });
+    const ended = aws.dynamo.commandCalls(UpdateCommand).slice(1).map((call) => resolved(call.args[0].input));
+    expect(ended).toEqual(
+      ['signin#pending-link', 'signin#other-session'].map((pk) => ({
+        TableName: process.env.TABLE_NAME,
+        Key: { pk },
+        UpdateExpression: 'SET revoked_at = :now, ttl = :ttl',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revoked_at)',
+        ExpressionAttributeValues: { ':now': NOW_S, ':ttl': NOW_S + 86_400 },
+      })),
+    );
+  });
+
+  it('counts a sign-in ended meanwhile, or gone, as done', async () => {
+    aws.dynamo.on(UpdateCommand).resolvesOnce({ Attributes: { email: 'ada@example.com' } }).rejects(conditionFailed());
+    aws.dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'signin#pending-link' }] });
+    expectSuccess(await signOutWith('{"everywhere": true}'), 200);
+    expect(aws.dynamo.commandCalls(UpdateCommand)).toHaveLength(2);
+  });
+
   it('signs out only this session without a body, or with {"everywhere": false}', async () => {
     aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada@example.com' } });
     expectSuccess(await signOutWith(), 200);
