@@ -188,10 +188,27 @@ describe('POST /v1/auth/magic-link', () => {
     for (const index of [0, 1, 4]) {
       expect(resolved(released![index]!.Update)).toMatchObject({ Key: recorded![index]!.Update!.Key, UpdateExpression: 'SET cnt = cnt - :one', ConditionExpression: 'cnt > :zero' });
     }
-    // The link (only while unused) and its code pointer, deleted.
+    // The link (only while unused) and its code (only while still this sign-in's), deleted.
     expect(resolved(released![2]!.Delete)).toMatchObject({ Key: { pk: recorded![2]!.Put!.Item!.pk }, ConditionExpression: 'attribute_not_exists(used_at)' });
-    expect(released![3]!.Delete).toMatchObject({ Key: { pk: recorded![3]!.Put!.Item!.pk } });
+    expect(resolved(released![3]!.Delete)).toMatchObject({
+      Key: { pk: recorded![3]!.Put!.Item!.pk },
+      ConditionExpression: 'signin = :sign_in',
+      ExpressionAttributeValues: { ':sign_in': recorded![2]!.Put!.Item!.pk.replace(/^signin#/, '') },
+    });
     expect(keyOf(released![0]!)).toBeDefined();
+  });
+
+  it('leaves the code of a newer request that replaced this one\'s meanwhile: the undo is retried without it', async () => {
+    aws.ses.on(SendEmailCommand).rejects(awsError('MessageRejected'));
+    aws.dynamo
+      .on(TransactWriteCommand)
+      .resolvesOnce({})
+      .rejectsOnce(transactionCanceled(['None', 'None', 'None', 'ConditionalCheckFailed', 'None', 'None']))
+      .resolves({});
+    expectError(await request({ email: 'ada@example.com' }), 'email_delivery_failed');
+    const [recorded, released, retried] = aws.dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems!);
+    expect(retried).toEqual([0, 1, 2, 4, 5].map((index) => released![index]));
+    expect(JSON.stringify(retried)).not.toContain(recorded![3]!.Put!.Item!.pk);
   });
 
   it('tries other shards of the mail budget, then answers magic_link_capacity_exceeded with the seconds left in the hour', async () => {
