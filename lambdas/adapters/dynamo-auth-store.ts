@@ -246,11 +246,9 @@ export class DynamoAuthStore implements AuthStore {
       link: this.create({
         [ATTR.pk]: keys.link,
         [ATTR.email]: link.email,
-        [ATTR.linkExpiresAt]: link.expiresAt,
         [ATTR.createdAt]: link.createdAt,
         [ATTR.userHash]: link.userHash,
-        ...asked(link),
-        [ATTR.ttl]: link.retainUntil,
+        ...shared(link),
       }),
       // Unconditional: the address's newest sign-in's code replaces any older one, which stops working.
       code: {
@@ -260,9 +258,7 @@ export class DynamoAuthStore implements AuthStore {
             [ATTR.pk]: keys.code,
             [ATTR.signIn]: link.id,
             [ATTR.codeHash]: link.codeHash,
-            [ATTR.linkExpiresAt]: link.expiresAt,
-            ...asked(link),
-            [ATTR.ttl]: link.retainUntil,
+            ...shared(link),
           },
         },
       },
@@ -473,11 +469,16 @@ export class DynamoAuthStore implements AuthStore {
   }
 }
 
-/** What a link request asked for beyond the address, stored on its link and on its code alike: the binding and the redirect. */
-function asked(link: { readonly challenge?: string; readonly redirectTo?: string }): Record<string, string> {
+/**
+ * What a new sign-in's link and its code both carry, so that checking the code needs no read of the
+ * link: the expiry, the binding and the redirect it asked for, and how long the store keeps them.
+ */
+function shared(link: LinkRequest['link']): Record<string, string | number> {
   return {
+    [ATTR.linkExpiresAt]: link.expiresAt,
     ...(link.challenge === undefined ? {} : { [ATTR.challenge]: link.challenge }),
     ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+    [ATTR.ttl]: link.retainUntil,
   };
 }
 

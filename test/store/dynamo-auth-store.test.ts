@@ -6,6 +6,7 @@ import { RefusedError } from '../../lambdas/domain/errors';
 import type { LinkRequest } from '../../lambdas/domain/ports';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
 import { KEYS, REQUEST_ITEMS, requestItemKeys } from '../../lambdas/table-layout';
+import { authSettings } from '../fixtures/auth-settings';
 import { engineEndpoint, expectItemsOnLayout, freshStore, newTrace, type EngineTrace } from './engine';
 
 /**
@@ -413,18 +414,12 @@ describe('the deployment\'s mail budget under 200 parallel requests (the domain 
     const { store: shared } = await freshStore();
     let sent = 0;
     const budget = 40;
-    const service = new MagicLinkService(shared, { send: async () => void sent++ }, { get: async () => 'x'.repeat(64) }, {
-      signInUrl: 'https://app.example.com/sign-in',
-      redirectUrls: [],
+    const service = new MagicLinkService(shared, { send: async () => void sent++ }, { get: async () => 'x'.repeat(64) }, authSettings({
       linkLifetimeSeconds: 900,
       sessionLifetimeSeconds: 3600,
       ipLimitPerHour: 1000,
-      emailLimitPerHour: 5,
-      inboxLimitPerHour: 20,
       mailBudgetPerHour: budget,
-      codeAttemptsPerHour: 5,
-      ipCodeAttemptsPerHour: 20,
-    });
+    }));
     const now = new Date();
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>

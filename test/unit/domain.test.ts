@@ -1,3 +1,4 @@
+import { authSettings } from '../fixtures/auth-settings';
 import { CODE_PATTERN, VERIFIER_PATTERN, challengeFor, codeHash, emailHash, generateCode } from '../../lambdas/domain/codes';
 import fc from 'fast-check';
 import { MagicLinkService, consumeRefusal } from '../../lambdas/domain/auth-service';
@@ -254,18 +255,7 @@ describe('mailBudgetShards', () => {
 describe('MagicLinkService: the redirect allowlist', () => {
   const recorded: LinkRequest[] = [];
   const store = { recordLinkRequest: async (request: LinkRequest) => (recorded.push(request), 'created' as const) } as unknown as AuthStore;
-  const service = new MagicLinkService(store, { send: async () => undefined }, { get: async () => 'x'.repeat(64) }, {
-    signInUrl: 'https://app.example.com/sign-in',
-    redirectUrls: ['https://app.example.com/after'],
-    linkLifetimeSeconds: 900,
-    sessionLifetimeSeconds: 3600,
-    ipLimitPerHour: 50,
-    emailLimitPerHour: 5,
-    inboxLimitPerHour: 20,
-    mailBudgetPerHour: 1000,
-    codeAttemptsPerHour: 5,
-    ipCodeAttemptsPerHour: 20,
-  });
+  const service = new MagicLinkService(store, { send: async () => undefined }, { get: async () => 'x'.repeat(64) }, authSettings({ redirectUrls: ['https://app.example.com/after'] }));
   const ask = (redirectTo: string) => service.requestMagicLink('ada@example.com', '198.51.100.7', new Date(), { redirectTo });
   beforeEach(() => recorded.splice(0));
 
