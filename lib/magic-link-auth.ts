@@ -222,7 +222,7 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       [METRICS_DEPLOYMENT_ENV]: deployment,
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      // No --enable-source-maps: it costs every cold start (npm run bench: about +8 ms per import);
+      // No --enable-source-maps: it costs every cold start (npm run bench shows how much per import);
       // the maps ship in the package (dist/maps/) for mapping a logged stack frame offline.
     };
   }

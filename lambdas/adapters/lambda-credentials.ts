@@ -10,7 +10,7 @@ const REFRESH_BEFORE_MS = 5 * 60 * 1000;
  * Stands in for `@aws-sdk/credential-provider-node` in the functions' bundles (an esbuild alias, see
  * scripts/build/bundles.ts). Lambda hands a function its role's credentials in environment variables,
  * so the default chain's other sources (SSO, INI files, process, IMDS, web identity, each with nested
- * clients: about 85 KB) are dead code there, and loading them costs every cold start.
+ * clients) are dead code there, and loading them costs every cold start.
  *
  * Memoized like the chain it replaces: the SDK asks for credentials on every request and does not
  * cache them itself, so a bare `fromEnv` would read the environment each time.

@@ -53,7 +53,7 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   outExtension: { '.js': '.mjs' },
   alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, 'lambdas', 'adapters', 'lambda-credentials.ts') },
   // Loaded by a dynamic import() only for event-stream operations, which none of our calls are: left
-  // out of the bundle (about 15 KB), it is never resolved.
+  // out of the bundle, it is never resolved.
   external: ['@smithy/core/event-streams'],
   // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
