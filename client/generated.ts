@@ -28,6 +28,8 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Part of several responses. */
 export interface User {
+  /** The user's stable id: `usr_` and a ULID, made by the address's first completed sign-in and the same for every later one. Opaque (never derived from the address): key your own data on it. */
+  readonly id: string;
   readonly email: string;
 }
 
@@ -82,7 +84,11 @@ export type VerifyError = 'invalid_json' | 'validation_failed' | 'unsupported_me
 
 /** `data` of a successful `GET /v1/auth/session` (200). */
 export interface GetSessionData {
-  readonly user: User;
+  readonly user: {
+    /** The user's stable id, as `verify` returned it. Present for every session started since this service recorded user ids; a session started before has none until the person signs in again. */
+    readonly id?: string;
+    readonly email: string;
+  };
   readonly expires_at: string;
 }
 

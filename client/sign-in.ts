@@ -19,6 +19,8 @@ export interface SignedInSession {
   /** Send as `Authorization: Bearer <token>`. */
   readonly token: string;
   readonly expiresAt: string;
+  /** The user's stable id (`usr_` and a ULID), the same at every sign-in of this address: key your data on it. */
+  readonly userId: string;
   readonly email: string;
   /** The allowlisted `redirect_to` the sign-in was requested with, if any. */
   readonly redirectTo?: string;
@@ -107,9 +109,10 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     show(heading("You're signed in"), h('p', {}, 'Signed in as ', h('strong', {}, session.email), '.'));
     options.onSignedIn(session);
   };
-  const sessionOf = (data: { session: { token: string; expires_at: string }; user: { email: string }; redirect_to?: string }): SignedInSession => ({
+  const sessionOf = (data: { session: { token: string; expires_at: string }; user: { id: string; email: string }; redirect_to?: string }): SignedInSession => ({
     token: data.session.token,
     expiresAt: data.session.expires_at,
+    userId: data.user.id,
     email: data.user.email,
     ...(data.redirect_to === undefined ? {} : { redirectTo: data.redirect_to }),
   });

@@ -14,14 +14,17 @@
  * | `rl#mail#<window start>#<shard>`                | one shard of the deployment's hourly mail budget            | `cnt`, `ttl` (window end) |
  * | `rl#code#<email hash>#<window start>`           | wrong codes for one address in one hour                     | `cnt`, `ttl` (window end) |
  * | `rl#ipcode#<ip key>#<window start>`             | wrong codes from one network in one hour, across addresses  | `cnt`, `ttl` (window end) |
- * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `used_at`, `session_hash`, `session_expires_at`, `revoked_at` (signed out, or never used and ended by signing out everywhere), `ttl` |
+ * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `used_at`, `session_hash`, `session_expires_at`, `user_id` (set once signed in), `revoked_at` (signed out, or never used and ended by signing out everywhere), `ttl` |
  * | `code#<user hash>`                              | the address's one live code: its newest sign-in's           | `signin` (the sign-in's id), `code_hash`, `link_expires_at`, `challenge` (bound only), `redirect_to` (when asked), `ttl` |
+ * | `user#<user hash>`                              | the address's user, made by its first completed sign-in     | `user_id`, `created_at` (no TTL: kept) |
  *
  * `<ip key>` is the network (`ipRateLimitKey`: an IPv4 address, an IPv6 /64), `<email hash>` the
  * address's keyed hash (`emailHash`), `<window start>` the hour's first second, `<token hash>` the
  * link token's SHA-256, `<user hash>` the address's unkeyed hash (`userHash`). A code is stored only as
  * `code_hash`, the keyed hash of the address and the code: one item per address, so a new sign-in's
- * code replaces the older one and an address never has more than one code that can be guessed.
+ * code replaces the older one and an address never has more than one code that can be guessed. A
+ * user's id is random (`newUserId`), never derived from the address; its sign-ins keep a copy, so a
+ * session check still reads one item.
  *
  * Correctness never rests on TTL deletion: counters live under their window's key, and every expiry
  * is checked in a condition or on read.
@@ -47,6 +50,8 @@ export const ATTR = {
   sessionHash: 'session_hash',
   sessionExpiresAt: 'session_expires_at',
   revokedAt: 'revoked_at',
+  /** On a user's item: its id, kept from the first sign-in; on a sign-in, copied there once signed in. */
+  userId: 'user_id',
   /** On a code's item: the id of its sign-in. */
   signIn: 'signin',
   /** On a code's item: the keyed hash of the address and the code (`codeHash`). */
@@ -69,7 +74,7 @@ export const USER_INDEX = {
 } as const;
 
 /** The key prefixes IAM scopes each function to. */
-export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#' } as const;
+export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#', user: 'user#' } as const;
 
 /** Every key the service writes, by what it holds. */
 export const KEYS = {
@@ -89,6 +94,8 @@ export const KEYS = {
   signIn: (id: string) => `${KEY_PREFIX.signIn}${id}`,
   /** The address's live one-time code and its sign-in: by the address's unkeyed hash. */
   code: (userHash: string) => `${KEY_PREFIX.code}${userHash}`,
+  /** The address's user: by the address's unkeyed hash. */
+  user: (userHash: string) => `${KEY_PREFIX.user}${userHash}`,
 } as const;
 
 /**
@@ -102,13 +109,15 @@ export const RECORD_ATTRIBUTES = {
   /** What a magic link is created with: no session attribute, so the mail function cannot mint one. */
   link: [ATTR.pk, ATTR.email, ATTR.userHash, ATTR.linkExpiresAt, ATTR.createdAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
   /** What signing in and signing out add to a link. */
-  session: [ATTR.usedAt, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.revokedAt],
+  session: [ATTR.usedAt, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.userId, ATTR.revokedAt],
   /** An address's live code: its hash, and what checking it needs of its sign-in without reading that. */
   code: [ATTR.pk, ATTR.signIn, ATTR.codeHash, ATTR.linkExpiresAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
+  /** An address's user: its id and when its first sign-in made it. */
+  user: [ATTR.pk, ATTR.userId, ATTR.createdAt],
 } as const satisfies Record<string, readonly string[]>;
 
-/** What a session check reads of a sign-in: the address and the session fields. */
-export const SESSION_ATTRIBUTES = [ATTR.email, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.revokedAt] as const;
+/** What a session check reads of a sign-in: the address, its user's id and the session fields. */
+export const SESSION_ATTRIBUTES = [ATTR.email, ATTR.userId, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.revokedAt] as const;
 
 /**
  * The items of a link request's transaction, in the order they are sent. DynamoDB reports a

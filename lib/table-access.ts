@@ -66,6 +66,8 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>
   verify: [
     { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] },
     { actions: ['dynamodb:GetItem'], prefix: KEY_PREFIX.code, attributes: RECORD_ATTRIBUTES.code },
+    // A completed sign-in gets its address's user, made by the first one (the id comes back: ALL_NEW).
+    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.user, attributes: RECORD_ATTRIBUTES.user, returnValues: ['ALL_NEW'] },
     // A code sign-in deletes the address's code with it, while it is still that sign-in's.
     { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: OWN_CODE, returnValues: ['NONE'] },
     // Wrong codes are counted (UpdateItem); a code sign-in checks the count in its transaction (ConditionCheckItem).

@@ -98,6 +98,15 @@ const CONSUME = named({
     'attribute_exists(#pk) AND attribute_not_exists(#usedAt) AND attribute_not_exists(#revokedAt) AND #linkExpiresAt > :now AND (attribute_not_exists(#challenge) OR #challenge = :challenge)',
 });
 
+/**
+ * The address's user: its stored id, or the candidate when it has none. `if_not_exists` in one update
+ * is atomic on the item, so racing first sign-ins all get the one id that was written first.
+ */
+const USER_OF = named({ UpdateExpression: 'SET #userId = if_not_exists(#userId, :candidate), #createdAt = if_not_exists(#createdAt, :now)' });
+
+/** Copying the user's id onto the sign-in just consumed (never creating an item). */
+const SET_SIGN_IN_USER = named({ UpdateExpression: 'SET #userId = :user_id', ConditionExpression: 'attribute_exists(#pk)' });
+
 const READ_CODE = named({ ProjectionExpression: '#signIn, #codeHash, #linkExpiresAt, #challenge, #redirectTo' });
 
 /** Each attribute's placeholder, by its stored name. */
@@ -322,7 +331,15 @@ export class DynamoAuthStore implements AuthStore {
     try {
       const result = await this.write(() => this.doc.send(new UpdateCommand({ ...this.consumeUpdate(request), ReturnValues: 'ALL_NEW' })));
       const redirectTo = result.Attributes?.[ATTR.redirectTo];
-      return { outcome: 'consumed', email: String(result.Attributes?.[ATTR.email]), ...(typeof redirectTo === 'string' ? { redirectTo } : {}) };
+      const userHash = result.Attributes?.[ATTR.userHash];
+      // Every link is created with its address's hash; a sign-in without one is not this service's.
+      if (typeof userHash !== 'string') throw new Error('the consumed sign-in has no user hash');
+      return {
+        outcome: 'consumed',
+        email: String(result.Attributes?.[ATTR.email]),
+        userHash,
+        ...(typeof redirectTo === 'string' ? { redirectTo } : {}),
+      };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         return { outcome: 'refused', record: snapshot(error.Item) };
@@ -369,11 +386,43 @@ export class DynamoAuthStore implements AuthStore {
     };
     const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(CODE_SIGN_IN_ITEMS, items) }));
     // The transaction returns no attributes; the code was found under this address, which is the sign-in's.
-    if (refused === null) return { outcome: 'consumed', email: request.email, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) };
+    if (refused === null) {
+      return { outcome: 'consumed', email: request.email, userHash: request.userHash, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) };
+    }
     const failed = byItem(CODE_SIGN_IN_ITEMS, refused.codes, 'None');
     if (failed.ipAttempts === 'ConditionalCheckFailed') return { outcome: 'ip_attempts_exceeded' };
     if (failed.attempts === 'ConditionalCheckFailed') return { outcome: 'attempts_exceeded' };
     return { outcome: 'refused', record: snapshot(byItem(CODE_SIGN_IN_ITEMS, refused.error.CancellationReasons ?? [], undefined).signIn?.Item) };
+  }
+
+  async userOf(request: { readonly userHash: string; readonly candidateId: string; readonly createdAt: number }): Promise<string> {
+    const result = await this.write(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [ATTR.pk]: KEYS.user(request.userHash) },
+          ...USER_OF,
+          ExpressionAttributeValues: { ':candidate': request.candidateId, ':now': request.createdAt },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    const userId = result.Attributes?.[ATTR.userId];
+    if (typeof userId !== 'string') throw new Error('the user update returned no user id');
+    return userId;
+  }
+
+  async setSignInUser(request: { readonly id: string; readonly userId: string }): Promise<void> {
+    await this.write(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [ATTR.pk]: KEYS.signIn(request.id) },
+          ...SET_SIGN_IN_USER,
+          ExpressionAttributeValues: { ':user_id': request.userId },
+        }),
+      ),
+    );
   }
 
   async countWrongCode(attempts: AttemptBudget): Promise<'counted' | AttemptsSpent> {
@@ -391,8 +440,10 @@ export class DynamoAuthStore implements AuthStore {
     try {
       const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [ATTR.pk]: KEYS.signIn(id) }, ConsistentRead: true, ...READ_SESSION }));
       if (!Item) return null;
+      const userId = Item[ATTR.userId];
       return {
         email: String(Item[ATTR.email]),
+        ...(typeof userId === 'string' ? { userId } : {}),
         sessionSecretHash: Item[ATTR.sessionHash] as string | undefined,
         sessionExpiresAt: Item[ATTR.sessionExpiresAt] as number | undefined,
         revokedAt: Item[ATTR.revokedAt] as number | undefined,

@@ -10,6 +10,7 @@ import { CHALLENGE_PATTERN, CODE_PATTERN, VERIFIER_PATTERN } from '../domain/cod
 import { normalizeEmail, MAX_EMAIL_LENGTH } from '../domain/email';
 import { SESSION_TOKEN_PATTERN } from '../domain/sessions';
 import { TOKEN_PATTERN } from '../domain/tokens';
+import { USER_ID_PATTERN } from '../domain/users';
 import { ApiError, type FieldIssue } from './errors';
 import type { Route } from './routes';
 
@@ -67,8 +68,30 @@ const body = <const E extends v.ObjectEntries>(entries: E) => v.strictObject(ent
 
 const timestamp = v.pipe(v.string(), jsonSchemaHint<string>({ format: 'date-time' }), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/));
 
+const userId = v.pipe(
+  v.string(),
+  v.regex(USER_ID_PATTERN),
+  v.description(
+    'The user\'s stable id: `usr_` and a ULID, made by the address\'s first completed sign-in and the same for every later one. Opaque (never derived from the address): key your own data on it.',
+  ),
+);
+const userEmail = v.pipe(v.string(), jsonSchemaHint<string>({ format: 'email' }));
+
 /** Shared by several responses: the OpenAPI document lists it once, under components. */
-export const User = v.strictObject({ email: v.pipe(v.string(), jsonSchemaHint<string>({ format: 'email' })) });
+export const User = v.strictObject({ id: userId, email: userEmail });
+
+/** A session's user: `id` is missing only for a session started before sign-ins recorded their user. */
+const SessionUser = v.strictObject({
+  id: v.optional(
+    v.pipe(
+      userId,
+      v.description(
+        'The user\'s stable id, as `verify` returned it. Present for every session started since this service recorded user ids; a session started before has none until the person signs in again.',
+      ),
+    ),
+  ),
+  email: userEmail,
+});
 
 /** Where to send the person after sign-in. Only its form is checked here; the deployment's allowlist is checked after parsing. */
 const redirectTo = v.pipe(
@@ -103,7 +126,7 @@ export const SUCCESS_DATA = {
     user: User,
     redirect_to: v.optional(v.pipe(v.string(), v.description('The `redirect_to` the sign-in was requested with, if any.'))),
   }),
-  getSession: v.strictObject({ user: User, expires_at: timestamp }),
+  getSession: v.strictObject({ user: SessionUser, expires_at: timestamp }),
   signOut: v.strictObject({ signed_out: v.literal(true) }),
 } as const satisfies Partial<Record<Route['operationId'], v.GenericSchema>>;
 

@@ -6,6 +6,7 @@ import { magicLinkUrl, renderMagicLinkEmail } from './mail';
 import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
 import { generateToken, hashToken, hashesEqual, userHash } from './tokens';
+import { newUserId } from './users';
 
 /** How long used, expired and signed-out records are kept, so callers get the precise error, not `not_found`. */
 export const RECORD_RETENTION_SECONDS = 24 * 3600;
@@ -27,7 +28,8 @@ export interface AuthSettings {
 
 export interface SignedIn {
   readonly session: { readonly token: string; readonly expiresAt: Date };
-  readonly user: { readonly email: string };
+  /** The address's user: `id` made by its first completed sign-in, the same for every later one. */
+  readonly user: { readonly id: string; readonly email: string };
   /** Where the sign-in asked to go afterwards (checked against the allowlist when it was requested). */
   readonly redirectTo?: string;
 }
@@ -41,7 +43,8 @@ export interface LinkOptions {
 }
 
 export interface ActiveSession {
-  readonly user: { readonly email: string };
+  /** `id` is absent only for a session started before sign-ins recorded their user. */
+  readonly user: { readonly id?: string; readonly email: string };
   readonly expiresAt: Date;
 }
 
@@ -249,11 +252,15 @@ export class SignInService {
       sessionExpiresAt,
       retainUntil: sessionExpiresAt + RECORD_RETENTION_SECONDS,
     };
-    const finish = (result: ConsumeOutcome): SignedIn => {
+    const finish = async (result: ConsumeOutcome): Promise<SignedIn> => {
       if (result.outcome === 'refused') throw new RefusedError(consumeRefusal(result.record, nowSeconds, challenge));
+      // Only a completed sign-in makes the user (a request makes nothing); the sign-in then keeps its id,
+      // so the session check reads it with the session.
+      const userId = await this.store.userOf({ userHash: result.userHash, candidateId: newUserId(new Date(nowSeconds * 1000)), createdAt: nowSeconds });
+      await this.store.setSignInUser({ id, userId });
       return {
         session: { token: session.token, expiresAt: new Date(sessionExpiresAt * 1000) },
-        user: { email: result.email },
+        user: { id: userId, email: result.email },
         ...(result.redirectTo === undefined ? {} : { redirectTo: result.redirectTo }),
       };
     };
@@ -279,7 +286,7 @@ export class SessionService {
       record.sessionExpiresAt > toSeconds(now) &&
       hashesEqual(record.sessionSecretHash, parsed.secretHash);
     if (!live) throw new RefusedError('session_invalid');
-    return { user: { email: record.email }, expiresAt: new Date(record.sessionExpiresAt! * 1000) };
+    return { user: { ...(record.userId === undefined ? {} : { id: record.userId }), email: record.email }, expiresAt: new Date(record.sessionExpiresAt! * 1000) };
   }
 
   /**

@@ -77,11 +77,13 @@ export interface ConsumeLink {
 }
 
 export type ConsumeOutcome =
-  | { readonly outcome: 'consumed'; readonly email: string; readonly redirectTo?: string }
+  | { readonly outcome: 'consumed'; readonly email: string; readonly userHash: string; readonly redirectTo?: string }
   | { readonly outcome: 'refused'; readonly record: SignInSnapshot | null };
 
 export interface SessionRecord {
   readonly email: string;
+  /** The user the sign-in signed in; absent on a session started before sign-ins recorded their user. */
+  readonly userId?: string;
   readonly sessionSecretHash?: string;
   readonly sessionExpiresAt?: number;
   readonly revokedAt?: number;
@@ -140,6 +142,13 @@ export interface AuthStore {
    * deleting the code with it.
    */
   consumeByCode(request: ConsumeLink & { readonly email: string; readonly userHash: string; readonly redirectTo?: string; readonly attempts: AttemptBudget }): Promise<CodeConsumeOutcome>;
+  /**
+   * The id of the address's user (by its `userHash`): the stored one, or, when the address has none yet,
+   * `candidateId`, stored now with `createdAt`. Atomic: whoever races, an address gets exactly one id.
+   */
+  userOf(request: { readonly userHash: string; readonly candidateId: string; readonly createdAt: number }): Promise<string>;
+  /** Records on a consumed sign-in (by its id) its user's id, which the session check then reads with the session. */
+  setSignInUser(request: { readonly id: string; readonly userId: string }): Promise<void>;
   /** Counts one wrong code against both budgets at once; which one is spent (and nothing counted) when either is. */
   countWrongCode(attempts: AttemptBudget): Promise<'counted' | AttemptsSpent>;
   /** Strongly consistent read of a sign-in record's session, or null. */

@@ -14,7 +14,7 @@ export const handler = httpHandler<unknown>({ operationId: 'verify', jsonBody: t
       : await service.verifyCode(body.email, body.code, event.requestContext.http.sourceIp, scope.receivedAt, body.code_verifier);
   const data: SuccessData<'verify'> = {
     session: { token: signedIn.session.token, expires_at: timestamp(signedIn.session.expiresAt) },
-    user: { email: signedIn.user.email },
+    user: { id: signedIn.user.id, email: signedIn.user.email },
     ...(signedIn.redirectTo === undefined ? {} : { redirect_to: signedIn.redirectTo }),
   };
   return { kind: 'data', status: 200, data, metric: 'token' in body ? 'verifiedByLink' : 'verifiedByCode' };

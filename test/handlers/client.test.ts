@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { MagicLinkClient, MagicLinkTransportError, userMessage, ERROR_STATUS } from '../../client';
 import { ERROR_CATALOG, ERROR_CODES } from '../../lambdas/contract/errors';
 import { aws, resetAws } from '../fixtures/error-scenarios';
-import { conditionFailed, transactionCanceled } from '../fixtures/aws';
+import { USER_ID, answerUpdates, conditionFailed, transactionCanceled } from '../fixtures/aws';
 import { handlerFetch } from '../fixtures/handler-fetch';
 
 const client = new MagicLinkClient({ baseUrl: 'https://api.example.com/', fetch: handlerFetch });
@@ -17,16 +17,16 @@ describe('MagicLinkClient against the handlers', () => {
 
     const text = aws.ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content!.Simple!.Body!.Text!.Data!;
     const token = /#token=([A-Za-z0-9_-]{43})/.exec(text)![1]!;
-    aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada@example.com' } });
+    answerUpdates(aws);
     const verified = await client.verify(token);
     if (!verified.ok) throw new Error(verified.error);
-    expect(verified.data.user).toEqual({ email: 'ada@example.com' });
+    expect(verified.data.user).toEqual({ id: USER_ID, email: 'ada@example.com' });
 
     const session = verified.data.session.token;
     const secretHash = createHash('sha256').update(session.split('.')[1]!).digest('base64url');
-    aws.dynamo.on(GetCommand).resolves({ Item: { email: 'ada@example.com', session_hash: secretHash, session_expires_at: Math.floor(Date.now() / 1000) + 60 } });
+    aws.dynamo.on(GetCommand).resolves({ Item: { email: 'ada@example.com', user_id: USER_ID, session_hash: secretHash, session_expires_at: Math.floor(Date.now() / 1000) + 60 } });
     const current = await client.getSession(session);
-    expect(current.ok && current.data.user.email).toBe('ada@example.com');
+    expect(current.ok && current.data.user).toEqual({ id: USER_ID, email: 'ada@example.com' });
 
     expect(await client.signOut(session)).toMatchObject({ ok: true, status: 200, data: { signed_out: true } });
     aws.dynamo.on(GetCommand).resolves({});

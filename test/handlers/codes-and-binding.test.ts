@@ -11,11 +11,13 @@ import {
   conditionFailed,
   expectedCodeHash,
   expectedEmailHash,
+  USER_ID,
   expectedUserHash,
   liveCodeItem,
   mockAws,
   transactionCanceled,
   succeedEverywhere,
+  tableUpdates,
 } from '../fixtures/aws';
 import { apiEvent, invoke, type ParsedResponse } from '../../scripts/local/api-events';
 
@@ -139,7 +141,8 @@ describe('POST /v1/auth/verify with the link of a bound sign-in', () => {
     const input = aws.dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(input.ExpressionAttributeValues).toMatchObject({ ':challenge': CHALLENGE });
     expect(JSON.stringify(input)).not.toContain(VERIFIER);
-    expect(aws.dynamo.calls()).toHaveLength(1);
+    // The consume, then the address's user and the sign-in's copy of its id.
+    expect(aws.dynamo.calls()).toHaveLength(3);
   });
 
   it.each([
@@ -160,9 +163,10 @@ describe('POST /v1/auth/verify with the link of a bound sign-in', () => {
 
   it('retries a write that met a code sign-in\'s transaction on the same item', async () => {
     const conflict = Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException' });
-    aws.dynamo.on(UpdateCommand).rejectsOnce(conflict).resolves({ Attributes: { email: 'ada@example.com' } });
+    aws.dynamo.on(UpdateCommand).rejectsOnce(conflict).callsFake(tableUpdates());
     expectSuccess(await verifyBody({ token: TOKEN }), 200);
-    expect(aws.dynamo.commandCalls(UpdateCommand)).toHaveLength(2);
+    const consumes = aws.dynamo.commandCalls(UpdateCommand).filter((call) => call.args[0].input.Key!.pk === `signin#${sha(TOKEN)}` && call.args[0].input.ReturnValues === 'ALL_NEW');
+    expect(consumes).toHaveLength(2);
   });
 });
 
@@ -179,7 +183,7 @@ describe('POST /v1/auth/verify with the code', () => {
 
   it('finds the address\'s code with one consistent read and consumes its sign-in in one transaction that checks both wrong-code budgets and deletes the code', async () => {
     const data = expectSuccess(await verifyBody({ email: ' Ada@Example.com', code: '012345' }), 200);
-    expect(data.user).toEqual({ email: 'ada@example.com' });
+    expect(data.user).toEqual({ id: USER_ID, email: 'ada@example.com' });
     expect(data.session.token.split('.')[0]).toBe(ID);
     const get = aws.dynamo.commandCalls(GetCommand)[0]!.args[0].input;
     expect(resolved(get)).toMatchObject({ Key: { pk: codeKey('ada@example.com') }, ConsistentRead: true, ProjectionExpression: 'signin, code_hash, link_expires_at, challenge, redirect_to' });
@@ -195,7 +199,15 @@ describe('POST /v1/auth/verify with the code', () => {
     });
     // Only while still this sign-in's: a newer request's code stays.
     expect(resolved(code!.Delete)).toMatchObject({ Key: { pk: codeKey('ada@example.com') }, ConditionExpression: 'signin = :sign_in', ExpressionAttributeValues: { ':sign_in': ID } });
-    expect(aws.dynamo.calls()).toHaveLength(2);
+    // Then the address's user (by the address it knows already) and the sign-in's copy of its id.
+    const [user, signIn] = aws.dynamo.commandCalls(UpdateCommand).map((call) => resolved(call.args[0].input));
+    expect(user).toMatchObject({
+      Key: { pk: `user#${expectedUserHash('ada@example.com')}` },
+      UpdateExpression: 'SET user_id = if_not_exists(user_id, :candidate), created_at = if_not_exists(created_at, :now)',
+      ReturnValues: 'ALL_NEW',
+    });
+    expect(signIn).toMatchObject({ Key: { pk: `signin#${ID}` }, UpdateExpression: 'SET user_id = :user_id', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':user_id': USER_ID } });
+    expect(aws.dynamo.calls().map((call) => call.args[0].constructor.name)).toEqual(['GetCommand', 'TransactWriteCommand', 'UpdateCommand', 'UpdateCommand']);
   });
 
   it('passes the verifier of a bound sign-in into the same transaction', async () => {

@@ -1,7 +1,7 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
-import { expectedEmailHash, liveCodeItem, mockAws } from '../fixtures/aws';
+import { answerUpdates, expectedEmailHash, liveCodeItem, mockAws } from '../fixtures/aws';
 import { captureLogs } from '../fixtures/logs';
 
 const aws = mockAws();
@@ -15,7 +15,7 @@ const { handler: verify } = require('../../lambdas/handlers/verify');
 
 it('logs one structured line per request with its id and outcome, and no address or token', async () => {
   aws.dynamo.on(TransactWriteCommand).resolves({});
-  aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada.lovelace@example.com' } });
+  answerUpdates(aws, 'ada.lovelace@example.com');
   aws.ses.on(SendEmailCommand).resolves({});
   const seen: { ids: string[]; linkToken?: string; sessionToken?: string } = { ids: [] };
 
@@ -53,6 +53,7 @@ it('logs no one-time code, code_verifier or code_challenge, on success or refusa
   aws.dynamo.reset();
   aws.ses.reset();
   aws.dynamo.on(Transact).resolves({});
+  answerUpdates(aws, 'grace@example.com');
   aws.ses.on(SendEmailCommand).resolves({});
   const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
   const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';

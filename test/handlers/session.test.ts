@@ -5,7 +5,7 @@ import { handler as signOut } from '../../lambdas/handlers/sign-out';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { expectError, expectSuccess } from '../fixtures/assertions';
 import { resolved } from '../fixtures/expressions';
-import { conditionFailed, mockAws } from '../fixtures/aws';
+import { USER_ID, conditionFailed, mockAws } from '../fixtures/aws';
 
 const aws = mockAws();
 const NOW = new Date('2026-11-21T21:10:00Z');
@@ -16,6 +16,7 @@ const SESSION = `${ID}.${SECRET}`;
 const SECRET_HASH = createHash('sha256').update(SECRET).digest('base64url');
 const record = (extra: Record<string, unknown> = {}) => ({
   email: 'ada@example.com',
+  user_id: USER_ID,
   session_hash: SECRET_HASH,
   session_expires_at: NOW_S + 3600,
   ...extra,
@@ -33,13 +34,23 @@ const signOutRequest = (authorization?: string) =>
   invoke(signOut, apiEvent({ method: 'POST', path: '/v1/auth/sign-out', headers: authorization === undefined ? {} : { Authorization: authorization } }));
 
 describe('GET /v1/auth/session', () => {
-  it('returns the user and expiry of a live session, read consistently', async () => {
+  it('returns the user (its id and address) and expiry of a live session, in one consistent read', async () => {
     aws.dynamo.on(GetCommand).resolves({ Item: record() });
     const data = expectSuccess(await sessionRequest(`Bearer ${SESSION}`), 200);
-    expect(data).toEqual({ user: { email: 'ada@example.com' }, expires_at: '2026-11-21T22:10:00Z' });
+    expect(data).toEqual({ user: { id: USER_ID, email: 'ada@example.com' }, expires_at: '2026-11-21T22:10:00Z' });
     const input = aws.dynamo.commandCalls(GetCommand)[0]!.args[0].input;
     expect(input.Key).toEqual({ pk: `signin#${ID}` });
     expect(input.ConsistentRead).toBe(true);
+    expect(resolved(input).ProjectionExpression).toBe('email, user_id, session_hash, session_expires_at, revoked_at');
+    expect(aws.dynamo.calls()).toHaveLength(1);
+  });
+
+  it('still answers a live session started before sign-ins recorded their user, without an id and with no other call', async () => {
+    const { user_id: _none, ...legacy } = record();
+    aws.dynamo.on(GetCommand).resolves({ Item: legacy });
+    const data = expectSuccess(await sessionRequest(`Bearer ${SESSION}`), 200);
+    expect(data).toEqual({ user: { email: 'ada@example.com' }, expires_at: '2026-11-21T22:10:00Z' });
+    expect(aws.dynamo.calls()).toHaveLength(1);
   });
 
   it('accepts the scheme in any case', async () => {

@@ -4,7 +4,7 @@ import { handler } from '../../lambdas/handlers/verify';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { expectError, expectSuccess } from '../fixtures/assertions';
 import { resolved } from '../fixtures/expressions';
-import { awsError, conditionFailed, mockAws } from '../fixtures/aws';
+import { USER_ID, answerUpdates, awsError, conditionFailed, expectedUserHash, mockAws } from '../fixtures/aws';
 
 const aws = mockAws();
 const NOW = new Date('2026-11-21T21:10:00Z');
@@ -14,7 +14,7 @@ const sha = (value: string) => createHash('sha256').update(value).digest('base64
 
 beforeEach(() => {
   aws.dynamo.reset();
-  aws.dynamo.on(UpdateCommand).resolves({ Attributes: { email: 'ada@example.com' } });
+  answerUpdates(aws);
   jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout', 'queueMicrotask'] });
 });
 afterEach(() => jest.useRealTimers());
@@ -27,10 +27,10 @@ describe('POST /v1/auth/verify', () => {
 
     expect(data).toEqual({
       session: { token: expect.stringMatching(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/), expires_at: '2026-11-28T21:10:00Z' },
-      user: { email: 'ada@example.com' },
+      user: { id: USER_ID, email: 'ada@example.com' },
     });
     const calls = aws.dynamo.commandCalls(UpdateCommand);
-    expect(calls).toHaveLength(1);
+    expect(calls).toHaveLength(3);
     const input = calls[0]!.args[0].input;
     expect(input.Key).toEqual({ pk: `signin#${sha(TOKEN)}` });
     expect(resolved(input).ConditionExpression).toBe(
@@ -46,6 +46,44 @@ describe('POST /v1/auth/verify', () => {
     });
     expect(JSON.stringify(input)).not.toContain(secret);
     expect(JSON.stringify(input)).not.toContain(TOKEN);
+  });
+
+  it("then gets the address's user, made by its first sign-in, and records the user's id on the sign-in: 3 calls in all", async () => {
+    const data = expectSuccess(await verify({ token: TOKEN }), 200);
+
+    const [consume, user, signIn] = aws.dynamo.calls().map((call) => call.args[0].input as Record<string, unknown>);
+    expect(aws.dynamo.calls()).toHaveLength(3);
+    expect(consume!.ReturnValues).toBe('ALL_NEW');
+    // The user is keyed by the address's unkeyed hash, which the consumed sign-in carries.
+    expect(resolved(user)).toEqual({
+      TableName: 'magic-link-auth-test',
+      Key: { pk: `user#${expectedUserHash('ada@example.com')}` },
+      UpdateExpression: 'SET user_id = if_not_exists(user_id, :candidate), created_at = if_not_exists(created_at, :now)',
+      ExpressionAttributeValues: { ':candidate': expect.stringMatching(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/), ':now': NOW_S },
+      ReturnValues: 'ALL_NEW',
+    });
+    // The id is the one the table keeps, not this sign-in's candidate.
+    expect((user!.ExpressionAttributeValues as Record<string, string>)[':candidate']).not.toBe(USER_ID);
+    expect(data.user.id).toBe(USER_ID);
+    expect(resolved(signIn)).toEqual({
+      TableName: 'magic-link-auth-test',
+      Key: { pk: `signin#${sha(TOKEN)}` },
+      UpdateExpression: 'SET user_id = :user_id',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':user_id': USER_ID },
+    });
+  });
+
+  it('makes no user and records nothing more when the consume is refused', async () => {
+    aws.dynamo.on(UpdateCommand).rejects(conditionFailed({ pk: 'x', link_expires_at: NOW_S + 60, used_at: NOW_S - 5 }));
+    expectError(await verify({ token: TOKEN }), 'magic_link_already_used');
+    expect(aws.dynamo.calls()).toHaveLength(1);
+  });
+
+  it('answers service_unavailable when the user update is throttled after the consume', async () => {
+    answerUpdates(aws);
+    aws.dynamo.on(UpdateCommand, { Key: { pk: `user#${expectedUserHash('ada@example.com')}` } }).rejects(awsError('ThrottlingException'));
+    expectError(await verify({ token: TOKEN }), 'service_unavailable');
   });
 
   it('answers magic_link_not_found for a well-formed token nobody issued', async () => {

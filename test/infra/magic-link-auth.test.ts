@@ -209,7 +209,7 @@ describe('MagicLinkAuth', () => {
         });
     const COUNTER = ['pk', 'cnt', 'ttl'];
     const LINK = ['pk', 'email', 'user_hash', 'link_expires_at', 'created_at', 'challenge', 'redirect_to', 'ttl'];
-    const SIGN_IN = [...LINK, 'used_at', 'session_hash', 'session_expires_at', 'revoked_at'];
+    const SIGN_IN = [...LINK, 'used_at', 'session_hash', 'session_expires_at', 'user_id', 'revoked_at'];
     const CODE = ['pk', 'signin', 'code_hash', 'link_expires_at', 'challenge', 'redirect_to', 'ttl'];
 
     it('lets the request function count (rl#), create links without any session attribute (signin#) and their codes (code#), and undo both (the code only while its own)', () => {
@@ -222,10 +222,11 @@ describe('MagicLinkAuth', () => {
       ]);
     });
 
-    it('lets verify consume sign-ins, look codes up and delete the one it signs in with, and count and check wrong codes, nothing else', () => {
+    it("lets verify consume sign-ins, look codes up and delete the one it signs in with, get or make the address's user, and count and check wrong codes, nothing else", () => {
       expect(tableAccess('Verify')).toEqual([
         { Action: 'dynamodb:UpdateItem', Keys: ['signin#*'], Attributes: SIGN_IN, ReturnValues: ['NONE', 'ALL_NEW'] },
         { Action: 'dynamodb:GetItem', Keys: ['code#*'], Attributes: CODE, ReturnValues: undefined },
+        { Action: 'dynamodb:UpdateItem', Keys: ['user#*'], Attributes: ['pk', 'user_id', 'created_at'], ReturnValues: ['ALL_NEW'] },
         { Action: 'dynamodb:DeleteItem', Keys: ['code#*'], Attributes: ['pk', 'signin'], ReturnValues: ['NONE'] },
         { Action: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], Keys: ['rl#*'], Attributes: COUNTER, ReturnValues: ['NONE'] },
       ]);
@@ -244,7 +245,7 @@ describe('MagicLinkAuth', () => {
 
     it('gives GetSession only dynamodb:GetItem of the session fields of sign-in records', () => {
       expect(tableAccess('GetSession')).toEqual([
-        { Action: 'dynamodb:GetItem', Keys: ['signin#*'], Attributes: ['pk', 'email', 'session_hash', 'session_expires_at', 'revoked_at'], ReturnValues: undefined },
+        { Action: 'dynamodb:GetItem', Keys: ['signin#*'], Attributes: ['pk', 'email', 'user_id', 'session_hash', 'session_expires_at', 'revoked_at'], ReturnValues: undefined },
       ]);
     });
 
@@ -467,7 +468,7 @@ describe('an existing table, and grants', () => {
     expect(Object.values(shared.findResources('AWS::Lambda::Function'))[0]!.Properties.Environment.Variables.TABLE_NAME).toBe('team-auth-table');
   });
 
-  it("grantReadSessions lets an app's function read the session fields of sign-in records, nothing else", () => {
+  it("grantReadSessions lets an app's function read the session fields of sign-in records and their user's id, nothing else", () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const own = new Stack(app, 'Grant');
     const auth = new MagicLinkAuth(own, 'Auth', required);
@@ -483,7 +484,7 @@ describe('an existing table, and grants', () => {
         Resource: expect.anything(),
         Condition: {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['signin#*'] },
-          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'email', 'session_hash', 'session_expires_at', 'revoked_at'] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'email', 'user_id', 'session_hash', 'session_expires_at', 'revoked_at'] },
         },
       },
     ]);

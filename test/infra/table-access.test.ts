@@ -104,7 +104,7 @@ function allows(statement: Statement, access: Access): boolean {
 /** Runs store calls against a stubbed client and returns every authorization their requests need. */
 async function accessesOf(run: (store: DynamoAuthStore) => Promise<unknown>): Promise<Access[]> {
   const doc = mockClient(DynamoDBDocumentClient);
-  doc.on(UpdateCommand).resolves({ Attributes: { email: 'a@example.com', user_hash: 'u' } });
+  doc.on(UpdateCommand).resolves({ Attributes: { email: 'a@example.com', user_hash: 'u', user_id: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9' } });
   doc.on(GetCommand).resolves({ Item: { signin: 'abc', email: 'a@example.com', session_hash: 'h', session_expires_at: 9e9 } });
   doc.on(QueryCommand).resolves({ Items: [{ pk: 'signin#abc' }] });
   doc.on(TransactWriteCommand).resolves({});
@@ -158,6 +158,8 @@ const USES: Record<string, (store: DynamoAuthStore) => Promise<unknown>> = {
     await store.findCode('u');
     await store.consumeByCode({ ...consume, email: 'a@example.com', userHash: 'u', redirectTo: 'https://app.example.com/after', attempts });
     await store.countWrongCode(attempts);
+    await store.userOf({ userHash: 'u', candidateId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9', createdAt: now });
+    await store.setSignInUser({ id: 'abc', userId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9' });
   },
   GetSession: (store) => store.getSession('abc'),
   SignOut: async (store) => {
@@ -187,5 +189,11 @@ describe('table access: what the store sends is what IAM allows', () => {
     const [get] = await accessesOf((store) => store.getSession('abc'));
     expect(statementsOf('GetSession').some((statement) => allows(statement, { ...get!, action: 'dynamodb:UpdateItem' }))).toBe(false);
     expect(statementsOf('GetSession').some((statement) => allows(statement, { ...get!, attributes: [...get!.attributes, 'challenge'] }))).toBe(false);
+    // Verify gets or makes a user's item, naming only its attributes, and no other function touches one.
+    const [user] = await accessesOf((store) => store.userOf({ userHash: 'u', candidateId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9', createdAt: now }));
+    expect(user).toMatchObject({ action: 'dynamodb:UpdateItem', leadingKey: 'user#u', returnValues: 'ALL_NEW' });
+    expect(statementsOf('Verify').some((statement) => allows(statement, { ...user!, attributes: [...user!.attributes, 'email'] }))).toBe(false);
+    expect(statementsOf('Verify').some((statement) => allows(statement, { ...user!, returnValues: 'ALL_OLD' }))).toBe(false);
+    for (const name of ['RequestMagicLink', 'GetSession', 'SignOut']) expect(statementsOf(name).some((statement) => allows(statement, user!))).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ import { mailBudgetShards, rateLimitWindow } from '../../lambdas/domain/limits';
 import { describeDuration, magicLinkUrl, renderMagicLinkEmail } from '../../lambdas/domain/mail';
 import { bearerToken, issueSessionToken, parseSessionToken } from '../../lambdas/domain/sessions';
 import { generateToken, hashToken, isWellFormedToken } from '../../lambdas/domain/tokens';
+import { USER_ID_PATTERN, newUserId } from '../../lambdas/domain/users';
+import { decodeTime, isValid } from 'ulid';
 
 describe('tokens', () => {
   it('are 256-bit base64url strings, all different', () => {
@@ -31,6 +33,24 @@ describe('tokens', () => {
         expect(isWellFormedToken(value)).toBe(/^[A-Za-z0-9_-]{43}$/.test(value));
       }),
     );
+  });
+});
+
+describe('user ids', () => {
+  it('are `usr_` and a valid ULID of the given moment, all different, even within one millisecond', () => {
+    const at = new Date('2026-11-21T21:10:00.123Z');
+    const ids = new Set(Array.from({ length: 2000 }, () => newUserId(at)));
+    expect(ids.size).toBe(2000);
+    for (const id of ids) {
+      expect(id).toMatch(USER_ID_PATTERN);
+      expect(isValid(id.slice(4))).toBe(true);
+      expect(decodeTime(id.slice(4))).toBe(at.getTime());
+    }
+  });
+
+  it('use every character of the random part (80 random bits, not fewer)', () => {
+    const random = Array.from({ length: 1000 }, () => newUserId(new Date(0)).slice(-16));
+    for (let position = 0; position < 16; position++) expect(new Set(random.map((part) => part[position])).size).toBe(32);
   });
 });
 
