@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
 import { SessionService } from '../../lambdas/domain/auth-service';
@@ -249,8 +249,8 @@ describe('consumeLink', () => {
   }
 
   it('consumes once, starting the session on the same item, and refuses the second with the used snapshot', async () => {
-    const { id } = await link({ redirectTo: 'https://app.example.com/after' });
-    expect(await store.consumeLink(consume(id))).toEqual({ outcome: 'consumed', email: 'ada@example.com', redirectTo: 'https://app.example.com/after' });
+    const { id, userHash } = await link({ redirectTo: 'https://app.example.com/after' });
+    expect(await store.consumeLink(consume(id))).toEqual({ outcome: 'consumed', email: 'ada@example.com', userHash, redirectTo: 'https://app.example.com/after' });
     expect(await item(`signin#${id}`)).toMatchObject({ used_at: NOW, session_hash: 'session-hash', session_expires_at: NOW + 3600, ttl: NOW + 3600 + 86_400 });
     expect(await store.consumeLink(consume(id, { now: NOW + 1 }))).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW + 900, usedAt: NOW } });
   });
@@ -311,7 +311,7 @@ describe('codes', () => {
   it('consumes by code while both budgets last, deleting the code with it; a spent budget refuses even a live sign-in and leaves it live', async () => {
     const first = linkRequest();
     await store.recordLinkRequest(first);
-    expect(await byCode(first)).toEqual({ outcome: 'consumed', email: 'ada@example.com' });
+    expect(await byCode(first)).toEqual({ outcome: 'consumed', email: 'ada@example.com', userHash: first.link.userHash });
     expect(await store.findCode(first.link.userHash)).toBeNull();
 
     for (const [spentKey, outcome] of [[attemptsKey, 'attempts_exceeded'], [ipAttemptsKey, 'ip_attempts_exceeded']] as const) {
@@ -404,6 +404,67 @@ describe('sessions', () => {
     await expect(sessions.getSession(expired.token, new Date())).rejects.toMatchObject({ reason: 'session_invalid' });
     expect(await store.revokeSession({ id: expired.id, sessionSecretHash: hashToken(expired.secret), now, retainUntil: now + 86_400 })).toBeNull();
     expect((await item(`signin#${expired.id}`))?.revoked_at).toBeUndefined();
+  });
+});
+
+describe('users', () => {
+  const userId = (n: number) => `usr_01KBQ6F8R3T5V7X9Z1B3D5F7${String(n).padStart(2, '0')}`;
+
+  it("keeps the first id an address's user is given, with when, and hands it back whatever later candidate comes", async () => {
+    const userHash = unique('user');
+    expect(await store.userOf({ userHash, candidateId: userId(1), createdAt: NOW })).toBe(userId(1));
+    expect(await store.userOf({ userHash, candidateId: userId(2), createdAt: NOW + 60 })).toBe(userId(1));
+    expect(await item(KEYS.user(userHash))).toEqual({ pk: KEYS.user(userHash), user_id: userId(1), created_at: NOW });
+    expect(await store.userOf({ userHash: unique('user'), candidateId: userId(3), createdAt: NOW })).toBe(userId(3));
+  });
+
+  it("records the user's id on a consumed sign-in, where the session check reads it; never on a sign-in that is not there", async () => {
+    const request = linkRequest();
+    await store.recordLinkRequest(request);
+    await store.consumeLink(consume(request.link.id));
+    await store.setSignInUser({ id: request.link.id, userId: userId(4) });
+    expect(await store.getSession(request.link.id)).toMatchObject({ email: 'ada@example.com', userId: userId(4), sessionSecretHash: 'session-hash' });
+    const nobody = unique('nobody');
+    await expect(store.setSignInUser({ id: nobody, userId: userId(4) })).rejects.toThrow();
+    expect(await item(`signin#${nobody}`)).toBeUndefined();
+  });
+});
+
+describe('the first sign-ins of a new address, 50 at once (the domain on the real store)', () => {
+  it('make exactly one user, whose id all 50 get; a later sign-in gets it too, another address another id, and a request alone makes none', async () => {
+    const { SignInService } = await import('../../lambdas/domain/auth-service');
+    const { userHash } = await import('../../lambdas/domain/tokens');
+    const { store: own, client: ownClient, tableName: ownTable } = await freshStore();
+    const service = new SignInService(own, { get: async () => 'x'.repeat(64) }, authSettings());
+    const now = new Date(NOW * 1000);
+    /** A link mailed for `email` (its own network and budget), as the request function stores it: its token. */
+    const mailed = async (email: string) => {
+      const token = generateToken();
+      expect(await own.recordLinkRequest(linkRequest({}, { id: hashToken(token), email, userHash: userHash(email) }))).toBe('created');
+      return token;
+    };
+    const users = async () => {
+      const { Items = [] } = await ownClient.send(new ScanCommand({ TableName: ownTable, ConsistentRead: true }));
+      return Items.map((entry) => unmarshall(entry)).filter((entry) => String(entry.pk).startsWith('user#'));
+    };
+
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => mailed('new@example.com')));
+    expect(await users()).toEqual([]);
+    const signedIn = await Promise.all(tokens.map((token) => service.verify(token, now)));
+    const ids = new Set(signedIn.map((result) => result.user.id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    expect(id).toMatch(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(await users()).toEqual([{ pk: KEYS.user(userHash('new@example.com')), user_id: id, created_at: NOW }]);
+    // Each session carries the id: the session check reads it in its one read.
+    const sessions = new SessionService(own);
+    for (const result of signedIn.slice(0, 5)) expect((await sessions.getSession(result.session.token, now)).user).toEqual({ id, email: 'new@example.com' });
+
+    expect((await service.verify(await mailed('new@example.com'), new Date((NOW + 600) * 1000))).user).toEqual({ id, email: 'new@example.com' });
+    const other = await service.verify(await mailed('other@example.com'), now);
+    expect(other.user.id).toMatch(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(other.user.id).not.toBe(id);
+    expect(await users()).toHaveLength(2);
   });
 });
 
