@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { handler } from '../../lambdas/handlers/verify';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
-import { expectError, expectSuccess } from '../fixtures/assertions';
+import { USER_ID_SHAPE, expectError, expectSuccess } from '../fixtures/assertions';
 import { resolved } from '../fixtures/expressions';
 import { USER_ID, answerUpdates, awsError, conditionFailed, expectedUserHash, mockAws } from '../fixtures/aws';
 
@@ -59,7 +59,7 @@ describe('POST /v1/auth/verify', () => {
       TableName: 'magic-link-auth-test',
       Key: { pk: `user#${expectedUserHash('ada@example.com')}` },
       UpdateExpression: 'SET user_id = if_not_exists(user_id, :candidate), created_at = if_not_exists(created_at, :now)',
-      ExpressionAttributeValues: { ':candidate': expect.stringMatching(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/), ':now': NOW_S },
+      ExpressionAttributeValues: { ':candidate': expect.stringMatching(USER_ID_SHAPE), ':now': NOW_S },
       ReturnValues: 'ALL_NEW',
     });
     // The id is the one the table keeps, not this sign-in's candidate.

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { codeIn, magicLinkIn, waitForMail, type CapturedMail } from '../../scripts/local/mailbox';
-import { expectError } from '../fixtures/assertions';
+import { USER_ID_SHAPE, expectError } from '../fixtures/assertions';
 import { expectVisible, launchChromium, screenshot } from './browser';
 import { call, deployment, freshEmail } from './client';
 import { REDIRECT_URL } from './settings';
@@ -182,7 +182,7 @@ describe('the hosted sign-in page', () => {
     expect(session).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
     const current = await call('GET', '/v1/auth/session', { headers: { authorization: `Bearer ${session}` } });
     expect(current.status).toBe(200);
-    expect(current.body.data.user).toEqual({ email });
+    expect(current.body.data.user).toEqual({ id: expect.stringMatching(USER_ID_SHAPE), email });
   });
 
   it.each([

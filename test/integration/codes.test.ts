@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import { emulatorDynamoClient } from '../../scripts/local/deploy';
 import { codeIn, magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
-import { expectError } from '../fixtures/assertions';
+import { USER_ID_SHAPE, expectError } from '../fixtures/assertions';
 import { SETTINGS } from '../../lambdas/settings';
 import { call, deployment, freshEmail } from './client';
 
@@ -49,7 +49,7 @@ describe('the one-time code in the same email', () => {
     expect(code).toMatch(/^[0-9]{6}$/);
     const signedIn = await verify({ email: email.toUpperCase(), code });
     expect(signedIn.status).toBe(200);
-    expect(signedIn.body.data.user).toEqual({ email });
+    expect(signedIn.body.data.user).toEqual({ id: expect.stringMatching(USER_ID_SHAPE), email });
     expectError(await verify({ email, code }), 'magic_link_code_invalid');
     expectError(await verify({ token }), 'magic_link_already_used');
   });
@@ -145,7 +145,7 @@ describe('links bound to the browser that asked (code_challenge)', () => {
     expectError(await verify({ token, code_verifier: pkce().verifier }), 'magic_link_device_mismatch');
     const signedIn = await verify({ token, code_verifier: browser.verifier });
     expect(signedIn.status).toBe(200);
-    expect(signedIn.body.data.user).toEqual({ email });
+    expect(signedIn.body.data.user).toEqual({ id: expect.stringMatching(USER_ID_SHAPE), email });
   });
 
   it('signs in a bound sign-in by its code with the verifier; a mismatch is a wrong code that does not consume it', async () => {

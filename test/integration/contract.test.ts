@@ -1,5 +1,6 @@
 import { MagicLinkClient } from '../../client';
 import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
+import { USER_ID_SHAPE } from '../fixtures/assertions';
 import { openApiValidator } from '../fixtures/openapi-validator';
 import { call, deployment, freshEmail } from './client';
 
@@ -50,7 +51,8 @@ describe('the deployed stack keeps its published contract', () => {
     const verified = await client.verify(token);
     if (!verified.ok) throw new Error(`verify failed: ${verified.error}`);
     expect((await client.verify(token)) as unknown).toMatchObject({ ok: false, error: 'magic_link_already_used', userMessage: expect.stringContaining('already used') });
-    expect(await client.getSession(verified.data.session.token)).toMatchObject({ ok: true, data: { user: { email } } });
+    expect(verified.data.user).toEqual({ id: expect.stringMatching(USER_ID_SHAPE), email });
+    expect(await client.getSession(verified.data.session.token)).toMatchObject({ ok: true, data: { user: verified.data.user } });
     expect(await client.signOut(verified.data.session.token)).toMatchObject({ ok: true });
     expect(await client.getSession(verified.data.session.token)).toMatchObject({ ok: false, status: 401, error: 'session_invalid' });
 

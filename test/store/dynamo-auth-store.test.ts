@@ -6,6 +6,7 @@ import { RefusedError } from '../../lambdas/domain/errors';
 import type { LinkRequest } from '../../lambdas/domain/ports';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
 import { KEYS, REQUEST_ITEMS, requestItemKeys } from '../../lambdas/table-layout';
+import { USER_ID_SHAPE } from '../fixtures/assertions';
 import { authSettings } from '../fixtures/auth-settings';
 import { engineEndpoint, expectItemsOnLayout, freshStore, newTrace, type EngineTrace } from './engine';
 
@@ -454,7 +455,7 @@ describe('the first sign-ins of a new address, 50 at once (the domain on the rea
     const ids = new Set(signedIn.map((result) => result.user.id));
     expect(ids.size).toBe(1);
     const [id] = [...ids];
-    expect(id).toMatch(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(id).toMatch(USER_ID_SHAPE);
     expect(await users()).toEqual([{ pk: KEYS.user(userHash('new@example.com')), user_id: id, created_at: NOW }]);
     // Each session carries the id: the session check reads it in its one read.
     const sessions = new SessionService(own);
@@ -462,7 +463,7 @@ describe('the first sign-ins of a new address, 50 at once (the domain on the rea
 
     expect((await service.verify(await mailed('new@example.com'), new Date((NOW + 600) * 1000))).user).toEqual({ id, email: 'new@example.com' });
     const other = await service.verify(await mailed('other@example.com'), now);
-    expect(other.user.id).toMatch(/^usr_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(other.user.id).toMatch(USER_ID_SHAPE);
     expect(other.user.id).not.toBe(id);
     expect(await users()).toHaveLength(2);
   });
