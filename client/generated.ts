@@ -33,6 +33,13 @@ export interface User {
   readonly email: string;
 }
 
+/** Part of several responses. */
+export interface AccessToken {
+  /** An RS256 JWT (`kid` header; claims `iss`, `sub` = the user id, `aud`, `iat`, `nbf`, `exp`, `jti`, `sid`, `email`, `email_verified`), verifiable offline against `/.well-known/jwks.json`. A bearer credential: it works until `expires_at` even after sign-out. */
+  readonly token: string;
+  readonly expires_at: string;
+}
+
 /** The JSON body of `POST /v1/auth/magic-link`. */
 export interface RequestMagicLinkBody {
   /** Trimmed and lower-cased before use. */
@@ -75,6 +82,7 @@ export interface VerifyData {
     readonly expires_at: string;
   };
   readonly user: User;
+  readonly access_token: AccessToken;
   /** The `redirect_to` the sign-in was requested with, if any. */
   readonly redirect_to?: string;
 }
@@ -95,6 +103,14 @@ export interface GetSessionData {
 /** Errors `GET /v1/auth/session` can answer with. */
 export type GetSessionError = 'session_invalid' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
+/** `data` of a successful `POST /v1/auth/token` (200). */
+export interface RefreshAccessTokenData {
+  readonly access_token: AccessToken;
+}
+
+/** Errors `POST /v1/auth/token` can answer with. */
+export type RefreshAccessTokenError = 'session_invalid' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
+
 /** The JSON body of `POST /v1/auth/sign-out`. */
 export interface SignOutBody {
   /** `true` also revokes every other live session of the same address. */
@@ -108,3 +124,9 @@ export interface SignOutData {
 
 /** Errors `POST /v1/auth/sign-out` can answer with. */
 export type SignOutError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'session_invalid' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
+
+/** Errors `GET /.well-known/openid-configuration` can answer with. */
+export type GetOpenIdConfigurationError = 'payload_too_large' | 'service_unavailable' | 'internal_error';
+
+/** Errors `GET /.well-known/jwks.json` can answer with. */
+export type GetJwksError = 'payload_too_large' | 'service_unavailable' | 'internal_error';

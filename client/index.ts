@@ -11,6 +11,8 @@ import {
   type ErrorCode,
   type GetSessionData,
   type GetSessionError,
+  type RefreshAccessTokenData,
+  type RefreshAccessTokenError,
   type RequestMagicLinkBody,
   type RequestMagicLinkData,
   type RequestMagicLinkError,
@@ -57,6 +59,7 @@ export type MagicLinkRequested = RequestMagicLinkData;
 export type SignedIn = VerifyData;
 export type ActiveSession = GetSessionData;
 export type SignedOut = SignOutData;
+export type RefreshedAccessToken = RefreshAccessTokenData;
 
 /** Thrown when no answer from this API came back: the network failed, or something else answered. */
 export class MagicLinkTransportError extends Error {
@@ -201,6 +204,14 @@ export class MagicLinkClient {
   /** `GET /v1/auth/session`: the session a token belongs to. */
   getSession(sessionToken: string): Promise<Result<ActiveSession, GetSessionError>> {
     return this.call('GET', '/v1/auth/session', { sessionToken });
+  }
+
+  /**
+   * `POST /v1/auth/token`: a new access token (a short-lived RS256 JWT for your own backend) while the
+   * session lives; `session_invalid` once it is signed out or expired.
+   */
+  refreshAccessToken(sessionToken: string): Promise<Result<RefreshedAccessToken, RefreshAccessTokenError>> {
+    return this.call('POST', '/v1/auth/token', { sessionToken });
   }
 
   /** `POST /v1/auth/sign-out`: revokes the session at once; `everywhere` revokes every session of its address. */

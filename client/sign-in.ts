@@ -13,7 +13,7 @@
  *
  * On success the session goes to `onSignedIn`; this module never stores the session token itself.
  */
-import { MagicLinkClient, codeChallengeFor, createPkcePair, type ErrorCode, type Failure } from './index';
+import { MagicLinkClient, codeChallengeFor, createPkcePair, type ErrorCode, type Failure, type SignedIn } from './index';
 
 export interface SignedInSession {
   /** Send as `Authorization: Bearer <token>`. */
@@ -22,6 +22,11 @@ export interface SignedInSession {
   /** The user's stable id (`usr_` and a ULID), the same at every sign-in of this address: key your data on it. */
   readonly userId: string;
   readonly email: string;
+  /**
+   * A short-lived RS256 JWT for your own backend (verify it against `<API URL>/.well-known/jwks.json`),
+   * and when it expires; `MagicLinkClient.refreshAccessToken` gets a new one while the session lives.
+   */
+  readonly accessToken: { readonly token: string; readonly expiresAt: string };
   /** The allowlisted `redirect_to` the sign-in was requested with, if any. */
   readonly redirectTo?: string;
 }
@@ -109,11 +114,12 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     show(heading("You're signed in"), h('p', {}, 'Signed in as ', h('strong', {}, session.email), '.'));
     options.onSignedIn(session);
   };
-  const sessionOf = (data: { session: { token: string; expires_at: string }; user: { id: string; email: string }; redirect_to?: string }): SignedInSession => ({
+  const sessionOf = (data: SignedIn): SignedInSession => ({
     token: data.session.token,
     expiresAt: data.session.expires_at,
     userId: data.user.id,
     email: data.user.email,
+    accessToken: { token: data.access_token.token, expiresAt: data.access_token.expires_at },
     ...(data.redirect_to === undefined ? {} : { redirectTo: data.redirect_to }),
   });
 

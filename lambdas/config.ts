@@ -9,6 +9,8 @@ export type ServiceConfig = RuntimeSettings & {
   readonly tableName: string;
   readonly sesConfigurationSet: string | undefined;
   readonly codeSecretArn: string;
+  readonly signingKeyArn: string;
+  readonly publicKeyArns: readonly string[];
 };
 
 export class ConfigError extends Error {
@@ -35,6 +37,8 @@ export function parseConfig(env: Env): ServiceConfig {
   };
   const tableName = resource(RESOURCE_ENV.tableName);
   const codeSecretArn = resource(RESOURCE_ENV.codeSecretArn);
+  const signingKeyArn = resource(RESOURCE_ENV.signingKeyArn);
+  const publicKeyArns = resource(RESOURCE_ENV.publicKeyArns).split(',').map((arn) => arn.trim()).filter(Boolean);
 
   const resolved = resolveSettingValues(RUNTIME_SETTING_NAMES, (name) => text(envName(name)), { check: (kind, raw) => kind.fromText(raw as string) });
   if (!resolved.ok) throw new ConfigError(envName(resolved.name), resolved.missing ? NOT_SET : resolved.problem);
@@ -44,6 +48,8 @@ export function parseConfig(env: Env): ServiceConfig {
     tableName,
     sesConfigurationSet: text(RESOURCE_ENV.sesConfigurationSet),
     codeSecretArn,
+    signingKeyArn,
+    publicKeyArns,
   };
 }
 

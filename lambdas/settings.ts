@@ -160,6 +160,15 @@ export function urlList(): SettingKind<readonly string[]> {
   );
 }
 
+/** A short text of printable ASCII without spaces or commas, such as an audience. */
+export function word(): SettingKind<string> {
+  const check = (value: unknown): Checked<string> =>
+    typeof value === 'string' && /^[\x21-\x2b\x2d-\x7e]{1,256}$/.test(value)
+      ? ok(value)
+      : bad(`must be 1 to 256 printable characters without spaces or commas, got "${String(value)}"`);
+  return { propType: 'string', check, fromText: check, toText: String, describe: (value) => `\`${value}\`` };
+}
+
 /** One of a few words. */
 export function oneOf<const T extends string>(values: readonly T[], propType: string): SettingKind<T> {
   const check = (value: unknown): Checked<T> =>
@@ -171,6 +180,8 @@ export function oneOf<const T extends string>(values: readonly T[], propType: st
 export interface DeploymentFacts {
   /** The sign-in page the stack serves itself: `<API URL>/sign-in`. */
   readonly hostedSignInUrl: string;
+  /** The API's base URL, without a trailing slash. */
+  readonly apiUrl: string;
 }
 
 /** The deployment as a default sees it: its facts, and how the construct reads a URL's origin. */
@@ -210,6 +221,7 @@ const setting = <const S extends SettingSpec<any>>(spec: S): S => spec;
 export const RANGES = {
   linkLifetime: { min: 60, max: 24 * 3600 },
   sessionLifetime: { min: 5 * 60, max: 365 * 24 * 3600 },
+  accessTokenLifetime: { min: 60, max: 3600 },
   perHour: { min: 1, max: 1_000_000 },
 } as const satisfies Record<string, Range>;
 
@@ -251,6 +263,25 @@ export const SETTINGS = {
     kind: seconds(RANGES.sessionLifetime),
     description: 'How long a session lasts.',
     default: 7 * 24 * 3600,
+    runtime: true,
+  }),
+  accessTokenLifetime: setting({
+    kind: seconds(RANGES.accessTokenLifetime),
+    description: 'How long an access token (the RS256 JWT that `verify` and `POST /v1/auth/token` return) is good for. Signing out stops new ones at once; one already issued works until it expires, so this is the most a signed-out session lasts for a backend that verifies tokens offline.',
+    default: 10 * 60,
+    runtime: true,
+  }),
+  issuer: setting({
+    kind: httpsUrl({ trimTrailingSlash: true }),
+    description: 'The access tokens\' `iss`, and where verifiers find `<issuer>/.well-known/openid-configuration` and the keys. Set it when the API is served under a custom domain.',
+    deploymentDefault: (deployment) => deployment.apiUrl,
+    defaultText: '- the API\'s URL',
+    runtime: true,
+  }),
+  audience: setting({
+    kind: word(),
+    description: 'The access tokens\' `aud`: what a verifier (API Gateway\'s JWT authorizer, `aws-jwt-verify`, `jose`) is told to expect.',
+    default: 'magic-link-auth',
     runtime: true,
   }),
   ipLimitPerHour: setting({
@@ -335,4 +366,8 @@ export const RESOURCE_ENV = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** The Secrets Manager secret that keys the one-time codes' hashes. */
   codeSecretArn: 'CODE_SECRET_ARN',
+  /** The current KMS signing key: the one the access tokens are signed with. */
+  signingKeyArn: 'SIGNING_KEY_ARN',
+  /** The KMS keys the JWKS publishes, comma-separated: the previous (when there is one), current and next. */
+  publicKeyArns: 'PUBLIC_KEY_ARNS',
 } as const;

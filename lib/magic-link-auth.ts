@@ -5,6 +5,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -85,7 +86,8 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
    * defaults: a backstop in front of the per-IP and per-address limits. Sign-in and session checks
    * get the most room, so a flood on one route cannot starve the others.
    * @default ROUTE_THROTTLE_DEFAULTS: requestMagicLink 20/40, verify 100/200, getSession 200/400,
-   * signOut 50/100, the hosted page's three routes 50/100 each, getOpenApiDocument 10/20
+   * refreshAccessToken 100/200, signOut 50/100, the hosted page's three routes 50/100 each,
+   * getOpenApiDocument, getOpenIdConfiguration and getJwks 10/20 each
    */
   readonly routeThrottles?: Partial<Record<Route['operationId'], apigwv2.ThrottleSettings>>;
 
@@ -105,6 +107,16 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
    * @default - 256 MB, a 10 s timeout, arm64
    */
   readonly functionProps?: MagicLinkAuthFunctionProps;
+
+  /**
+   * Which generation of KMS signing key signs the access tokens. The construct keeps the keys of the
+   * previous, this and the next generation, and the JWKS publishes all three: raising it by one
+   * rotates (tokens of the old key keep verifying until they expire, the new key was published a
+   * generation ahead, so no verifier's cache meets an unknown `kid`), makes the next key and schedules
+   * the deletion of the one before the previous.
+   * @default 1
+   */
+  readonly signingKeyGeneration?: number;
 }
 
 /** Requests per second and burst each route gets from API Gateway, unless `routeThrottles` says otherwise. */
@@ -112,11 +124,15 @@ export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apig
   requestMagicLink: { rateLimit: 20, burstLimit: 40 },
   verify: { rateLimit: 100, burstLimit: 200 },
   getSession: { rateLimit: 200, burstLimit: 400 },
+  refreshAccessToken: { rateLimit: 100, burstLimit: 200 },
   signOut: { rateLimit: 50, burstLimit: 100 },
   getSignInPage: { rateLimit: 50, burstLimit: 100 },
   getSignInScript: { rateLimit: 50, burstLimit: 100 },
   getSignInStyles: { rateLimit: 50, burstLimit: 100 },
   getOpenApiDocument: { rateLimit: 10, burstLimit: 20 },
+  // Verifiers cache both documents (an hour, API Gateway's authorizer up to two): little traffic.
+  getOpenIdConfiguration: { rateLimit: 10, burstLimit: 20 },
+  getJwks: { rateLimit: 10, burstLimit: 20 },
 };
 
 /** What an app builds on, of a sign-in service: its API, its table, and the grant to read sessions. */
@@ -148,6 +164,10 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   readonly emailIdentity: ses.IEmailIdentity;
   /** Keys the one-time codes' hashes; readable by the request and verify functions only. */
   readonly codeSecret: secretsmanager.ISecret;
+  /** The KMS key the access tokens are signed with now (`signingKeyGeneration`). */
+  readonly signingKey: kms.Key;
+  /** The keys the JWKS publishes: the previous generation's (from the second on), the current and the next. */
+  readonly publishedKeys: readonly kms.Key[];
   readonly functions: Readonly<Record<FunctionName, lambda.Function>>;
   /** Sign-in at a glance: requests, outcomes, mail, errors and latency. */
   readonly dashboard: cloudwatch.Dashboard;
@@ -161,14 +181,18 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   constructor(scope: Construct, id: string, props: MagicLinkAuthProps) {
     super(scope, id);
     // The hosted page's URL is known once the API exists (below): a Token until then.
+    const apiUrl = Lazy.string({ produce: () => this.api.apiEndpoint });
     const hostedSignInUrl = Lazy.string({ produce: () => `${this.api.apiEndpoint}/sign-in` });
-    const { values: settings, environment: settingsEnvironment } = resolveSettings(props, { hostedSignInUrl });
+    const { values: settings, environment: settingsEnvironment } = resolveSettings(props, { hostedSignInUrl, apiUrl });
 
     this.table = props.table ?? this.createTable(removalPolicy(settings.tableRemovalPolicy));
     this.emailIdentity = props.emailIdentity ?? this.createIdentity(settings.senderAddress, props.hostedZone);
     this.configurationSet =
       props.configurationSet === 'none' ? undefined : (props.configurationSet ?? this.createConfigurationSet());
     this.codeSecret = this.createCodeSecret();
+    const keys = this.createSigningKeys(props.signingKeyGeneration ?? 1);
+    this.signingKey = keys.current;
+    this.publishedKeys = keys.published;
 
     // Tells this deployment's metrics from another's in the same account and region.
     const deployment = Names.uniqueId(this);
@@ -211,10 +235,39 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     return secret;
   }
 
+  /**
+   * One KMS key per generation (RSA_2048, sign and verify), each under its own logical ID, so raising
+   * the generation by one adds the next key and deletes the one before the previous. The private keys
+   * never leave KMS.
+   */
+  private createSigningKeys(generation: number): { current: kms.Key; published: kms.Key[] } {
+    if (!Number.isInteger(generation) || generation < 1) throw new Error(`MagicLinkAuth: signingKeyGeneration must be a whole number from 1, got ${generation}`);
+    const published = [generation - 1, generation, generation + 1]
+      .filter((g) => g >= 1)
+      .map((g) => {
+        const key = new kms.Key(this, `SigningKey${g}`, {
+          description: `magic-link-auth: signs access tokens (generation ${g})`,
+          keySpec: kms.KeySpec.RSA_2048,
+          keyUsage: kms.KeyUsage.SIGN_VERIFY,
+          // Deleting a key is always scheduled by KMS: the shortest window, once it has left the JWKS.
+          removalPolicy: RemovalPolicy.DESTROY,
+          pendingWindow: Duration.days(7),
+        });
+        Validations.of(key).acknowledge({
+          id: 'AwsSolutions-KMS5',
+          reason: 'KMS rotates only symmetric keys automatically; this RSA signing key is rotated by generation (signingKeyGeneration), with the previous and next keys published.',
+        });
+        return key;
+      });
+    return { current: published[generation === 1 ? 0 : 1]!, published };
+  }
+
   /** The functions' environment: the settings, and what wires them to this stack's resources and metrics. */
   private functionEnvironment(settings: Record<string, string>, deployment: string): Record<string, string> {
     return {
       [RESOURCE_ENV.codeSecretArn]: this.codeSecret.secretArn,
+      [RESOURCE_ENV.signingKeyArn]: this.signingKey.keyArn,
+      [RESOURCE_ENV.publicKeyArns]: this.publishedKeys.map((key) => key.keyArn).join(','),
       ...settings,
       [RESOURCE_ENV.tableName]: this.table.tableName,
       ...(this.configurationSet ? { [RESOURCE_ENV.sesConfigurationSet]: this.configurationSet.configurationSetName } : {}),
@@ -236,6 +289,10 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
       functions[name] = fn;
     }
     for (const name of ['request-magic-link', 'verify'] as const) this.codeSecret.grantRead(functions[name]);
+    // Only the functions that issue access tokens may sign, and only with the current key.
+    for (const name of ['verify', 'token'] as const) this.signingKey.grant(functions[name], 'kms:Sign');
+    // The JWKS function reads the public halves of every published key, nothing else.
+    for (const key of this.publishedKeys) key.grant(functions.openid, 'kms:GetPublicKey');
     return functions;
   }
 

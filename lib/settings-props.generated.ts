@@ -51,6 +51,30 @@ export interface MagicLinkAuthSettings {
   readonly sessionLifetime?: Duration;
 
   /**
+   * How long an access token (the RS256 JWT that `verify` and `POST /v1/auth/token` return) is good for. Signing out stops new ones at once; one already issued works until it expires, so this is the most a signed-out session lasts for a backend that verifies tokens offline.
+   *
+   * Range: 60 to 3600 seconds. Context key `accessTokenLifetimeSeconds`; environment variable `ACCESS_TOKEN_LIFETIME_SECONDS`.
+   * @default Duration.minutes(10)
+   */
+  readonly accessTokenLifetime?: Duration;
+
+  /**
+   * The access tokens' `iss`, and where verifiers find `<issuer>/.well-known/openid-configuration` and the keys. Set it when the API is served under a custom domain.
+   *
+   * Context key `issuer`; environment variable `ISSUER`.
+   * @default - the API's URL
+   */
+  readonly issuer?: string;
+
+  /**
+   * The access tokens' `aud`: what a verifier (API Gateway's JWT authorizer, `aws-jwt-verify`, `jose`) is told to expect.
+   *
+   * Context key `audience`; environment variable `AUDIENCE`.
+   * @default 'magic-link-auth'
+   */
+  readonly audience?: string;
+
+  /**
    * Magic-link requests allowed per source IP (IPv6: per /64) per hour.
    *
    * Range: 1 to 1000000. Context key `ipLimitPerHour`; environment variable `IP_LIMIT_PER_HOUR`.

@@ -74,6 +74,8 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>
     { actions: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
   ],
   'get-session': [SESSION_READ_ACCESS],
+  // Refreshing an access token checks the session exactly as the session check does: nothing more.
+  token: [SESSION_READ_ACCESS],
   'sign-out': [
     { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] },
     // Signing out everywhere finds an address's sign-ins in the user index (its keys are address
@@ -83,6 +85,7 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>
   ],
   'sign-in-page': [],
   openapi: [],
+  openid: [],
   fallback: [],
 };
 

@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       context: {
         senderAddress: process.env.SENDER_ADDRESS ?? 'no-reply@example.com',
         signInUrl: `${origin}/sign-in`,
+        // The emulator's own API URL is http on a host that is not loopback: the issuer is this proxy.
+        issuer: origin,
         allowedOrigins: origin,
         tableRemovalPolicy: 'destroy',
       },

@@ -93,6 +93,18 @@ const SessionUser = v.strictObject({
   email: userEmail,
 });
 
+/** An access token and when it stops working. Shared by `verify` and the refresh route. */
+export const AccessToken = v.strictObject({
+  token: v.pipe(
+    v.string(),
+    v.regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/),
+    v.description(
+      'An RS256 JWT (`kid` header; claims `iss`, `sub` = the user id, `aud`, `iat`, `nbf`, `exp`, `jti`, `sid`, `email`, `email_verified`), verifiable offline against `/.well-known/jwks.json`. A bearer credential: it works until `expires_at` even after sign-out.',
+    ),
+  ),
+  expires_at: timestamp,
+});
+
 /** Where to send the person after sign-in. Only its form is checked here; the deployment's allowlist is checked after parsing. */
 const redirectTo = v.pipe(
   v.string(stringMessage),
@@ -113,7 +125,7 @@ export const REQUEST_BODIES = {
   verify: v.union([body({ token: linkToken, code_verifier: v.optional(codeVerifier) }), body({ email, code, code_verifier: v.optional(codeVerifier) })]),
 } as const satisfies Partial<Record<Route['operationId'], v.GenericSchema>>;
 
-/** What each route returns in `data` on success (the OpenAPI document route returns the document itself). */
+/** What each route returns in `data` on success (the document routes return the document itself: `DOCUMENTS`). */
 export const SUCCESS_DATA = {
   requestMagicLink: v.strictObject({
     expires_in: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('Seconds the mailed link works for.')),
@@ -124,9 +136,11 @@ export const SUCCESS_DATA = {
       expires_at: timestamp,
     }),
     user: User,
+    access_token: AccessToken,
     redirect_to: v.optional(v.pipe(v.string(), v.description('The `redirect_to` the sign-in was requested with, if any.'))),
   }),
   getSession: v.strictObject({ user: SessionUser, expires_at: timestamp }),
+  refreshAccessToken: v.strictObject({ access_token: AccessToken }),
   signOut: v.strictObject({ signed_out: v.literal(true) }),
 } as const satisfies Partial<Record<Route['operationId'], v.GenericSchema>>;
 

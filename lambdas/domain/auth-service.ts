@@ -1,9 +1,10 @@
+import type { AccessToken, AccessTokens } from './access-tokens';
 import { challengeFor, codeHash, emailHash, generateCode } from './codes';
 import { RefusedError, type Refusal } from './errors';
 import { ipRateLimitKey } from './ip';
 import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
-import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SignInSnapshot } from './ports';
+import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
 import { generateToken, hashToken, hashesEqual, userHash } from './tokens';
 import { newUserId } from './users';
@@ -30,6 +31,8 @@ export interface SignedIn {
   readonly session: { readonly token: string; readonly expiresAt: Date };
   /** The address's user: `id` made by its first completed sign-in, the same for every later one. */
   readonly user: { readonly id: string; readonly email: string };
+  /** A short-lived RS256 JWT for the user, verifiable offline against the JWKS. */
+  readonly accessToken: AccessToken;
   /** Where the sign-in asked to go afterwards (checked against the allowlist when it was requested). */
   readonly redirectTo?: string;
 }
@@ -184,6 +187,7 @@ export class SignInService {
     private readonly store: AuthStore,
     private readonly codeSecret: CodeSecret,
     private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour' | 'ipCodeAttemptsPerHour'>,
+    private readonly accessTokens: AccessTokens,
   ) {}
 
   /**
@@ -258,9 +262,11 @@ export class SignInService {
       // so the session check reads it with the session.
       const userId = await this.store.userOf({ userHash: result.userHash, candidateId: newUserId(new Date(nowSeconds * 1000)), createdAt: nowSeconds });
       await this.store.setSignInUser({ id, userId });
+      const accessToken = await this.accessTokens.issue({ userId, email: result.email, signInId: id }, new Date(nowSeconds * 1000));
       return {
         session: { token: session.token, expiresAt: new Date(sessionExpiresAt * 1000) },
         user: { id: userId, email: result.email },
+        accessToken,
         ...(result.redirectTo === undefined ? {} : { redirectTo: result.redirectTo }),
       };
     };
@@ -269,12 +275,36 @@ export class SignInService {
 
 }
 
-/** Checking and ending sessions: the table only. */
+/**
+ * Checking and ending sessions, and issuing access tokens on them: the table, and the token signer for
+ * the function that refreshes (the others are built without one and carry no signing client).
+ */
 export class SessionService {
-  constructor(private readonly store: AuthStore) {}
+  constructor(
+    private readonly store: AuthStore,
+    private readonly accessTokens?: AccessTokens,
+  ) {}
 
   /** The live session a token belongs to; `session_invalid` when missing, unknown, expired or signed out. */
   async getSession(sessionToken: string | null, now: Date): Promise<ActiveSession> {
+    const { record } = await this.liveSession(sessionToken, now);
+    return { user: { ...(record.userId === undefined ? {} : { id: record.userId }), email: record.email }, expiresAt: new Date(record.sessionExpiresAt! * 1000) };
+  }
+
+  /**
+   * A new access token on a live session, checked exactly as `getSession` checks it (one read). A
+   * session started before sign-ins recorded their user has no user id for `sub`: it gets none and is
+   * answered `session_invalid` like any session that cannot be used (signing in again fixes it).
+   */
+  async accessToken(sessionToken: string | null, now: Date): Promise<AccessToken> {
+    if (this.accessTokens === undefined) throw new Error('this SessionService was built without a token signer');
+    const { signInId, record } = await this.liveSession(sessionToken, now);
+    if (record.userId === undefined) throw new RefusedError('session_invalid');
+    return this.accessTokens.issue({ userId: record.userId, email: record.email, signInId }, now);
+  }
+
+  /** The session's record when the token is well-formed and its session live; else `session_invalid`. */
+  private async liveSession(sessionToken: string | null, now: Date): Promise<{ signInId: string; record: SessionRecord }> {
     const parsed = sessionToken === null ? null : parseSessionToken(sessionToken);
     if (parsed === null) throw new RefusedError('session_invalid');
     const record = await this.store.getSession(parsed.signInId);
@@ -286,7 +316,7 @@ export class SessionService {
       record.sessionExpiresAt > toSeconds(now) &&
       hashesEqual(record.sessionSecretHash, parsed.secretHash);
     if (!live) throw new RefusedError('session_invalid');
-    return { user: { ...(record.userId === undefined ? {} : { id: record.userId }), email: record.email }, expiresAt: new Date(record.sessionExpiresAt! * 1000) };
+    return { signInId: parsed.signInId, record };
   }
 
   /**

@@ -34,7 +34,7 @@ export class RefusedError extends Error {
 /** A dependency (the table, the mail service) throttled or was unavailable: worth retrying shortly. */
 export class DependencyUnavailableError extends Error {
   constructor(
-    readonly dependency: 'store' | 'mailer' | 'secrets',
+    readonly dependency: 'store' | 'mailer' | 'secrets' | 'signer',
     options: { cause?: unknown } = {},
   ) {
     super(`${dependency} unavailable`, options);

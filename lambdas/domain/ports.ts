@@ -177,3 +177,11 @@ export interface Mailer {
 export interface CodeSecret {
   get(): Promise<string>;
 }
+
+/** Signs access tokens (RS256) with the deployment's current key, which never leaves its keeper. */
+export interface TokenSigner {
+  /** The current key's id: the tokens' `kid`, as the JWKS publishes it. */
+  readonly keyId: string;
+  /** The RSASSA-PKCS1-v1_5 SHA-256 signature of `signingInput`. */
+  sign(signingInput: string): Promise<{ readonly signature: Buffer }>;
+}

@@ -15,6 +15,7 @@ export const handler = httpHandler<unknown>({ operationId: 'verify', jsonBody: t
   const data: SuccessData<'verify'> = {
     session: { token: signedIn.session.token, expires_at: timestamp(signedIn.session.expiresAt) },
     user: { id: signedIn.user.id, email: signedIn.user.email },
+    access_token: { token: signedIn.accessToken.token, expires_at: timestamp(signedIn.accessToken.expiresAt) },
     ...(signedIn.redirectTo === undefined ? {} : { redirect_to: signedIn.redirectTo }),
   };
   return { kind: 'data', status: 200, data, metric: 'token' in body ? 'verifiedByLink' : 'verifiedByCode' };

@@ -1,6 +1,8 @@
 import { DynamoAuthStore } from '../adapters/dynamo-auth-store';
+import { KmsTokenSigner } from '../adapters/kms-token-signer';
 import { SecretsManagerCodeSecret } from '../adapters/secrets-manager-code-secret';
 import { SesMailer } from '../adapters/ses-mailer';
+import { AccessTokens } from '../domain/access-tokens';
 import { MagicLinkService, SessionService, SignInService } from '../domain/auth-service';
 import { perConfig } from './per-config';
 
@@ -10,7 +12,7 @@ import { perConfig } from './per-config';
  * Each function bundles only what it calls: the factories are marked pure, so esbuild drops the one a
  * handler does not use and, with it, the adapter and SDK client only it needs (the SDK client packages
  * declare no side effects). Only the mail function carries SES, only the mail and verify functions
- * Secrets Manager; `npm run bench` shows each bundle's size.
+ * Secrets Manager, only the verify and token functions KMS; `npm run bench` shows each bundle's size.
  * Functions that touch no AWS service (OpenAPI, fallback) do not import this module: the DynamoDB
  * document client's package does not declare itself side-effect free, so importing it keeps it.
  */
@@ -26,10 +28,21 @@ export const magicLinkService = /* @__PURE__ */ perConfig(
     ),
 );
 
-/** Signing in by link or by code: the table and the code secret. */
+/** Signing in by link or by code: the table, the code secret and the signing key. */
 export const signInService = /* @__PURE__ */ perConfig(
-  (config) => new SignInService(new DynamoAuthStore({ tableName: config.tableName }), new SecretsManagerCodeSecret(config.codeSecretArn), config),
+  (config) =>
+    new SignInService(
+      new DynamoAuthStore({ tableName: config.tableName }),
+      new SecretsManagerCodeSecret(config.codeSecretArn),
+      config,
+      new AccessTokens(new KmsTokenSigner(config.signingKeyArn), config),
+    ),
 );
 
 /** Checking and ending sessions: the table only. */
 export const sessionService = /* @__PURE__ */ perConfig((config) => new SessionService(new DynamoAuthStore({ tableName: config.tableName })));
+
+/** Access tokens on a live session: the table's session read and the signing key. */
+export const tokenService = /* @__PURE__ */ perConfig(
+  (config) => new SessionService(new DynamoAuthStore({ tableName: config.tableName }), new AccessTokens(new KmsTokenSigner(config.signingKeyArn), config)),
+);

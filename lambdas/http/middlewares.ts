@@ -22,13 +22,14 @@ export type ApiContext = Context & { scope: RequestScope };
  * A handler's answer, one of four kinds; the envelope middleware renders it:
  * - `data`: the success envelope around `data`, with the success metric to count when the route's own
  *   (`contract/metrics.ts`) is not specific enough;
- * - `document`: a JSON document sent as it is (the OpenAPI document);
+ * - `document`: a JSON document sent as it is (the OpenAPI document, discovery, the keys), with the
+ *   `Cache-Control` it allows (none: `no-store`);
  * - `page`: a page or asset sent as it is, with its media type (the hosted sign-in page);
  * - `empty`: no body (204).
  */
 export type Reply =
   | { readonly kind: 'data'; readonly status: number; readonly data: unknown; readonly metric?: MetricKey }
-  | { readonly kind: 'document'; readonly status: number; readonly document: unknown }
+  | { readonly kind: 'document'; readonly status: number; readonly document: unknown; readonly cacheControl?: string }
   | { readonly kind: 'page'; readonly status: number; readonly page: { readonly body: string; readonly contentType: string } }
   | { readonly kind: 'empty'; readonly status: 204 };
 
@@ -101,6 +102,7 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
       const { requestId, receivedAt } = scopeOf(request);
       const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId };
       if (reply.kind === 'page') headers['content-type'] = reply.page.contentType;
+      if (reply.kind === 'document' && reply.cacheControl !== undefined) headers['cache-control'] = reply.cacheControl;
       request.response = { statusCode: reply.status, headers, body: replyBody(reply, { requestId, at: receivedAt }) };
       logger.info('request completed', { status: reply.status, outcome: 'ok' });
     },

@@ -1,7 +1,7 @@
 import { toJsonSchema, type ConversionConfig } from '@valibot/to-json-schema';
 import type { GenericSchema } from 'valibot';
 import { ERROR_CATALOG, type ErrorCode } from '../contract/errors';
-import { REQUEST_BODIES, SUCCESS_DATA, User } from '../contract/shapes';
+import { AccessToken, REQUEST_BODIES, SUCCESS_DATA, User } from '../contract/shapes';
 import { RATE_LIMIT_WINDOW_SECONDS } from '../domain/limits';
 import { ROUTES } from '../contract/routes';
 
@@ -19,7 +19,43 @@ const TIMESTAMP = { type: 'string', format: 'date-time', pattern: '^\\d{4}-\\d{2
 const REQUEST_ID = { type: 'string', pattern: '^req_[0-9A-HJKMNP-TV-Z]{26}$' };
 
 /** Shapes listed once under `components.schemas` and referenced from each use. */
-export const COMPONENTS = { User } as const;
+export const COMPONENTS = { User, AccessToken } as const;
+
+const URL_STRING = { type: 'string', format: 'uri' };
+
+/** The routes that answer with a document of their own instead of the success envelope. */
+const DOCUMENTS: Readonly<Record<string, Schema>> = {
+  getOpenApiDocument: { type: 'object', required: ['openapi', 'paths'] },
+  getOpenIdConfiguration: {
+    type: 'object',
+    required: ['issuer', 'jwks_uri', 'authorization_endpoint', 'token_endpoint', 'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported'],
+    properties: {
+      issuer: URL_STRING,
+      jwks_uri: URL_STRING,
+      authorization_endpoint: { ...URL_STRING, description: 'The hosted sign-in page: this service has no OpenID Connect authorization flow.' },
+      token_endpoint: { ...URL_STRING, description: '`POST /v1/auth/token`: a new access token on a live session.' },
+      response_types_supported: { type: 'array', items: { type: 'string' } },
+      subject_types_supported: { type: 'array', items: { const: 'public' } },
+      id_token_signing_alg_values_supported: { type: 'array', items: { const: 'RS256' } },
+    },
+  },
+  getJwks: {
+    type: 'object',
+    required: ['keys'],
+    additionalProperties: false,
+    properties: {
+      keys: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['kty', 'kid', 'use', 'alg', 'n', 'e'],
+          additionalProperties: false,
+          properties: { kty: { const: 'RSA' }, kid: { type: 'string' }, use: { const: 'sig' }, alg: { const: 'RS256' }, n: { type: 'string' }, e: { type: 'string' } },
+        },
+      },
+    },
+  },
+};
 
 const CONVERSION: ConversionConfig = {
   target: 'draft-2020-12',
@@ -68,7 +104,7 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
     const body = route.operationId in REQUEST_BODIES ? REQUEST_BODIES[route.operationId as keyof typeof REQUEST_BODIES] : undefined;
-    const needsSession = route.operationId === 'getSession' || route.operationId === 'signOut';
+    const needsSession = route.operationId === 'getSession' || route.operationId === 'signOut' || route.operationId === 'refreshAccessToken';
     paths[route.path] = {
       ...paths[route.path],
       [route.method.toLowerCase()]: {
@@ -90,7 +126,7 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
                       schema:
                         route.operationId in SUCCESS_DATA
                           ? { allOf: [ref('SuccessEnvelope'), { properties: { data: schemaOf(SUCCESS_DATA[route.operationId as keyof typeof SUCCESS_DATA]) } }] }
-                          : { type: 'object', required: ['openapi', 'paths'] },
+                          : DOCUMENTS[route.operationId],
                     },
                   },
           },

@@ -9,6 +9,8 @@ import * as path from 'node:path';
  * found on this version.
  */
 export const MINISTACK_VERSION = '1.5.33';
+/** MiniStack's KMS makes RSA keys (the access tokens' signing keys) only with this beside it (docs/local-emulator.md, gap 20). */
+const CRYPTOGRAPHY_VERSION = '44.0.0';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const LOCAL = path.join(ROOT, '.local');
@@ -31,14 +33,14 @@ export function run(command: string, args: string[], what: string, cwd?: string)
   }
 }
 
-/** Installs the pinned MiniStack into `.local/venv` unless it is already there. python3 is the only prerequisite. */
+/** Installs the pinned MiniStack and cryptography into `.local/venv` unless they are already there. python3 is the only prerequisite. */
 export function ensureMiniStack(log: (line: string) => void = () => undefined): void {
-  const versionFile = path.join(VENV, `.ministack-${MINISTACK_VERSION}`);
+  const versionFile = path.join(VENV, `.ministack-${MINISTACK_VERSION}-cryptography-${CRYPTOGRAPHY_VERSION}`);
   if (existsSync(MINISTACK_BIN) && existsSync(versionFile)) return;
   log(`installing MiniStack ${MINISTACK_VERSION} into .local/venv (first run only)`);
   mkdirSync(LOCAL, { recursive: true });
   if (!existsSync(path.join(VENV, 'bin', 'python'))) run('python3', ['-m', 'venv', VENV], 'creating the virtualenv');
-  run(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `ministack==${MINISTACK_VERSION}`], 'installing MiniStack');
+  run(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `ministack==${MINISTACK_VERSION}`, `cryptography==${CRYPTOGRAPHY_VERSION}`], 'installing MiniStack');
   run('touch', [versionFile], 'marking the install');
 }
 

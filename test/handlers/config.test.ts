@@ -9,6 +9,9 @@ const base = {
   SENDER_ADDRESS: 'no-reply@example.com',
   SIGN_IN_URL: 'https://app.example.com/sign-in',
   CODE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:code',
+  SIGNING_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/k2',
+  PUBLIC_KEY_ARNS: 'arn:aws:kms:eu-west-1:123456789012:key/k1, arn:aws:kms:eu-west-1:123456789012:key/k2,arn:aws:kms:eu-west-1:123456789012:key/k3',
+  ISSUER: 'https://auth.example.com/',
 };
 
 describe('configuration', () => {
@@ -18,6 +21,11 @@ describe('configuration', () => {
       senderAddress: 'no-reply@example.com',
       sesConfigurationSet: undefined,
       codeSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:code',
+      signingKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k2',
+      publicKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/k1', 'arn:aws:kms:eu-west-1:123456789012:key/k2', 'arn:aws:kms:eu-west-1:123456789012:key/k3'],
+      accessTokenLifetimeSeconds: 600,
+      issuer: 'https://auth.example.com',
+      audience: 'magic-link-auth',
       signInUrl: 'https://app.example.com/sign-in',
       redirectUrls: [],
       linkLifetimeSeconds: 900,
@@ -35,6 +43,10 @@ describe('configuration', () => {
   it.each([
     [{ TABLE_NAME: '' }, 'TABLE_NAME is required but not set'],
     [{ CODE_SECRET_ARN: '' }, 'CODE_SECRET_ARN is required but not set'],
+    [{ SIGNING_KEY_ARN: '' }, 'SIGNING_KEY_ARN is required but not set'],
+    [{ ISSUER: '' }, 'ISSUER is required but not set'],
+    [{ ACCESS_TOKEN_LIFETIME_SECONDS: '3601' }, 'ACCESS_TOKEN_LIFETIME_SECONDS must be a whole number from 60 to 3600 seconds'],
+    [{ AUDIENCE: 'two words' }, 'AUDIENCE must be 1 to 256 printable characters without spaces or commas'],
     [{ CODE_ATTEMPTS_PER_HOUR: '101' }, 'CODE_ATTEMPTS_PER_HOUR must be a whole number from 1 to 100'],
     [{ SENDER_ADDRESS: 'nobody' }, 'SENDER_ADDRESS must be a valid email address'],
     [{ SIGN_IN_URL: 'http://app.example.com/sign-in' }, 'SIGN_IN_URL must use https'],

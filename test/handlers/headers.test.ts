@@ -4,7 +4,7 @@ import { ERROR_CODES } from '../../lambdas/contract/errors';
 import { ROUTES, type Route } from '../../lambdas/contract/routes';
 import type { ParsedResponse } from '../../scripts/local/api-events';
 import { expectError } from '../fixtures/assertions';
-import { succeedEverywhere } from '../fixtures/aws';
+import { USER_ID, succeedEverywhere } from '../fixtures/aws';
 import { aws, resetAws, scenarios } from '../fixtures/error-scenarios';
 import { invokeRoute, type RoutedResponse } from '../fixtures/handler-fetch';
 
@@ -14,7 +14,7 @@ const SECRET = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 /** A live session for the bearer routes: the record the store would return for `TOKEN.SECRET`. */
 function signedIn(): Record<string, string> {
   const session_hash = createHash('sha256').update(SECRET).digest('base64url');
-  aws.dynamo.on(GetCommand).resolves({ Item: { email: 'ada@example.com', session_hash, session_expires_at: Date.now() / 1000 + 3600 } });
+  aws.dynamo.on(GetCommand).resolves({ Item: { email: 'ada@example.com', user_id: USER_ID, session_hash, session_expires_at: Date.now() / 1000 + 3600 } });
   return { Authorization: `Bearer ${TOKEN}.${SECRET}` };
 }
 
@@ -26,11 +26,14 @@ const successes: Record<Route['operationId'], (headers?: Record<string, string>)
   requestMagicLink: (headers) => invokeRoute('POST', '/v1/auth/magic-link', { body: { email: 'ada@example.com' }, headers }),
   verify: (headers) => invokeRoute('POST', '/v1/auth/verify', { body: { token: TOKEN }, headers }),
   getSession: () => invokeRoute('GET', '/v1/auth/session', { headers: signedIn() }),
+  refreshAccessToken: () => invokeRoute('POST', '/v1/auth/token', { headers: signedIn() }),
   signOut: (headers) => invokeRoute('POST', '/v1/auth/sign-out', { body: {}, headers: { ...signedIn(), ...headers } }),
   getSignInPage: () => invokeRoute('GET', '/sign-in'),
   getSignInScript: () => invokeRoute('GET', '/sign-in/app.js'),
   getSignInStyles: () => invokeRoute('GET', '/sign-in/app.css'),
   getOpenApiDocument: () => invokeRoute('GET', '/v1/openapi.json'),
+  getOpenIdConfiguration: () => invokeRoute('GET', '/.well-known/openid-configuration'),
+  getJwks: () => invokeRoute('GET', '/.well-known/jwks.json'),
 };
 
 /** What a response says besides its body: nothing deprecated, nothing empty. */

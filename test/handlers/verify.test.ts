@@ -28,6 +28,7 @@ describe('POST /v1/auth/verify', () => {
     expect(data).toEqual({
       session: { token: expect.stringMatching(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/), expires_at: '2026-11-28T21:10:00Z' },
       user: { id: USER_ID, email: 'ada@example.com' },
+      access_token: { token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), expires_at: '2026-11-21T21:20:00Z' },
     });
     const calls = aws.dynamo.commandCalls(UpdateCommand);
     expect(calls).toHaveLength(3);

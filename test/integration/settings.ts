@@ -16,6 +16,9 @@ export const REDIRECT_URL = 'https://app.example.test/after';
 const common = {
   senderAddress: 'no-reply@example.com',
   signInUrl: 'http://127.0.0.1:3000/sign-in',
+  // The emulator's API URL is http on a host that is not loopback, which an issuer may not be: the
+  // tokens name the loopback origin, as `npm start` serves them.
+  issuer: 'http://127.0.0.1:3000',
   emailLimitPerHour: '5',
   tableRemovalPolicy: 'destroy',
 } as const;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { FUNCTION_NAMES } from '../../lib/functions';
 
 /**
  * The package as a team gets it: `npm pack` (which builds the bundles and compiles the library), the
@@ -91,7 +92,7 @@ describe('the packed construct library', () => {
     const template = JSON.parse(readFileSync(path.join(out, 'Consumer.template.json'), 'utf8'));
     const resources = Object.values(template.Resources) as { Type: string; Properties: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
     const functions = resources.filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(FUNCTION_NAMES.length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
       const asset = path.join(out, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);

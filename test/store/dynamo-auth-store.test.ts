@@ -7,6 +7,7 @@ import type { LinkRequest } from '../../lambdas/domain/ports';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
 import { KEYS, REQUEST_ITEMS, requestItemKeys } from '../../lambdas/table-layout';
 import { USER_ID_SHAPE } from '../fixtures/assertions';
+import { testAccessTokens } from '../fixtures/access-tokens';
 import { authSettings } from '../fixtures/auth-settings';
 import { engineEndpoint, expectItemsOnLayout, freshStore, newTrace, type EngineTrace } from './engine';
 
@@ -436,7 +437,7 @@ describe('the first sign-ins of a new address, 50 at once (the domain on the rea
     const { SignInService } = await import('../../lambdas/domain/auth-service');
     const { userHash } = await import('../../lambdas/domain/tokens');
     const { store: own, client: ownClient, tableName: ownTable } = await freshStore();
-    const service = new SignInService(own, { get: async () => 'x'.repeat(64) }, authSettings());
+    const service = new SignInService(own, { get: async () => 'x'.repeat(64) }, authSettings(), testAccessTokens());
     const now = new Date(NOW * 1000);
     /** A link mailed for `email` (its own network and budget), as the request function stores it: its token. */
     const mailed = async (email: string) => {

@@ -8,7 +8,7 @@ import { resolveSettingValues } from '../../lambdas/settings-resolver';
 import { originOf, resolveSettings, settingsFromContext } from '../../lib/settings';
 
 const required = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
-const FACTS = { hostedSignInUrl: 'https://api.example.com/sign-in' };
+const FACTS = { hostedSignInUrl: 'https://api.example.com/sign-in', apiUrl: 'https://api.example.com' };
 const spec = (name: (typeof SETTING_NAMES)[number]) => SETTINGS[name] as SettingSpec<unknown>;
 
 describe('the settings schema', () => {
@@ -20,6 +20,9 @@ describe('the settings schema', () => {
       ['allowedOrigins', 'allowedOrigins', null],
       ['linkLifetime', 'linkLifetimeSeconds', 'LINK_LIFETIME_SECONDS'],
       ['sessionLifetime', 'sessionLifetimeSeconds', 'SESSION_LIFETIME_SECONDS'],
+      ['accessTokenLifetime', 'accessTokenLifetimeSeconds', 'ACCESS_TOKEN_LIFETIME_SECONDS'],
+      ['issuer', 'issuer', 'ISSUER'],
+      ['audience', 'audience', 'AUDIENCE'],
       ['ipLimitPerHour', 'ipLimitPerHour', 'IP_LIMIT_PER_HOUR'],
       ['emailLimitPerHour', 'emailLimitPerHour', 'EMAIL_LIMIT_PER_HOUR'],
       ['inboxLimitPerHour', 'inboxLimitPerHour', 'INBOX_LIMIT_PER_HOUR'],
@@ -50,8 +53,8 @@ describe('the settings schema', () => {
   it('round-trips: what the construct hands the functions is what they parse back', () => {
     const { environment } = resolveSettings({ ...required, linkLifetime: Duration.minutes(10), docsBaseUrl: 'https://docs.example.com/' }, FACTS);
     expect(Object.keys(environment).sort()).toEqual(RUNTIME_SETTING_NAMES.map(envName).sort());
-    const config = parseConfig({ ...environment, TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:secret' });
-    expect(config).toMatchObject({ linkLifetimeSeconds: 600, docsBaseUrl: 'https://docs.example.com', emailLimitPerHour: 5 });
+    const config = parseConfig({ ...environment, TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:secret', SIGNING_KEY_ARN: 'arn:key/2', PUBLIC_KEY_ARNS: 'arn:key/2,arn:key/3' });
+    expect(config).toMatchObject({ linkLifetimeSeconds: 600, docsBaseUrl: 'https://docs.example.com', emailLimitPerHour: 5, issuer: FACTS.apiUrl });
   });
 });
 
