@@ -1,6 +1,6 @@
 /**
  * Jest runs TypeScript through ts-jest (transpile only: `npm run typecheck` is the type gate).
- * Middy 6 ships ES modules only, so its packages are transformed too.
+ * Middy 6 and jose (the integration suite's token verifier) ship ES modules only, so they are transformed too.
  * @type {import('jest').Config}
  */
 const base = {
@@ -8,7 +8,7 @@ const base = {
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true, esModuleInterop: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   setupFiles: ['<rootDir>/test/env.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 };

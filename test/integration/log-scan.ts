@@ -6,10 +6,11 @@ import { ROOT } from '../../scripts/local/emulator';
 import { codeIn, magicLinkIn, readMailbox } from '../../scripts/local/mailbox';
 
 /**
- * What the deployed functions must never log: every address, verifier, challenge and session token
- * the suite's requests carried (recorded by `call`, one file per worker), and every link token and
- * code the service mailed (read from the captured mail). Global teardown reads every log line the
- * functions wrote and fails the run if any holds one of them.
+ * What the deployed functions must never log: every address, verifier, challenge, session token and
+ * access token the suite's requests carried or got back (recorded by `call`, one file per worker),
+ * every link token and code the service mailed (read from the captured mail), and any private key
+ * (the signing keys' never leave KMS). Global teardown reads every log line the functions wrote and
+ * fails the run if any holds one of them.
  */
 const DIR = path.join(ROOT, '.local', 'it-secrets');
 
@@ -27,9 +28,11 @@ export function rememberSecrets(values: readonly unknown[]): void {
 /** The secrets a request and its answer carry. */
 export function secretsOf(body: unknown, response: unknown): unknown[] {
   const request = (body ?? {}) as Record<string, unknown>;
-  const answer = ((response as { data?: { session?: { token?: string } } } | undefined)?.data ?? {}) as { session?: { token?: string } };
+  const answer = ((response as { data?: unknown } | undefined)?.data ?? {}) as { session?: { token?: string }; access_token?: { token?: string } };
   const session = answer.session?.token;
-  return [request.email, request.code_verifier, request.code_challenge, request.token, session, ...(session ? session.split('.') : [])];
+  // An access token's signature is what makes it work: it counts alone too (its header and claims are public).
+  const access = answer.access_token?.token;
+  return [request.email, request.code_verifier, request.code_challenge, request.token, session, ...(session ? session.split('.') : []), access, access?.split('.')[2]];
 }
 
 async function logLines(endpoint: string): Promise<string[]> {
@@ -69,6 +72,7 @@ export async function scanLogs(endpoint: string): Promise<{ leaks: string[]; lin
   for (const line of lines) {
     const lower = line.toLowerCase();
     for (const secret of secrets) if (lower.includes(secret.toLowerCase())) leaks.push(`${secret} in: ${line.slice(0, 300)}`);
+    if (/PRIVATE KEY|"d":"[\w-]{40,}/.test(line)) leaks.push(`a private key in: ${line.slice(0, 300)}`);
     // Six digits standing alone (not part of a longer number or an id).
     for (const code of codes) if (new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(line)) leaks.push(`code ${code} in: ${line.slice(0, 300)}`);
   }
