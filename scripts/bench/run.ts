@@ -29,6 +29,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
+import { accessTokenClaims, signingInput } from '../../lambdas/domain/access-tokens';
 import { generateCode } from '../../lambdas/domain/codes';
 import { magicLinkUrl, renderMagicLinkEmail } from '../../lambdas/domain/mail';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
@@ -45,6 +46,8 @@ import { createServiceTable, startDynamoDbLocal } from '../local/dynamodb-local'
 import { ensureLambdaNode, targetNodeMajor } from '../local/lambda-node';
 
 const RUNS = Number(process.env.RUNS ?? 15);
+/** The access tokens' settings at the product defaults, for the bare side's claims. */
+const TOKEN_SETTINGS = { accessTokenLifetimeSeconds: SETTINGS.accessTokenLifetime.default, issuer: 'https://auth.example.com', audience: SETTINGS.audience.default };
 const SAMPLES = Number(process.env.SAMPLES ?? 400);
 /**
  * Untimed calls of each side before a route is timed, on fresh items. At 100 the SDK's own work
@@ -56,7 +59,7 @@ const WARMUP = Number(process.env.WARMUP ?? 1000);
  * The timed routes, by the bench's short names: their operations in the contract, which give each
  * its method, path, function (bundle) and success status.
  */
-const OPERATION = { request: 'requestMagicLink', verify: 'verify', session: 'getSession', signOut: 'signOut' } as const;
+const OPERATION = { request: 'requestMagicLink', verify: 'verify', session: 'getSession', token: 'refreshAccessToken', signOut: 'signOut' } as const;
 type Timed = keyof typeof OPERATION;
 const routeOf = (name: Timed) => ROUTES.find((route) => route.operationId === OPERATION[name])!;
 const labelOf = (name: Timed) => `${routeOf(name).method} ${routeOf(name).path}`;
@@ -72,12 +75,16 @@ const TARGETS = {
   bundleKiB: {
     // The mail function: SES's client keeps the schemas of all its operations, whichever one it calls.
     'DynamoDB + SES + Secrets Manager': 360,
-    // A function that reads the code secret: Secrets Manager's client on top of DynamoDB's.
-    'DynamoDB + Secrets Manager': 300,
-    // The store alone: the SDK's core and DynamoDB's client are most of it.
-    DynamoDB: 260,
-    // The page, the API description and the fallback: our code and its small dependencies only.
-    'no AWS client': 60,
+    // Verify: Secrets Manager's client for the code secret and KMS's (about 30 KiB) to sign the access token, on top of DynamoDB's.
+    'DynamoDB + Secrets Manager + KMS': 340,
+    // The token route: the session's read and KMS's client to sign.
+    'DynamoDB + KMS': 300,
+    // The JWKS (and discovery): KMS's client to read the public keys, no table.
+    KMS: 230,
+    // The store alone: the SDK's core and DynamoDB's client are most of it (265: the settings table, in every bundle, grew by the access tokens' three).
+    DynamoDB: 265,
+    // The page, the API description and the fallback: our code and its small dependencies only (65: the same three settings).
+    'no AWS client': 65,
   } as Record<string, number>,
   /** ms over bare Node, as deployed, for every function: the part of every cold start the bundle decides. */
   moduleLoadMs: 45,
@@ -91,29 +98,33 @@ const TARGETS = {
     request: 1.15,
     // One small read or update each.
     session: 1.2,
+    // The session's read and one KMS Sign, the same on both sides.
+    token: 1.2,
     signOut: 1.2,
-    // Three small updates, and the handler's own work: hashing the link's token, making the session's.
+    // Three small updates and a KMS Sign, and the handler's own work: hashing the link's token, making the session's and the access token's claims.
     verify: 1.25,
   } as Record<Timed, number>,
   /**
    * Calls per request: one DynamoDB call per route but verify, one SES call per mail (each is latency,
    * and billed). Verify by link makes three, each needing the one before: the consume (which gives the
    * address), the address's user (made by its first sign-in, atomically, so the id comes back from the
-   * update), and the user's id copied onto the sign-in so the session check stays one read.
+   * update), and the user's id copied onto the sign-in so the session check stays one read. Verify and
+   * the token route sign one access token each: one KMS Sign.
    */
   calls: {
-    request: { DynamoDB: 1, SES: 1, 'Secrets Manager': 0 },
-    verify: { DynamoDB: 3, SES: 0, 'Secrets Manager': 0 },
-    session: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
-    signOut: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0 },
+    request: { DynamoDB: 1, SES: 1, 'Secrets Manager': 0, KMS: 0 },
+    verify: { DynamoDB: 3, SES: 0, 'Secrets Manager': 0, KMS: 1 },
+    session: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0, KMS: 0 },
+    token: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0, KMS: 1 },
+    signOut: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0, KMS: 0 },
   } as Record<Timed, Record<Service, number>>,
 };
 
-type Service = 'DynamoDB' | 'SES' | 'Secrets Manager';
+type Service = 'DynamoDB' | 'SES' | 'Secrets Manager' | 'KMS';
 /** The SDK's client names (`context.clientName`), by the service the table names. */
-const SERVICE_OF_CLIENT: Record<string, Service> = { DynamoDBClient: 'DynamoDB', SESv2Client: 'SES', SecretsManagerClient: 'Secrets Manager' };
+const SERVICE_OF_CLIENT: Record<string, Service> = { DynamoDBClient: 'DynamoDB', SESv2Client: 'SES', SecretsManagerClient: 'Secrets Manager', KMSClient: 'KMS' };
 /** The SDK's client packages, by the service the table names, in the order a bundle's class lists them. */
-const SERVICE_OF_PACKAGE: Record<string, Service> = { 'client-dynamodb': 'DynamoDB', 'client-sesv2': 'SES', 'client-secrets-manager': 'Secrets Manager' };
+const SERVICE_OF_PACKAGE: Record<string, Service> = { 'client-dynamodb': 'DynamoDB', 'client-sesv2': 'SES', 'client-secrets-manager': 'Secrets Manager', 'client-kms': 'KMS' };
 
 /** A bundle's class: the services of the AWS clients it carries (`TARGETS.bundleKiB`'s keys). */
 function bundleClass(clients: string[]): string {
@@ -279,6 +290,7 @@ async function main(): Promise<void> {
       request: await loadHandler('request', '', countingDir),
       verify: await loadHandler('verify', '', countingDir),
       session: await loadHandler('session', '', countingDir),
+      token: await loadHandler('token', '', countingDir),
       signOut: await loadHandler('signOut', '', countingDir),
     };
     // The functions log a line per request to stdout; formatting it is timed, writing it to this terminal is not.
@@ -303,7 +315,7 @@ async function main(): Promise<void> {
     };
     const verify = (handler: Handler, token: string) => call('verify', handler, { body: { token } });
     const bearer = (session: string) => ({ headers: { authorization: `Bearer ${session}` } });
-    const withSession = (name: 'session' | 'signOut', handler: Handler, session: string) => call(name, handler, bearer(session));
+    const withSession = (name: 'session' | 'token' | 'signOut', handler: Handler, session: string) => call(name, handler, bearer(session));
 
     const sessions: string[] = [];
     const newSession = async () => {
@@ -317,7 +329,7 @@ async function main(): Promise<void> {
      */
     const counted = async (name: Timed, run: () => Promise<unknown>) => {
       const route = labelOf(name);
-      const onWire = (): Record<Service, number> => ({ DynamoDB: dynamodb.dynamodb, SES: stand.counts.ses, 'Secrets Manager': stand.counts.secrets });
+      const onWire = (): Record<Service, number> => ({ DynamoDB: dynamodb.dynamodb, SES: stand.counts.ses, 'Secrets Manager': stand.counts.secrets, KMS: stand.counts.kms });
       const before = onWire();
       const calls = await sdkCallsDuring(run);
       const after = onWire();
@@ -339,6 +351,7 @@ async function main(): Promise<void> {
     const verifyCalls = await counted('verify', () => verify(handlers.verify, verifyToken));
     const session = await newSession();
     const sessionCalls = await counted('session', () => withSession('session', handlers.session, session));
+    const tokenCalls = await counted('token', () => withSession('token', handlers.token, session));
     const signOutCalls = await counted('signOut', () => withSession('signOut', handlers.signOut, session));
     rmSync(countingDir, { recursive: true, force: true });
 
@@ -354,6 +367,7 @@ async function main(): Promise<void> {
         tableName,
         from: process.env.SENDER_ADDRESS!,
         configurationSet: process.env.SES_CONFIGURATION_SET!,
+        signingKeyArn: process.env.SIGNING_KEY_ARN!,
       });
 
     process.stderr.write(`[bench] preparing ${SAMPLES + WARMUP} links and ${2 * (SAMPLES + WARMUP) + 1} sessions\n`);
@@ -446,27 +460,38 @@ async function main(): Promise<void> {
         };
       });
       // Each link, on both sides, is its address's first sign-in: the user's update makes the user.
+      /** What an access token's signature covers, made before the timer as the bare side's other arguments are. */
+      const bareSigningInput = (i: number) => signingInput({ alg: 'RS256', typ: 'JWT', kid: 'bench' }, accessTokenClaims(TOKEN_SETTINGS, { userId: newUserId(new Date()), email: `bare-${i}@example.com`, signInId: hashToken(`b-${i}`) }, now()));
       await timeRoute('verify', verifyCalls, (i) => eventFor('verify', { body: { token: links[i]! } }), (i) => {
         const id = bareLinks[i]!;
         const consume = { id, now: now(), sessionSecretHash: hashToken(`s-${i}`), sessionExpiresAt: now() + 604_800, retainUntil: now() + 700_000 };
         const candidateId = newUserId(new Date());
+        const input = bareSigningInput(i);
         return async (bare) => {
           const consumed = await bare.store.consumeLink(consume);
           if (consumed.outcome !== 'consumed') throw new Error(`bare verify: link ${id} was not consumed`);
           const userId = await bare.store.userOf({ userHash: consumed.userHash, candidateId, createdAt: consume.now });
           await bare.store.setSignInUser({ id, userId });
+          await bare.signer.sign(input);
         };
       });
       const live = sessions[0]!;
       const [liveId] = live.split('.');
       await timeRoute('session', sessionCalls, () => eventFor('session', bearer(live)), () => (bare) => bare.store.getSession(liveId!));
+      await timeRoute('token', tokenCalls, () => eventFor('token', bearer(live)), (i) => {
+        const input = bareSigningInput(i);
+        return async (bare) => {
+          await bare.store.getSession(liveId!);
+          await bare.signer.sign(input);
+        };
+      });
       await timeRoute('signOut', signOutCalls, (i) => eventFor('signOut', bearer(sessions[1 + 2 * i]!)), (i) => {
         const [id, secret] = sessions[2 + 2 * i]!.split('.');
         const revoke = { id: id!, sessionSecretHash: hashToken(secret!), now: now(), retainUntil: now() + 700_000 };
         return (bare) => bare.store.revokeSession(revoke);
       });
 
-      process.stderr.write(`[bench] first requests: ${RUNS} cold starts x 4 routes\n`);
+      process.stderr.write(`[bench] first requests: ${RUNS} cold starts x 5 routes\n`);
       const coldDir = mkdtempSync(path.join(tmpdir(), 'magic-link-cold-'));
       // Two requests per cold start, each on fresh input (a new address, link or session), as warm.
       const coldEvents: Record<Timed, () => Promise<Event[]>> = {
@@ -475,6 +500,10 @@ async function main(): Promise<void> {
         session: async () => {
           const session = await newSession();
           return [eventFor('session', bearer(session)), eventFor('session', bearer(session))];
+        },
+        token: async () => {
+          const session = await newSession();
+          return [eventFor('token', bearer(session)), eventFor('token', bearer(session))];
         },
         signOut: async () => [eventFor('signOut', bearer(await newSession())), eventFor('signOut', bearer(await newSession()))],
       };
