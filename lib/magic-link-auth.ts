@@ -2,6 +2,7 @@ import { Duration, Lazy, Names, RemovalPolicy, Stack, Token, Validations } from 
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +14,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct, type IConstruct } from 'constructs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, ROUTES, type Route } from '../lambdas/contract/routes';
+import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, ROUTES, pathOf, type Route } from '../lambdas/contract/routes';
 import { RESOURCE_ENV } from '../lambdas/settings';
 import { TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
 import { METRICS_DEPLOYMENT_ENV, METRICS_NAMESPACE } from '../lambdas/contract/metrics';
@@ -148,6 +149,18 @@ export interface IMagicLinkAuth extends IConstruct {
    * no links, counters or codes, and no writes.
    */
   grantReadSessions(grantee: iam.IGrantable): iam.Grant;
+  /** The access tokens' `iss`: where `/.well-known/openid-configuration` is. */
+  readonly issuer: string;
+  /** The access tokens' `aud`. */
+  readonly audience: string;
+  /** The public keys the access tokens verify against (`<issuer>/.well-known/jwks.json`). */
+  readonly jwksUrl: string;
+  /**
+   * A new API Gateway JWT authorizer for one of your HTTP APIs, set to this service's issuer and
+   * audience: a route behind it gets only requests with a valid, unexpired access token, checked by
+   * API Gateway without invoking anything. One per API (an authorizer belongs to the API it is bound to).
+   */
+  jwtAuthorizer(id?: string): HttpJwtAuthorizer;
 }
 
 /**
@@ -169,6 +182,9 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   /** The keys the JWKS publishes: the previous generation's (from the second on), the current and the next. */
   readonly publishedKeys: readonly kms.Key[];
   readonly functions: Readonly<Record<FunctionName, lambda.Function>>;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUrl: string;
   /** Sign-in at a glance: requests, outcomes, mail, errors and latency. */
   readonly dashboard: cloudwatch.Dashboard;
   /** Server errors, delivery failures, and the SES bounce and complaint rates; see `ALARM_THRESHOLDS`. */
@@ -184,6 +200,9 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     const apiUrl = Lazy.string({ produce: () => this.api.apiEndpoint });
     const hostedSignInUrl = Lazy.string({ produce: () => `${this.api.apiEndpoint}/sign-in` });
     const { values: settings, environment: settingsEnvironment } = resolveSettings(props, { hostedSignInUrl, apiUrl });
+    this.issuer = settings.issuer;
+    this.audience = settings.audience;
+    this.jwksUrl = `${settings.issuer}${pathOf('getJwks')}`;
 
     this.table = props.table ?? this.createTable(removalPolicy(settings.tableRemovalPolicy));
     this.emailIdentity = props.emailIdentity ?? this.createIdentity(settings.senderAddress, props.hostedZone);
@@ -216,6 +235,10 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
       resourceArns: [this.table.tableArn],
       conditions: tableStatement(this.table, SESSION_READ_ACCESS).conditions,
     });
+  }
+
+  jwtAuthorizer(id = 'MagicLinkAuthJwt'): HttpJwtAuthorizer {
+    return new HttpJwtAuthorizer(id, this.issuer, { jwtAudience: [this.audience] });
   }
 
   /**

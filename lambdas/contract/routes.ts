@@ -169,6 +169,11 @@ export function routeFor(method: string, path: string): Route | undefined {
   return ROUTES.find((route) => route.method === method && route.path === path);
 }
 
+/** The path of an operation's route. */
+export function pathOf(operationId: Route['operationId']): string {
+  return ROUTES.find((route) => route.operationId === operationId)!.path;
+}
+
 /** Request headers a browser on an allowed origin may send (API Gateway's CORS configuration). */
 export const CORS_REQUEST_HEADERS = ['authorization', 'content-type'] as const;
 

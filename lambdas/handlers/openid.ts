@@ -1,5 +1,6 @@
 import { KmsPublicKeys } from '../adapters/kms-token-signer';
 import { ApiError } from '../contract/errors';
+import { pathOf } from '../contract/routes';
 import { httpHandler } from '../http/chain';
 import { perConfig } from '../http/per-config';
 
@@ -12,10 +13,10 @@ const CACHE_CONTROL = 'public, max-age=3600';
 /** OpenID Connect Discovery 1.0's required fields, for the access tokens' verifiers. */
 const discovery = perConfig((config) => ({
   issuer: config.issuer,
-  jwks_uri: `${config.issuer}/.well-known/jwks.json`,
+  jwks_uri: `${config.issuer}${pathOf('getJwks')}`,
   // Discovery requires an authorization endpoint; until this service has an OpenID Connect flow, it is the hosted sign-in page.
-  authorization_endpoint: `${config.issuer}/sign-in`,
-  token_endpoint: `${config.issuer}/v1/auth/token`,
+  authorization_endpoint: `${config.issuer}${pathOf('getSignInPage')}`,
+  token_endpoint: `${config.issuer}${pathOf('refreshAccessToken')}`,
   response_types_supported: ['token'],
   subject_types_supported: ['public'],
   id_token_signing_alg_values_supported: ['RS256'],
@@ -29,9 +30,9 @@ const publicKeys = perConfig((config) => new KmsPublicKeys(config.publicKeyArns)
  */
 export const handler = httpHandler({ jsonBody: false }, async (event, { scope }) => {
   switch (event.routeKey) {
-    case 'GET /.well-known/openid-configuration':
+    case `GET ${pathOf('getOpenIdConfiguration')}`:
       return { kind: 'document', status: 200, document: discovery(scope.config), cacheControl: CACHE_CONTROL };
-    case 'GET /.well-known/jwks.json':
+    case `GET ${pathOf('getJwks')}`:
       return { kind: 'document', status: 200, document: { keys: await publicKeys(scope.config).get() }, cacheControl: CACHE_CONTROL };
     default:
       throw new ApiError('route_not_found');
