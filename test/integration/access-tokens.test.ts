@@ -1,3 +1,4 @@
+import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { USER_ID_SHAPE, expectError } from '../fixtures/assertions';
@@ -36,6 +37,18 @@ describe('access tokens, through the deployed stack and its KMS keys', () => {
     const [header, claims, signature] = accessToken.split('.');
     const tampered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(claims!, 'base64url').toString()), sub: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9' })).toString('base64url');
     await expect(verify([header, tampered, signature].join('.'))).rejects.toThrow('signature verification failed');
+  });
+
+  it('AWS\'s aws-jwt-verify, given the deployed JWKS, verifies a fresh token and refuses a tampered one', async () => {
+    const { accessToken, userId } = await signIn(freshEmail('aws-jwt-verify'));
+    const discovery = (await call('GET', '/.well-known/openid-configuration')).body;
+    const verifier = JwtRsaVerifier.create({ issuer: discovery.issuer, audience: 'magic-link-auth', jwksUri: discovery.jwks_uri });
+    // Its own fetcher speaks https only; the emulator's gateway is http, so the keys are handed to it as fetched.
+    verifier.cacheJwks((await call('GET', new URL(discovery.jwks_uri).pathname)).body);
+    expect(await verifier.verify(accessToken)).toMatchObject({ sub: userId, iss: ISSUER, aud: 'magic-link-auth' });
+    const [header, claims, signature] = accessToken.split('.');
+    const tampered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(claims!, 'base64url').toString()), email: 'mallory@example.com' })).toString('base64url');
+    await expect(verifier.verify([header, tampered, signature].join('.'))).rejects.toThrow('Invalid signature');
   });
 
   it('publishes discovery naming the issuer, its keys (served by the API) and the refresh endpoint, cacheable for an hour', async () => {
