@@ -1,5 +1,6 @@
 /**
- * Every setting of the service, declared once: its name, type, default, accepted range and meaning.
+ * Every setting of the service, declared once: its name, type, default and accepted range (its meaning,
+ * which no function reads, is in `settings-docs.ts`, keyed by the same names).
  *
  * Everything else derives from this table:
  * - the construct's props (`lib/settings-props.generated.ts`, written by `npm run docs`) and its
@@ -192,15 +193,11 @@ export interface Deployment extends DeploymentFacts {
 
 export interface SettingSpec<T> {
   readonly kind: SettingKind<T>;
-  /** What the setting means, for the props' docs and the reference. */
-  readonly description: string;
   /** The default; absent for required settings and for those `deploymentDefault` fills in. */
   readonly default?: T;
-  /** How the default reads in the props' `@default` doc, when it is not a plain value. */
-  readonly defaultText?: string;
   /**
    * A default the construct works out from what it deploys and from the settings declared before this
-   * one (documented by `defaultText`); `undefined` leaves the setting unset. The functions never apply
+   * one (documented by its `defaultText` in `settings-docs.ts`); `undefined` leaves the setting unset. The functions never apply
    * it: they are given the value, or do not read the setting.
    */
   readonly deploymentDefault?: (deployment: Deployment, settings: { readonly signInUrl: string }) => T | undefined;
@@ -228,109 +225,87 @@ export const RANGES = {
 export const SETTINGS = {
   senderAddress: setting({
     kind: emailAddress(),
-    description: 'The address sign-in emails come from. SES must be allowed to send as it: verify the address (or its domain) in SES before the first send.',
     runtime: true,
   }),
   signInUrl: setting({
     kind: httpsUrl({ trimTrailingSlash: false }),
-    description: 'The page the emailed link opens, with `#token=...` in its fragment: the hosted page, or a page of your application that uses the sign-in module. Must be https (http is accepted for localhost) and carry no fragment.',
     deploymentDefault: (deployment) => deployment.hostedSignInUrl,
-    defaultText: '- the hosted sign-in page, `<API URL>/sign-in`',
     runtime: true,
   }),
   redirectUrls: setting({
     kind: urlList(),
-    description: 'Where the hosted page may send a person after sign-in, with the session in the URL fragment, when the request names one as `redirect_to`. Matched exactly (scheme, host, port, path and query): no prefixes, no wildcards.',
     default: [],
-    defaultText: '- none: the hosted page shows "You\'re signed in" instead',
     runtime: true,
   }),
   allowedOrigins: setting({
     kind: origins(),
-    description: 'Browser origins allowed to call the API from another origin: API Gateway\'s CORS configuration. Never `*`.',
     // The hosted page is served from the API's own origin: no cross-origin calls to allow.
     deploymentDefault: (deployment, { signInUrl }) => (signInUrl === deployment.hostedSignInUrl ? undefined : [deployment.originOf(signInUrl)]),
-    defaultText: '- the origin of `signInUrl` (none for the hosted page, which is the API\'s own origin)',
     runtime: false,
   }),
   linkLifetime: setting({
     kind: seconds(RANGES.linkLifetime),
-    description: 'How long a magic link works.',
     default: 15 * 60,
     runtime: true,
   }),
   sessionLifetime: setting({
     kind: seconds(RANGES.sessionLifetime),
-    description: 'How long a session lasts.',
     default: 7 * 24 * 3600,
     runtime: true,
   }),
   accessTokenLifetime: setting({
     kind: seconds(RANGES.accessTokenLifetime),
-    description: 'How long an access token (the RS256 JWT that `verify` and `POST /v1/auth/token` return) is good for. Signing out stops new ones at once; one already issued works until it expires, so this is the most a signed-out session lasts for a backend that verifies tokens offline.',
     default: 10 * 60,
     runtime: true,
   }),
   issuer: setting({
     kind: httpsUrl({ trimTrailingSlash: true }),
-    description: 'The access tokens\' `iss`, and where verifiers find `<issuer>/.well-known/openid-configuration` and the keys. Set it when the API is served under a custom domain.',
     deploymentDefault: (deployment) => deployment.apiUrl,
-    defaultText: '- the API\'s URL',
     runtime: true,
   }),
   audience: setting({
     kind: word(),
-    description: 'The access tokens\' `aud`: what a verifier (API Gateway\'s JWT authorizer, `aws-jwt-verify`, `jose`) is told to expect.',
     default: 'magic-link-auth',
     runtime: true,
   }),
   ipLimitPerHour: setting({
     kind: count(RANGES.perHour),
-    description: 'Magic-link requests allowed per source IP (IPv6: per /64) per hour.',
     default: 50,
     runtime: true,
   }),
   emailLimitPerHour: setting({
     kind: count(RANGES.perHour),
-    description: 'Magic-link requests one network (an IPv4 address, an IPv6 /64) may make for any one email address per hour. A stranger elsewhere cannot use up the owner\'s.',
     default: 5,
     runtime: true,
   }),
   inboxLimitPerHour: setting({
     kind: count(RANGES.perHour),
-    description: 'Magic links mailed to one email address per hour from all networks together: the ceiling that protects an inbox from a flood spread over many networks.',
     default: 20,
     runtime: true,
   }),
   mailBudgetPerHour: setting({
     kind: count(RANGES.perHour),
-    description: 'Sign-in emails the whole deployment may send per hour. Past it, requests answer `magic_link_capacity_exceeded` until the hour ends: a flood to addresses that bounce cannot get the SES account paused for everyone. Keep it under your SES sending quota.',
     default: 1000,
     runtime: true,
   }),
   codeAttemptsPerHour: setting({
     kind: count({ min: 1, max: 100 }),
-    description: 'Wrong one-time codes allowed per email address per hour. Past it, code entry for that address is refused until the hour ends (links keep working); a new link does not reset the count.',
     default: 5,
     runtime: true,
   }),
   ipCodeAttemptsPerHour: setting({
     kind: count({ min: 1, max: 100_000 }),
-    description: 'Wrong one-time codes allowed per source network (an IPv4 address, an IPv6 /64) per hour, across all addresses. Past it, code entry from that network answers `magic_link_code_ip_limit_exceeded` until the hour ends (links keep working): one network cannot spread its guesses over many addresses. `docs/threat-model.md` shows what it lets an attacker reach.',
     default: 20,
     runtime: true,
   }),
   docsBaseUrl: setting({
     kind: httpsUrl({ trimTrailingSlash: true }),
-    description: 'Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.',
     default: 'https://docs.asterwise.com',
     runtime: true,
   }),
   tableRemovalPolicy: setting({
     kind: oneOf(['retain', 'destroy'] as const, 'RemovalPolicy'),
-    description: 'What happens to the table (links, sessions, counters) when it leaves the stack. `retain` also turns on deletion protection.',
     default: 'retain',
-    defaultText: 'RemovalPolicy.RETAIN',
     runtime: false,
   }),
 };

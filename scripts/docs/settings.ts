@@ -2,12 +2,14 @@
  * Renders what derives from `lambdas/settings.ts` as text: the construct's props interface and the
  * settings reference page. `npm run docs` writes both; the docs test fails when either is stale.
  */
+import { SETTING_DOCS } from '../../lambdas/settings-docs';
 import { SETTINGS, SETTING_NAMES, envName, isRequired, textName, type SettingName, type SettingSpec } from '../../lambdas/settings';
 
 export const SETTINGS_PROPS_PATH = 'lib/settings-props.generated.ts';
 export const SETTINGS_REFERENCE_PATH = 'docs/reference/settings.md';
 
-const spec = (name: SettingName) => SETTINGS[name] as SettingSpec<unknown>;
+/** A setting's declaration with its prose. */
+const spec = (name: SettingName) => ({ ...(SETTINGS[name] as SettingSpec<unknown>), ...SETTING_DOCS[name] });
 const required = (name: SettingName) => isRequired(spec(name));
 
 /** `Duration.minutes(15)` for 900 seconds. */

@@ -1,0 +1,72 @@
+/**
+ * What each setting means, for the construct's props docs and the settings reference: the prose of
+ * `lambdas/settings.ts`'s table, kept apart from it because every function bundles the table and none
+ * reads its prose. The type makes a setting without its description a compile error.
+ */
+import type { SettingName } from './settings';
+
+export interface SettingDoc {
+  /** What the setting means. */
+  readonly description: string;
+  /** How the default reads in the props' `@default` doc, when it is not a plain value. */
+  readonly defaultText?: string;
+}
+
+export const SETTING_DOCS: { readonly [N in SettingName]: SettingDoc } = {
+  senderAddress: {
+    description: 'The address sign-in emails come from. SES must be allowed to send as it: verify the address (or its domain) in SES before the first send.',
+  },
+  signInUrl: {
+    description: 'The page the emailed link opens, with `#token=...` in its fragment: the hosted page, or a page of your application that uses the sign-in module. Must be https (http is accepted for localhost) and carry no fragment.',
+    defaultText: '- the hosted sign-in page, `<API URL>/sign-in`',
+  },
+  redirectUrls: {
+    description: 'Where the hosted page may send a person after sign-in, with the session in the URL fragment, when the request names one as `redirect_to`. Matched exactly (scheme, host, port, path and query): no prefixes, no wildcards.',
+    defaultText: '- none: the hosted page shows "You\'re signed in" instead',
+  },
+  allowedOrigins: {
+    description: 'Browser origins allowed to call the API from another origin: API Gateway\'s CORS configuration. Never `*`.',
+    defaultText: '- the origin of `signInUrl` (none for the hosted page, which is the API\'s own origin)',
+  },
+  linkLifetime: {
+    description: 'How long a magic link works.',
+  },
+  sessionLifetime: {
+    description: 'How long a session lasts.',
+  },
+  accessTokenLifetime: {
+    description: 'How long an access token (the RS256 JWT that `verify` and `POST /v1/auth/token` return) is good for. Signing out stops new ones at once; one already issued works until it expires, so this is the most a signed-out session lasts for a backend that verifies tokens offline.',
+  },
+  issuer: {
+    description: 'The access tokens\' `iss`, and where verifiers find `<issuer>/.well-known/openid-configuration` and the keys. Set it when the API is served under a custom domain.',
+    defaultText: '- the API\'s URL',
+  },
+  audience: {
+    description: 'The access tokens\' `aud`: what a verifier (API Gateway\'s JWT authorizer, `aws-jwt-verify`, `jose`) is told to expect.',
+  },
+  ipLimitPerHour: {
+    description: 'Magic-link requests allowed per source IP (IPv6: per /64) per hour.',
+  },
+  emailLimitPerHour: {
+    description: 'Magic-link requests one network (an IPv4 address, an IPv6 /64) may make for any one email address per hour. A stranger elsewhere cannot use up the owner\'s.',
+  },
+  inboxLimitPerHour: {
+    description: 'Magic links mailed to one email address per hour from all networks together: the ceiling that protects an inbox from a flood spread over many networks.',
+  },
+  mailBudgetPerHour: {
+    description: 'Sign-in emails the whole deployment may send per hour. Past it, requests answer `magic_link_capacity_exceeded` until the hour ends: a flood to addresses that bounce cannot get the SES account paused for everyone. Keep it under your SES sending quota.',
+  },
+  codeAttemptsPerHour: {
+    description: 'Wrong one-time codes allowed per email address per hour. Past it, code entry for that address is refused until the hour ends (links keep working); a new link does not reset the count.',
+  },
+  ipCodeAttemptsPerHour: {
+    description: 'Wrong one-time codes allowed per source network (an IPv4 address, an IPv6 /64) per hour, across all addresses. Past it, code entry from that network answers `magic_link_code_ip_limit_exceeded` until the hour ends (links keep working): one network cannot spread its guesses over many addresses. `docs/threat-model.md` shows what it lets an attacker reach.',
+  },
+  docsBaseUrl: {
+    description: 'Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.',
+  },
+  tableRemovalPolicy: {
+    description: 'What happens to the table (links, sessions, counters) when it leaves the stack. `retain` also turns on deletion protection.',
+    defaultText: 'RemovalPolicy.RETAIN',
+  },
+};
