@@ -223,91 +223,32 @@ export const RANGES = {
 } as const satisfies Record<string, Range>;
 
 export const SETTINGS = {
-  senderAddress: setting({
-    kind: emailAddress(),
-    runtime: true,
-  }),
+  senderAddress: setting({ kind: emailAddress(), runtime: true }),
   signInUrl: setting({
     kind: httpsUrl({ trimTrailingSlash: false }),
     deploymentDefault: (deployment) => deployment.hostedSignInUrl,
     runtime: true,
   }),
-  redirectUrls: setting({
-    kind: urlList(),
-    default: [],
-    runtime: true,
-  }),
+  redirectUrls: setting({ kind: urlList(), default: [], runtime: true }),
   allowedOrigins: setting({
     kind: origins(),
     // The hosted page is served from the API's own origin: no cross-origin calls to allow.
     deploymentDefault: (deployment, { signInUrl }) => (signInUrl === deployment.hostedSignInUrl ? undefined : [deployment.originOf(signInUrl)]),
     runtime: false,
   }),
-  linkLifetime: setting({
-    kind: seconds(RANGES.linkLifetime),
-    default: 15 * 60,
-    runtime: true,
-  }),
-  sessionLifetime: setting({
-    kind: seconds(RANGES.sessionLifetime),
-    default: 7 * 24 * 3600,
-    runtime: true,
-  }),
-  accessTokenLifetime: setting({
-    kind: seconds(RANGES.accessTokenLifetime),
-    default: 10 * 60,
-    runtime: true,
-  }),
-  issuer: setting({
-    kind: httpsUrl({ trimTrailingSlash: true }),
-    deploymentDefault: (deployment) => deployment.apiUrl,
-    runtime: true,
-  }),
-  audience: setting({
-    kind: word(),
-    default: 'magic-link-auth',
-    runtime: true,
-  }),
-  ipLimitPerHour: setting({
-    kind: count(RANGES.perHour),
-    default: 50,
-    runtime: true,
-  }),
-  emailLimitPerHour: setting({
-    kind: count(RANGES.perHour),
-    default: 5,
-    runtime: true,
-  }),
-  inboxLimitPerHour: setting({
-    kind: count(RANGES.perHour),
-    default: 20,
-    runtime: true,
-  }),
-  mailBudgetPerHour: setting({
-    kind: count(RANGES.perHour),
-    default: 1000,
-    runtime: true,
-  }),
-  codeAttemptsPerHour: setting({
-    kind: count({ min: 1, max: 100 }),
-    default: 5,
-    runtime: true,
-  }),
-  ipCodeAttemptsPerHour: setting({
-    kind: count({ min: 1, max: 100_000 }),
-    default: 20,
-    runtime: true,
-  }),
-  docsBaseUrl: setting({
-    kind: httpsUrl({ trimTrailingSlash: true }),
-    default: 'https://docs.asterwise.com',
-    runtime: true,
-  }),
-  tableRemovalPolicy: setting({
-    kind: oneOf(['retain', 'destroy'] as const, 'RemovalPolicy'),
-    default: 'retain',
-    runtime: false,
-  }),
+  linkLifetime: setting({ kind: seconds(RANGES.linkLifetime), default: 15 * 60, runtime: true }),
+  sessionLifetime: setting({ kind: seconds(RANGES.sessionLifetime), default: 7 * 24 * 3600, runtime: true }),
+  accessTokenLifetime: setting({ kind: seconds(RANGES.accessTokenLifetime), default: 10 * 60, runtime: true }),
+  issuer: setting({ kind: httpsUrl({ trimTrailingSlash: true }), deploymentDefault: (deployment) => deployment.apiUrl, runtime: true }),
+  audience: setting({ kind: word(), default: 'magic-link-auth', runtime: true }),
+  ipLimitPerHour: setting({ kind: count(RANGES.perHour), default: 50, runtime: true }),
+  emailLimitPerHour: setting({ kind: count(RANGES.perHour), default: 5, runtime: true }),
+  inboxLimitPerHour: setting({ kind: count(RANGES.perHour), default: 20, runtime: true }),
+  mailBudgetPerHour: setting({ kind: count(RANGES.perHour), default: 1000, runtime: true }),
+  codeAttemptsPerHour: setting({ kind: count({ min: 1, max: 100 }), default: 5, runtime: true }),
+  ipCodeAttemptsPerHour: setting({ kind: count({ min: 1, max: 100_000 }), default: 20, runtime: true }),
+  docsBaseUrl: setting({ kind: httpsUrl({ trimTrailingSlash: true }), default: 'https://docs.asterwise.com', runtime: true }),
+  tableRemovalPolicy: setting({ kind: oneOf(['retain', 'destroy'] as const, 'RemovalPolicy'), default: 'retain', runtime: false }),
 };
 
 export type SettingName = keyof typeof SETTINGS;
