@@ -223,13 +223,14 @@ export class SignInService {
       limits: { attempts: this.settings.codeAttemptsPerHour, ipAttempts: this.settings.ipCodeAttemptsPerHour },
     };
     const challenge = verifier === undefined ? undefined : challengeFor(verifier);
-    const live = await this.store.findCode(userHash(email));
+    const user = userHash(email);
+    const live = await this.store.findCode(user);
     if (!signsIn(live, codeHash(secret, email, code), nowSeconds, challenge)) return this.wrongCode(attempts);
     const consume = this.consumeRequest(live.signInId, nowSeconds, challenge);
     const result = await this.store.consumeByCode({
       ...consume.request,
       email,
-      userHash: userHash(email),
+      userHash: user,
       ...(live.redirectTo === undefined ? {} : { redirectTo: live.redirectTo }),
       attempts,
     });
