@@ -5,6 +5,8 @@
 export {
   MagicLinkAuth,
   ROUTE_THROTTLE_DEFAULTS,
+  type AccessTokenIssuerAttributes,
+  type IAccessTokenIssuer,
   type FunctionName,
   type IMagicLinkAuth,
   type MagicLinkAuthFunctionProps,

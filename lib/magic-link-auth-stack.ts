@@ -42,6 +42,9 @@ export class MagicLinkAuthStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.auth.url, description: 'Base URL of the sign-in API' });
     new CfnOutput(this, 'ApiId', { value: this.auth.api.apiId });
     new CfnOutput(this, 'TableName', { value: this.auth.table.tableName });
+    // What another stack, app or backend needs to check the access tokens (MagicLinkAuth.fromIssuer).
+    new CfnOutput(this, 'Issuer', { value: this.auth.issuer, description: 'The access tokens\' iss; discovery at <Issuer>/.well-known/openid-configuration' });
+    new CfnOutput(this, 'Audience', { value: this.auth.audience, description: 'The access tokens\' aud' });
   }
 }
 

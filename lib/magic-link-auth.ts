@@ -15,7 +15,7 @@ import { Construct, type IConstruct } from 'constructs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, ROUTES, pathOf, type Route } from '../lambdas/contract/routes';
-import { RESOURCE_ENV } from '../lambdas/settings';
+import { RESOURCE_ENV, SETTINGS, type Checked } from '../lambdas/settings';
 import { TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
 import { METRICS_DEPLOYMENT_ENV, METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 import { FUNCTION_NAMES, createFunction, pascal, type FunctionName, type MagicLinkAuthFunctionProps } from './functions';
@@ -136,19 +136,11 @@ export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apig
   getJwks: { rateLimit: 10, burstLimit: 20 },
 };
 
-/** What an app builds on, of a sign-in service: its API, its table, and the grant to read sessions. */
-export interface IMagicLinkAuth extends IConstruct {
-  /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com`. */
-  readonly url: string;
-  readonly api: apigwv2.IHttpApi;
-  /** Where links, sessions and counters live. */
-  readonly table: dynamodb.ITableV2;
-  /**
-   * Lets `grantee` read sessions directly from the table (GetItem of a sign-in record's session
-   * fields), e.g. a function of your app that checks a session without calling the API. Nothing else:
-   * no links, counters or codes, and no writes.
-   */
-  grantReadSessions(grantee: iam.IGrantable): iam.Grant;
+/**
+ * Whose access tokens a route accepts: all another stack, app or account needs to check them offline.
+ * A `MagicLinkAuth` is one; `MagicLinkAuth.fromIssuer()` names one deployed elsewhere.
+ */
+export interface IAccessTokenIssuer {
   /** The access tokens' `iss`: where `/.well-known/openid-configuration` is. */
   readonly issuer: string;
   /** The access tokens' `aud`. */
@@ -163,11 +155,71 @@ export interface IMagicLinkAuth extends IConstruct {
   jwtAuthorizer(id?: string): HttpJwtAuthorizer;
 }
 
+/** A sign-in service deployed elsewhere, as its stack's outputs name it. */
+export interface AccessTokenIssuerAttributes {
+  /** The service's `issuer` (its stack's `Issuer` output). */
+  readonly issuer: string;
+  /**
+   * The service's `audience` (its stack's `Audience` output).
+   * @default 'magic-link-auth'
+   */
+  readonly audience?: string;
+}
+
+/** What an app builds on, of a sign-in service: its API, its table, the grant to read sessions, and its access tokens. */
+export interface IMagicLinkAuth extends IConstruct, IAccessTokenIssuer {
+  /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com`. */
+  readonly url: string;
+  readonly api: apigwv2.IHttpApi;
+  /** Where links, sessions and counters live. */
+  readonly table: dynamodb.ITableV2;
+  /**
+   * Lets `grantee` read sessions directly from the table (GetItem of a sign-in record's session
+   * fields), e.g. a function of your app that checks a session without calling the API. Nothing else:
+   * no links, counters or codes, and no writes.
+   */
+  grantReadSessions(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** The issuer's parts every implementation shares: the keys' URL and the authorizer follow from issuer and audience. */
+class AccessTokenIssuer implements IAccessTokenIssuer {
+  readonly jwksUrl: string;
+
+  constructor(
+    readonly issuer: string,
+    readonly audience: string,
+  ) {
+    this.jwksUrl = `${issuer}${pathOf('getJwks')}`;
+  }
+
+  jwtAuthorizer(id = 'MagicLinkAuthJwt'): HttpJwtAuthorizer {
+    return new HttpJwtAuthorizer(id, this.issuer, { jwtAudience: [this.audience] });
+  }
+}
+
 /**
  * A passwordless sign-in service: an HTTP API that mails single-use magic links and turns them into
  * sessions, backed by one DynamoDB table and SES v2.
  */
 export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
+  /**
+   * A sign-in service deployed in another stack, app or account, by its issuer: enough to put your
+   * routes behind its access tokens (`jwtAuthorizer()`) or to verify them in a backend (`jwksUrl`).
+   */
+  static fromIssuer(attributes: AccessTokenIssuerAttributes): IAccessTokenIssuer {
+    // The same checks as the service's own settings: an issuer it could not have is refused at synth.
+    const checked = <T>(name: 'issuer' | 'audience', kind: { check(value: unknown): Checked<T> }, value: unknown): T => {
+      if (Token.isUnresolved(value)) return value as T;
+      const result = kind.check(value);
+      if (!result.ok) throw new Error(`MagicLinkAuth.fromIssuer: ${name} ${result.problem}`);
+      return result.value;
+    };
+    return new AccessTokenIssuer(
+      checked('issuer', SETTINGS.issuer.kind, attributes.issuer),
+      checked('audience', SETTINGS.audience.kind, attributes.audience ?? SETTINGS.audience.default),
+    );
+  }
+
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
   /** Where links, sessions and counters live: the construct's own, or the one given as `table`. */
@@ -185,6 +237,7 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   readonly issuer: string;
   readonly audience: string;
   readonly jwksUrl: string;
+  private readonly tokens: AccessTokenIssuer;
   /** Sign-in at a glance: requests, outcomes, mail, errors and latency. */
   readonly dashboard: cloudwatch.Dashboard;
   /** Server errors, delivery failures, and the SES bounce and complaint rates; see `ALARM_THRESHOLDS`. */
@@ -200,9 +253,10 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     const apiUrl = Lazy.string({ produce: () => this.api.apiEndpoint });
     const hostedSignInUrl = Lazy.string({ produce: () => `${this.api.apiEndpoint}/sign-in` });
     const { values: settings, environment: settingsEnvironment } = resolveSettings(props, { hostedSignInUrl, apiUrl });
-    this.issuer = settings.issuer;
-    this.audience = settings.audience;
-    this.jwksUrl = `${settings.issuer}${pathOf('getJwks')}`;
+    this.tokens = new AccessTokenIssuer(settings.issuer, settings.audience);
+    this.issuer = this.tokens.issuer;
+    this.audience = this.tokens.audience;
+    this.jwksUrl = this.tokens.jwksUrl;
 
     this.table = props.table ?? this.createTable(removalPolicy(settings.tableRemovalPolicy));
     this.emailIdentity = props.emailIdentity ?? this.createIdentity(settings.senderAddress, props.hostedZone);
@@ -237,8 +291,8 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     });
   }
 
-  jwtAuthorizer(id = 'MagicLinkAuthJwt'): HttpJwtAuthorizer {
-    return new HttpJwtAuthorizer(id, this.issuer, { jwtAudience: [this.audience] });
+  jwtAuthorizer(id?: string): HttpJwtAuthorizer {
+    return this.tokens.jwtAuthorizer(id);
   }
 
   /**
