@@ -1,25 +1,19 @@
 import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { USER_ID_SHAPE, expectError } from '../fixtures/assertions';
-import { call, deployment, freshEmail } from './client';
-import { TEST_STACKS } from './settings';
+import { call, deployment, freshEmail, signIn } from './client';
 
-const ISSUER = TEST_STACKS.main.context.issuer;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** A fresh sign-in of `email` (its `count`th mail): the session token and the access token verify returned. */
-async function signIn(email: string, count = 1): Promise<{ session: string; accessToken: string; userId: string }> {
-  expect((await call('POST', '/v1/auth/magic-link', { body: { email } })).status).toBe(202);
-  const mails = await waitForMail(deployment().endpoint, email, count);
-  const verified = await call('POST', '/v1/auth/verify', { body: { token: magicLinkIn(mails[count - 1]!)!.token } });
-  expect(verified.status).toBe(200);
-  return { session: verified.body.data.session.token, accessToken: verified.body.data.access_token.token, userId: verified.body.data.user.id };
+/** The deployment's own issuer: the API's URL through the emulator's gateway, where its discovery document is. */
+const issuer = () => deployment().issuer;
+/** The deployed JWKS as `jose` fetches and caches it, from the URL the discovery document names. */
+async function keySet() {
+  const discovery = (await (await fetch(`${issuer()}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+  return createRemoteJWKSet(new URL(discovery.jwks_uri));
 }
-
-/** The deployed JWKS as `jose` fetches and caches it (through the emulator's gateway). */
-const keySet = () => createRemoteJWKSet(new URL(`${deployment().apiBaseUrl}/.well-known/jwks.json`));
-const verify = (token: string) => jwtVerify(token, keySet(), { issuer: ISSUER, audience: 'magic-link-auth', algorithms: ['RS256'] });
+const verify = async (token: string) => jwtVerify(token, await keySet(), { issuer: issuer(), audience: 'magic-link-auth', algorithms: ['RS256'] });
 
 describe('access tokens, through the deployed stack and its KMS keys', () => {
   it('verify returns an RS256 token that jose verifies against the deployed JWKS, for the user verify named', async () => {
@@ -27,7 +21,7 @@ describe('access tokens, through the deployed stack and its KMS keys', () => {
     const { accessToken, userId } = await signIn(email);
     const { payload, protectedHeader } = await verify(accessToken);
     expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'JWT', kid: expect.any(String) });
-    expect(payload).toMatchObject({ iss: ISSUER, aud: 'magic-link-auth', sub: userId, email, email_verified: true, sid: expect.any(String), jti: expect.any(String) });
+    expect(payload).toMatchObject({ iss: issuer(), aud: 'magic-link-auth', sub: userId, email, email_verified: true, sid: expect.any(String), jti: expect.any(String) });
     expect(userId).toMatch(USER_ID_SHAPE);
     expect(payload.exp! - payload.iat!).toBe(600);
   });
@@ -41,11 +35,15 @@ describe('access tokens, through the deployed stack and its KMS keys', () => {
 
   it('AWS\'s aws-jwt-verify, given the deployed JWKS, verifies a fresh token and refuses a tampered one', async () => {
     const { accessToken, userId } = await signIn(freshEmail('aws-jwt-verify'));
-    const discovery = (await call('GET', '/.well-known/openid-configuration')).body;
-    const verifier = JwtRsaVerifier.create({ issuer: discovery.issuer, audience: 'magic-link-auth', jwksUri: discovery.jwks_uri });
-    // Its own fetcher speaks https only; the emulator's gateway is http, so the keys are handed to it as fetched.
-    verifier.cacheJwks((await call('GET', new URL(discovery.jwks_uri).pathname)).body);
-    expect(await verifier.verify(accessToken)).toMatchObject({ sub: userId, iss: ISSUER, aud: 'magic-link-auth' });
+    const discovery = (await (await fetch(`${issuer()}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
+    // Its own fetcher speaks https only and the emulator's gateway is http: it gets a fetcher (its public
+    // Fetcher option) that speaks both, and fetches the keys from jwks_uri itself.
+    const fetcher = { fetch: async (uri: string) => (await fetch(uri)).arrayBuffer() };
+    const verifier = JwtRsaVerifier.create(
+      { issuer: discovery.issuer, audience: 'magic-link-auth', jwksUri: discovery.jwks_uri },
+      { jwksCache: new SimpleJwksCache({ fetcher }) },
+    );
+    expect(await verifier.verify(accessToken)).toMatchObject({ sub: userId, iss: issuer(), aud: 'magic-link-auth' });
     const [header, claims, signature] = accessToken.split('.');
     const tampered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(claims!, 'base64url').toString()), email: 'mallory@example.com' })).toString('base64url');
     await expect(verifier.verify([header, tampered, signature].join('.'))).rejects.toThrow('Invalid signature');
@@ -55,12 +53,14 @@ describe('access tokens, through the deployed stack and its KMS keys', () => {
     const discovery = await call('GET', '/.well-known/openid-configuration');
     expect(discovery.status).toBe(200);
     expect(discovery.headers['cache-control']).toBe('public, max-age=3600');
-    expect(discovery.body).toMatchObject({ issuer: ISSUER, jwks_uri: `${ISSUER}/.well-known/jwks.json`, token_endpoint: `${ISSUER}/v1/auth/token`, id_token_signing_alg_values_supported: ['RS256'] });
-    // The issuer is this API under another origin: jwks_uri's path on the API answers the keys.
-    const jwks = await call('GET', new URL(discovery.body.jwks_uri).pathname);
+    // The issuer is the API's own URL, as on AWS: the document is found where OIDC Discovery says.
+    expect(issuer()).toBe(deployment().apiBaseUrl);
+    expect(discovery.body).toMatchObject({ issuer: issuer(), jwks_uri: `${issuer()}/.well-known/jwks.json`, token_endpoint: `${issuer()}/v1/auth/token`, id_token_signing_alg_values_supported: ['RS256'] });
+    const jwks = await fetch(discovery.body.jwks_uri);
     expect(jwks.status).toBe(200);
-    expect(jwks.body.keys).toHaveLength(2);
-    for (const key of jwks.body.keys) expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+    const { keys } = (await jwks.json()) as { keys: Record<string, unknown>[] };
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
   });
 
   it('refresh returns a new token while the session lives, and 401 session_invalid once it is signed out', async () => {
@@ -77,7 +77,7 @@ describe('access tokens, through the deployed stack and its KMS keys', () => {
 
   it('after signing out everywhere, refresh answers 401 session_invalid for every session of the address', async () => {
     const email = freshEmail('refresh-everywhere');
-    const sessions = [await signIn(email, 1), await signIn(email, 2), await signIn(email, 3)].map((signedIn) => signedIn.session);
+    const sessions = [await signIn(email, { count: 1 }), await signIn(email, { count: 2 }), await signIn(email, { count: 3 })].map((signedIn) => signedIn.session);
     for (const session of sessions) expect((await call('POST', '/v1/auth/token', { headers: bearer(session) })).status).toBe(200);
     expect((await call('POST', '/v1/auth/sign-out', { headers: bearer(sessions[1]!), body: { everywhere: true } })).status).toBe(200);
     for (const session of sessions) expectError(await call('POST', '/v1/auth/token', { headers: bearer(session) }), 'session_invalid');

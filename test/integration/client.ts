@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Deployment } from '../../scripts/local/deploy';
+import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { rememberSecrets, secretsOf } from './log-scan';
 import { ENV_KEY, type TestStack } from './settings';
 
@@ -67,4 +68,18 @@ let sequence = 0;
 export function freshEmail(label: string): string {
   sequence += 1;
   return `${label}.${process.pid}.${Date.now()}.${sequence}@example.com`;
+}
+
+/**
+ * A whole sign-in of `email` through a deployment's mail: request a link, read its `count`th mail,
+ * verify the link. The session token, the access token and the user id verify returned.
+ */
+export async function signIn(email: string, options: { count?: number; stack?: TestStack } = {}): Promise<{ session: string; accessToken: string; userId: string }> {
+  const count = options.count ?? 1;
+  const requested = await call('POST', '/v1/auth/magic-link', { body: { email }, stack: options.stack });
+  if (requested.status !== 202) throw new Error(`magic-link request answered ${requested.status}: ${requested.rawBody}`);
+  const mails = await waitForMail(deployment(options.stack).endpoint, email, count);
+  const verified = await call('POST', '/v1/auth/verify', { body: { token: magicLinkIn(mails[count - 1]!)!.token }, stack: options.stack });
+  if (verified.status !== 200) throw new Error(`verify answered ${verified.status}: ${verified.rawBody}`);
+  return { session: verified.body.data.session.token, accessToken: verified.body.data.access_token.token, userId: verified.body.data.user.id };
 }

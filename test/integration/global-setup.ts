@@ -1,8 +1,9 @@
-import { deployToEmulator } from '../../scripts/local/deploy';
-import { startEmulator, type Emulator } from '../../scripts/local/emulator';
+import * as path from 'node:path';
+import { cdkDeploy, deployToEmulator, gatewayUrl } from '../../scripts/local/deploy';
+import { ROOT, startEmulator, type Emulator } from '../../scripts/local/emulator';
 import { resetSecrets } from './log-scan';
 import { createServer } from 'node:net';
-import { CORS_PORT_KEY, ENV_KEY, TEST_STACKS } from './settings';
+import { CORS_PORT_KEY, ENV_KEY, PROTECTED_API, PROTECTED_API_KEY, TEST_STACKS, type ProtectedApiDeployment } from './settings';
 
 /** A loopback port nothing listens on now (the CORS test binds it later). */
 function freePort(): Promise<number> {
@@ -40,11 +41,23 @@ export default async function globalSetup(): Promise<void> {
     const ipLimited = await deploy('ipLimited', false);
     const unverified = await deploy('unverified', false);
     const budget = await deploy('budget', false);
-    for (const deployment of [main, ipLimited, unverified, budget]) {
+    const rotation = await deploy('rotation', false);
+    for (const deployment of [main, ipLimited, unverified, budget, rotation]) {
       log(`deployed ${deployment.stackName} (api ${deployment.apiId}): bootstrap ${deployment.timings.bootstrapMs} ms, deploy ${deployment.timings.deployMs} ms`);
     }
+    // The example app, as an adopter deploys it next to a running service: by its issuer and audience.
+    const example = await cdkDeploy({
+      endpoint: emulator.endpoint,
+      appDir: path.join(ROOT, PROTECTED_API.appDir),
+      stackName: PROTECTED_API.stackName,
+      context: { issuer: main.issuer, audience: main.audience, stackName: PROTECTED_API.stackName },
+      log,
+    });
+    log(`deployed ${PROTECTED_API.stackName} (api ${example.outputs.ApiId}): deploy ${example.timings.deployMs} ms`);
+    const protectedApi: ProtectedApiDeployment = { apiBaseUrl: gatewayUrl(emulator.endpoint, example.outputs.ApiId!), logGroupName: example.outputs.MeLogGroupName! };
+    process.env[PROTECTED_API_KEY] = JSON.stringify(protectedApi);
     log(`setup total ${Date.now() - started} ms`);
-    process.env[ENV_KEY] = JSON.stringify({ main, ipLimited, unverified, budget });
+    process.env[ENV_KEY] = JSON.stringify({ main, ipLimited, unverified, budget, rotation });
     process.env[CORS_PORT_KEY] = String(corsPort);
   } catch (error) {
     await emulator.stop();

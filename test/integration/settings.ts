@@ -9,6 +9,7 @@
  *   default per-network wrong-code cap, which only the test of that cap spends.
  * - `budget`: a mail budget of 3 per hour for the whole deployment.
  * - `unverified`: a sender SES will not send as, so every send fails for real.
+ * - `rotation`: product defaults; its test redeploys it to rotate the signing key.
  */
 /** The one page the main deployment may send people to after sign-in (the browser tests fulfil it). */
 export const REDIRECT_URL = 'https://app.example.test/after';
@@ -16,9 +17,6 @@ export const REDIRECT_URL = 'https://app.example.test/after';
 const common = {
   senderAddress: 'no-reply@example.com',
   signInUrl: 'http://127.0.0.1:3000/sign-in',
-  // The emulator's API URL is http on a host that is not loopback, which an issuer may not be: the
-  // tokens name the loopback origin, as `npm start` serves them.
-  issuer: 'http://127.0.0.1:3000',
   emailLimitPerHour: '5',
   tableRemovalPolicy: 'destroy',
 } as const;
@@ -30,6 +28,8 @@ export const TEST_STACKS = {
   budget: { stackName: 'MagicLinkAuthItBudget', context: { ...common, mailBudgetPerHour: '3' } },
   // Sends as an address no SES identity covers (it refers to an identity that does not exist), so
   // every send is really refused: the failed-send path, end to end.
+  // Rotated for real by its own test (redeployed with signingKeyGeneration 2, then 3): nothing else uses it.
+  rotation: { stackName: 'MagicLinkAuthItRotation', context: { ...common } },
   unverified: {
     stackName: 'MagicLinkAuthItNoSender',
     context: { ...common, senderAddress: 'no-reply@unverified.example', emailIdentityName: 'unverified.example' },
@@ -38,8 +38,19 @@ export const TEST_STACKS = {
 
 export type TestStack = keyof typeof TEST_STACKS;
 
+/** The example app (`examples/protected-api`), deployed next to `main` and trusting its tokens. */
+export const PROTECTED_API = { appDir: 'examples/protected-api', stackName: 'ProtectedApiIt' } as const;
+
+/** What global setup tells the test files about the example's deployment. */
+export interface ProtectedApiDeployment {
+  readonly apiBaseUrl: string;
+  /** Where the route's function logs (one `START RequestId:` line per invocation). */
+  readonly logGroupName: string;
+}
+
 /** Where global setup leaves the deployments for the test files (environment variables cross into workers). */
 export const ENV_KEY = 'MAGIC_LINK_IT_DEPLOYMENTS';
+export const PROTECTED_API_KEY = 'MAGIC_LINK_IT_PROTECTED_API';
 
 /**
  * The loopback port whose origin the main deployment allows cross-origin (besides its signInUrl's):
