@@ -4,10 +4,15 @@ import { MagicLinkAuthStack, propsFromContext } from '../lib/magic-link-auth-sta
 
 // The repository's app deploys this clone's code: cdk.json's `build` step (`npm run bundle`) writes
 // the bundles before the CLI runs this file (unchanged bundles keep their asset hashes).
+/** `-c signingKeyGeneration=2` rotates the access tokens' signing key (README, "The signing key"). */
+function generation(raw: unknown): number | undefined {
+  return raw === undefined || raw === '' ? undefined : Number(raw);
+}
+
 function main(): void {
   const app = new App();
   new MagicLinkAuthStack(app, app.node.tryGetContext('stackName') ?? 'MagicLinkAuth', {
-    auth: propsFromContext(app.node),
+    auth: { ...propsFromContext(app.node), signingKeyGeneration: generation(app.node.tryGetContext('signingKeyGeneration')) },
     emailIdentityName: app.node.tryGetContext('emailIdentityName') || undefined,
     configurationSetName: app.node.tryGetContext('configurationSetName') || undefined,
     // Deploys to the account and region of the caller's credentials (environment-agnostic synth).
