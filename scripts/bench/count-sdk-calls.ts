@@ -8,12 +8,13 @@
  */
 import type { Metafile, Plugin } from 'esbuild';
 import * as path from 'node:path';
-import { buildBundles } from '../build/bundles';
+import { buildBundles, loadedAtStart } from '../build/bundles';
 import { REPORT_KEY, type SdkCall, type SdkCallReporter } from './counting-client';
 
-/** The AWS SDK client packages (`client-dynamodb`, ...) whose code a bundle's output carries. */
-export function awsClients(output: Metafile['outputs'][string]): string[] {
-  const clients = Object.entries(output.inputs)
+/** The AWS SDK client packages (`client-dynamodb`, ...) whose code a bundle's outputs carry. */
+export function awsClients(...outputs: Metafile['outputs'][string][]): string[] {
+  const clients = outputs
+    .flatMap((output) => Object.entries(output.inputs))
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([file]) => /(?:^|[\\/])node_modules[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]/.exec(file)?.[1])
     .filter((client): client is string => client !== undefined);
@@ -36,11 +37,13 @@ export const countSdkCalls: Plugin = {
  * rather than counting zero calls.
  */
 export async function buildCountingBundles(dir: string): Promise<void> {
-  const { metafile } = await buildBundles(dir, dir, { sourcemap: false, plugins: [countSdkCalls] });
-  for (const [file, output] of Object.entries(metafile.outputs)) {
-    if (!output.entryPoint || !awsClients(output).length) continue;
-    if (!Object.keys(output.inputs).some((input) => path.resolve(input) === COUNTING_CLIENT)) {
-      throw new Error(`${file} carries ${awsClients(output).join(', ')} but not the counting client: the SDK no longer takes its clients' base class from @smithy/core/client`);
+  const { names, metafile } = await buildBundles(dir, dir, { sourcemap: false, plugins: [countSdkCalls] });
+  for (const name of names) {
+    // What the function loads at start: the client's base class may sit in a chunk its entry imports.
+    const outputs = loadedAtStart(metafile, name, dir).map(({ output }) => output);
+    if (!awsClients(...outputs).length) continue;
+    if (!outputs.some((output) => Object.keys(output.inputs).some((input) => path.resolve(input) === COUNTING_CLIENT))) {
+      throw new Error(`${name} carries ${awsClients(...outputs).join(', ')} but not the counting client: the SDK no longer takes its clients' base class from @smithy/core/client`);
     }
   }
 }

@@ -39,7 +39,7 @@ import { SETTINGS } from '../../lambdas/settings';
 import { apiEvent } from '../local/api-events';
 import { liveLinkRequest } from '../local/link-requests';
 import { functionEnvironment, startStandIns } from '../local/stand-ins';
-import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles, bundleFile } from '../build/bundles';
+import { BUNDLE_DIR, BUNDLE_OPTIONS, buildBundles, bundleFile, loadedAtStart } from '../build/bundles';
 import type { bareCalls } from './bare-calls';
 import { awsClients, buildCountingBundles, sdkCallsDuring } from './count-sdk-calls';
 import { createServiceTable, startDynamoDbLocal } from '../local/dynamodb-local';
@@ -244,9 +244,10 @@ async function main(): Promise<void> {
   if (!onLambdaNode()) return;
   const { names, metafile } = await buildBundles();
   const failures: string[] = [];
-  const sizes = Object.fromEntries(names.map((name) => [name, statSync(bundleFile(name)).size / 1024]));
-  const outputOf = (name: string) => Object.entries(metafile.outputs).find(([file]) => path.resolve(file) === bundleFile(name))![1];
-  const classes = Object.fromEntries(names.map((name) => [name, bundleClass(awsClients(outputOf(name)))]));
+  // A bundle is what its function loads at start: index.mjs and the chunks it imports statically.
+  const loaded = Object.fromEntries(names.map((name) => [name, loadedAtStart(metafile, name)]));
+  const sizes = Object.fromEntries(names.map((name) => [name, loaded[name]!.reduce((sum, { file }) => sum + statSync(file).size, 0) / 1024]));
+  const classes = Object.fromEntries(names.map((name) => [name, bundleClass(awsClients(...loaded[name]!.map(({ output }) => output)))]));
   for (const name of names) {
     const budget = TARGETS.bundleKiB[classes[name]!];
     if (budget === undefined) failures.push(`${name} carries ${classes[name]}, a class of AWS clients with no bundle budget`);

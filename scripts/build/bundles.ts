@@ -44,6 +44,11 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   platform: 'node',
   target: 'node22',
   format: 'esm',
+  // A dynamic import() becomes a chunk of its own beside index.mjs, loaded only when reached: code a
+  // function needs only with an optional feature (the beforeSignIn hook's Lambda client) stays out of
+  // its cold start. Each function is its own build, so no chunk is shared between functions.
+  splitting: true,
+  chunkNames: '[name]-[hash]',
   mainFields: ['module', 'main'],
   minify: true,
   treeShaking: true,
@@ -53,12 +58,31 @@ export const BUNDLE_OPTIONS: BuildOptions = {
   outExtension: { '.js': '.mjs' },
   alias: { '@aws-sdk/credential-provider-node': path.join(ROOT, 'lambdas', 'adapters', 'lambda-credentials.ts') },
   // Loaded by a dynamic import() only for event-stream operations, which none of our calls are: left
-  // out of the bundle, it is never resolved.
-  external: ['@smithy/core/event-streams'],
+  // out of the bundle, it is never resolved. Likewise the user-agent parser of the SDK's browser
+  // build, imported by code Node never runs: with splitting it would otherwise become a dead chunk.
+  external: ['@smithy/core/event-streams', 'bowser'],
   // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'error',
 };
+
+/**
+ * The files a function loads when it starts, from the build's metafile: its `index.mjs` and every chunk
+ * imported statically from there, not the chunks behind a dynamic `import()` (loaded only when that
+ * code runs). Their sum is what a cold start reads and parses: what a bundle's size means.
+ */
+export function loadedAtStart(metafile: Metafile, name: string, dir: string = BUNDLE_DIR): { file: string; output: Metafile['outputs'][string] }[] {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([file, output]) => [path.resolve(file), output]));
+  const loaded = new Map<string, Metafile['outputs'][string]>();
+  const visit = (file: string) => {
+    const output = outputs.get(file);
+    if (output === undefined || loaded.has(file)) return;
+    loaded.set(file, output);
+    for (const imported of output.imports) if (imported.kind === 'import-statement' && !imported.external) visit(path.resolve(imported.path));
+  };
+  visit(bundleFile(name, dir));
+  return [...loaded].map(([file, output]) => ({ file, output }));
+}
 
 export interface BuiltBundles {
   readonly names: string[];
@@ -73,16 +97,26 @@ export interface BuiltBundles {
  */
 export async function buildBundles(outDir: string = BUNDLE_DIR, mapDir: string = MAP_DIR, overrides: BuildOptions = {}): Promise<BuiltBundles> {
   const names = bundleNames();
-  const result = await build({
-    ...BUNDLE_OPTIONS,
-    ...overrides,
-    entryPoints: Object.fromEntries(names.map((name) => [`${name}/${ENTRY}`, path.join(HANDLER_DIR, `${name}.ts`)])),
-    outdir: outDir,
-    write: false,
-    metafile: true,
-  });
+  // One build per function: its chunks land in its own directory, the asset the construct deploys.
+  const results = await Promise.all(
+    names.map((name) =>
+      build({
+        ...BUNDLE_OPTIONS,
+        ...overrides,
+        entryPoints: { [ENTRY]: path.join(HANDLER_DIR, `${name}.ts`) },
+        outdir: path.join(outDir, name),
+        write: false,
+        metafile: true,
+      }),
+    ),
+  );
+  const metafile: Metafile = { inputs: {}, outputs: {} };
+  for (const result of results) {
+    Object.assign(metafile.inputs, result.metafile.inputs);
+    Object.assign(metafile.outputs, result.metafile.outputs);
+  }
   const written = new Set<string>();
-  for (const file of result.outputFiles) {
+  for (const file of results.flatMap((result) => result.outputFiles)) {
     const target = file.path.endsWith('.map') ? path.join(mapDir, path.relative(outDir, file.path)) : file.path;
     written.add(target);
     if (existsSync(target) && readFileSync(target).equals(file.contents)) continue;
@@ -99,7 +133,7 @@ export async function buildBundles(outDir: string = BUNDLE_DIR, mapDir: string =
       else for (const file of readdirSync(entryPath)) if (!written.has(path.join(entryPath, file))) rmSync(path.join(entryPath, file), { force: true });
     }
   }
-  return { names, metafile: result.metafile };
+  return { names, metafile };
 }
 
 if (require.main === module) {

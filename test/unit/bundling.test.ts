@@ -34,8 +34,9 @@ function hooksOf(plugin: Plugin): Hooks {
 /** Every file under node_modules that a deployed bundle was built from, read from its source map. */
 function bundledDependencyFiles(): string[] {
   const files = new Set<string>();
-  for (const name of bundleNames()) {
-    const map = path.join(MAP_DIR, name, 'index.mjs.map');
+  // Every output's map: a function's index.mjs and its chunks.
+  const maps = bundleNames().flatMap((name) => readdirSync(path.join(MAP_DIR, name)).filter((file) => file.endsWith('.mjs.map')).map((file) => path.join(MAP_DIR, name, file)));
+  for (const map of maps) {
     const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
     for (const source of sources) {
       const file = path.resolve(path.dirname(map), source);
