@@ -15,6 +15,7 @@ function main(): void {
     auth: { ...propsFromContext(app.node), signingKeyGeneration: generation(app.node.tryGetContext('signingKeyGeneration')) },
     emailIdentityName: app.node.tryGetContext('emailIdentityName') || undefined,
     configurationSetName: app.node.tryGetContext('configurationSetName') || undefined,
+    beforeSignInFunctionArn: app.node.tryGetContext('beforeSignInFunctionArn') || undefined,
     // Deploys to the account and region of the caller's credentials (environment-agnostic synth).
     description: 'Passwordless magic-link sign-in (API Gateway HTTP API, Lambda, DynamoDB, SES v2)',
   });

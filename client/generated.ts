@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   magic_link_code_invalid: 401,
   magic_link_code_attempts_exceeded: 429,
   magic_link_code_ip_limit_exceeded: 429,
+  sign_in_not_allowed: 403,
   session_invalid: 401,
   email_delivery_failed: 502,
   service_unavailable: 503,
@@ -88,7 +89,7 @@ export interface VerifyData {
 }
 
 /** Errors `POST /v1/auth/verify` can answer with. */
-export type VerifyError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'magic_link_not_found' | 'magic_link_expired' | 'magic_link_already_used' | 'magic_link_device_mismatch' | 'magic_link_code_invalid' | 'magic_link_code_attempts_exceeded' | 'magic_link_code_ip_limit_exceeded' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
+export type VerifyError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'magic_link_not_found' | 'magic_link_expired' | 'magic_link_already_used' | 'magic_link_device_mismatch' | 'magic_link_code_invalid' | 'magic_link_code_attempts_exceeded' | 'magic_link_code_ip_limit_exceeded' | 'sign_in_not_allowed' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 /** `data` of a successful `GET /v1/auth/session` (200). */
 export interface GetSessionData {

@@ -100,6 +100,8 @@ export function userMessage(code: ErrorCode, retryAfterSeconds: number | null, d
       return "This sign-in link isn't valid. Make sure you opened the whole link from your most recent email, or request a fresh one.";
     case 'session_invalid':
       return 'Your session has ended. Please sign in again.';
+    case 'sign_in_not_allowed':
+      return "This email address can't be used to sign in here. Please use another address, or ask the service's operators to admit this one.";
     case 'validation_failed':
       return details.some((d) => d.field === 'email')
         ? 'Please enter a valid email address.'

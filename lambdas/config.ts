@@ -11,6 +11,8 @@ export type ServiceConfig = RuntimeSettings & {
   readonly codeSecretArn: string;
   readonly signingKeyArn: string;
   readonly publicKeyArns: readonly string[];
+  /** The team's `beforeSignIn` function; absent when none is configured (or in functions that do not ask it). */
+  readonly beforeSignInFunctionArn: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -50,6 +52,7 @@ export function parseConfig(env: Env): ServiceConfig {
     codeSecretArn,
     signingKeyArn,
     publicKeyArns,
+    beforeSignInFunctionArn: text(RESOURCE_ENV.beforeSignInFunctionArn),
   };
 }
 

@@ -62,6 +62,16 @@ export const SETTING_DOCS: { readonly [N in SettingName]: SettingDoc } = {
   ipCodeAttemptsPerHour: {
     description: 'Wrong one-time codes allowed per source network (an IPv4 address, an IPv6 /64) per hour, across all addresses. Past it, code entry from that network answers `magic_link_code_ip_limit_exceeded` until the hour ends (links keep working): one network cannot spread its guesses over many addresses. `docs/threat-model.md` shows what it lets an attacker reach.',
   },
+  allowedEmailDomains: {
+    description: 'Who may sign in, by the domain of the address: exact domains (`example.com` admits `ada@example.com`, not `ada@eu.example.com`), compared in lower case and in punycode (an internationalized domain may be given either way). A request for any other address gets the same `202` and no mail; a link or code mailed before the list changed no longer signs in (`sign_in_not_allowed`).',
+    defaultText: '- none: every address may sign in',
+  },
+  beforeSignInTimeout: {
+    description: 'How long the request and verify functions wait for the `beforeSignIn` function\'s answer before treating it as failed (`beforeSignInOnError`).',
+  },
+  beforeSignInOnError: {
+    description: 'What a failure of the `beforeSignIn` function means: an error it throws, an answer that is not `{"allow": true|false}`, or no answer within `beforeSignInTimeout`. `refuse` (fail closed) treats it as a refusal, `allow` lets the address sign in.',
+  },
   docsBaseUrl: {
     description: 'Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.',
   },

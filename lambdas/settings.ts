@@ -17,7 +17,7 @@
  *
  * No AWS SDK and no CDK imports: the functions bundle this file.
  */
-import { normalizeEmail } from './domain/email';
+import { normalizeDomain, normalizeEmail } from './domain/email';
 import { describeDuration } from './domain/mail';
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
@@ -161,6 +161,17 @@ export function urlList(): SettingKind<readonly string[]> {
   );
 }
 
+/** Mail domains, each in the form addresses are kept in (lower-case, punycode): matched exactly, no wildcards. */
+export function domains(): SettingKind<readonly string[]> {
+  return listOf(
+    (value) => {
+      const domain = typeof value === 'string' ? normalizeDomain(value) : null;
+      return domain === null ? bad(`must list mail domains such as example.com (no @, no wildcards), got "${String(value)}"`) : ok(domain);
+    },
+    { atLeastOne: null },
+  );
+}
+
 /** A short text of printable ASCII without spaces or commas, such as an audience. */
 export function word(): SettingKind<string> {
   const check = (value: unknown): Checked<string> =>
@@ -220,6 +231,8 @@ export const RANGES = {
   sessionLifetime: { min: 5 * 60, max: 365 * 24 * 3600 },
   accessTokenLifetime: { min: 60, max: 3600 },
   perHour: { min: 1, max: 1_000_000 },
+  // Well inside the functions' own timeout, which must still fit the table and mail calls after it.
+  beforeSignInTimeout: { min: 1, max: 5 },
 } as const satisfies Record<string, Range>;
 
 export const SETTINGS = {
@@ -247,6 +260,9 @@ export const SETTINGS = {
   mailBudgetPerHour: setting({ kind: count(RANGES.perHour), default: 1000, runtime: true }),
   codeAttemptsPerHour: setting({ kind: count({ min: 1, max: 100 }), default: 5, runtime: true }),
   ipCodeAttemptsPerHour: setting({ kind: count({ min: 1, max: 100_000 }), default: 20, runtime: true }),
+  allowedEmailDomains: setting({ kind: domains(), default: [], runtime: true }),
+  beforeSignInTimeout: setting({ kind: seconds(RANGES.beforeSignInTimeout), default: 2, runtime: true }),
+  beforeSignInOnError: setting({ kind: oneOf(['refuse', 'allow'] as const, "'refuse' | 'allow'"), default: 'refuse', runtime: true }),
   docsBaseUrl: setting({ kind: httpsUrl({ trimTrailingSlash: true }), default: 'https://docs.asterwise.com', runtime: true }),
   tableRemovalPolicy: setting({ kind: oneOf(['retain', 'destroy'] as const, 'RemovalPolicy'), default: 'retain', runtime: false }),
 };
@@ -286,4 +302,6 @@ export const RESOURCE_ENV = {
   signingKeyArn: 'SIGNING_KEY_ARN',
   /** The KMS keys the JWKS publishes, comma-separated: the previous (when there is one), current and next. */
   publicKeyArns: 'PUBLIC_KEY_ARNS',
+  /** The team's `beforeSignIn` function, when the construct is given one (request and verify only). */
+  beforeSignInFunctionArn: 'BEFORE_SIGN_IN_FUNCTION_ARN',
 } as const;

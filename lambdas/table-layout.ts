@@ -127,6 +127,12 @@ export const SESSION_ATTRIBUTES = [ATTR.email, ATTR.userId, ATTR.sessionHash, AT
 export const REQUEST_ITEMS = ['ip', 'inbox', 'link', 'code', 'email', 'mailBudget'] as const;
 export type RequestItem = (typeof REQUEST_ITEMS)[number];
 
+/**
+ * The items of a request the sign-in policy refused: the same three counters, in the same order, and
+ * no link, code or mail budget (nothing is mailed). Its limits answer as an allowed request's would.
+ */
+export const REFUSED_REQUEST_ITEMS = ['ip', 'inbox', 'email'] as const satisfies readonly RequestItem[];
+
 /** The key of each item of a link request's transaction. */
 export function requestItemKeys(request: {
   readonly ipKey: string;
@@ -135,14 +141,26 @@ export function requestItemKeys(request: {
   readonly mailBudget: { readonly shard: number };
   readonly link: { readonly id: string; readonly userHash: string };
 }): Record<RequestItem, string> {
-  const { ipKey, emailHash, window, link } = request;
+  const { window, link } = request;
+  return {
+    ...counterKeys(request),
+    mailBudget: KEYS.mailBudgetShard(window.start, request.mailBudget.shard),
+    link: KEYS.signIn(link.id),
+    code: KEYS.code(link.userHash),
+  };
+}
+
+/** The keys of a request's three counters: every request has them, refused by the sign-in policy or not. */
+export function counterKeys(request: {
+  readonly ipKey: string;
+  readonly emailHash: string;
+  readonly window: { readonly start: number };
+}): Record<(typeof REFUSED_REQUEST_ITEMS)[number], string> {
+  const { ipKey, emailHash, window } = request;
   return {
     ip: KEYS.ipCounter(ipKey, window.start),
     email: KEYS.emailCounter(ipKey, emailHash, window.start),
     inbox: KEYS.inboxCounter(emailHash, window.start),
-    mailBudget: KEYS.mailBudgetShard(window.start, request.mailBudget.shard),
-    link: KEYS.signIn(link.id),
-    code: KEYS.code(link.userHash),
   };
 }
 

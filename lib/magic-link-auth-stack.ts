@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { MagicLinkAuth, type MagicLinkAuthProps } from './magic-link-auth';
@@ -19,6 +20,12 @@ export interface MagicLinkAuthStackProps extends StackProps {
    * @default - a new configuration set (suppression, reputation metrics, events to CloudWatch)
    */
   readonly configurationSetName?: string;
+  /**
+   * The ARN of a function that already exists to ask who may sign in (the construct's `beforeSignIn`).
+   * The app reads it from `-c beforeSignInFunctionArn=...`.
+   * @default - none: `allowedEmailDomains` alone decides
+   */
+  readonly beforeSignInFunctionArn?: string;
 }
 
 /** The deployable app: the construct plus the outputs a client needs. */
@@ -34,8 +41,10 @@ export class MagicLinkAuthStack extends Stack {
         : props.configurationSetName === 'none'
           ? ('none' as const)
           : ses.ConfigurationSet.fromConfigurationSetName(this, 'ConfigurationSet', props.configurationSetName);
+    const beforeSignIn = props.beforeSignInFunctionArn ? lambda.Function.fromFunctionArn(this, 'BeforeSignIn', props.beforeSignInFunctionArn) : undefined;
     this.auth = new MagicLinkAuth(this, 'MagicLinkAuth', {
       ...props.auth,
+      ...(beforeSignIn ? { beforeSignIn } : {}),
       ...(emailIdentity ? { emailIdentity } : {}),
       ...(configurationSet ? { configurationSet } : {}),
     });

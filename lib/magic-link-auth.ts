@@ -118,7 +118,21 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
    * @default 1
    */
   readonly signingKeyGeneration?: number;
+
+  /**
+   * Your function that decides who may sign in, asked after `allowedEmailDomains` admits an address:
+   * synchronously (RequestResponse) when a link is requested, before anything is written or mailed, and
+   * when a link or code is used. It gets `{"version": 1, "trigger": "request" | "verify", "email",
+   * "domain", "source_ip"?, "method"?: "link" | "code"}` and answers `{"allow": true | false}`; an error,
+   * another answer or none within `beforeSignInTimeout` is ruled by `beforeSignInOnError`. Only the
+   * request and verify functions may invoke it (`lambda:InvokeFunction` on it alone).
+   * @default - no function: `allowedEmailDomains` alone decides
+   */
+  readonly beforeSignIn?: lambda.IFunction;
 }
+
+/** The functions that ask the sign-in policy: the request (before mailing) and verify (before a session). */
+const SIGN_IN_POLICY_FUNCTIONS: readonly FunctionName[] = ['request-magic-link', 'verify'];
 
 /** Requests per second and burst each route gets from API Gateway, unless `routeThrottles` says otherwise. */
 export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apigwv2.ThrottleSettings>> = {
@@ -361,7 +375,12 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   private createFunctions(props: MagicLinkAuthProps, environment: Record<string, string>, logRetention: logs.RetentionDays): Record<FunctionName, lambda.Function> {
     const functions = {} as Record<FunctionName, lambda.Function>;
     for (const name of FUNCTION_NAMES) {
-      const fn = createFunction(this, name, { environment, logRetention, sizing: props.functionProps, reservedConcurrency: props.reservedConcurrency?.[name] });
+      const hooked = props.beforeSignIn !== undefined && SIGN_IN_POLICY_FUNCTIONS.includes(name);
+      const env = hooked ? { ...environment, [RESOURCE_ENV.beforeSignInFunctionArn]: props.beforeSignIn!.functionArn } : environment;
+      const fn = createFunction(this, name, { environment: env, logRetention, sizing: props.functionProps, reservedConcurrency: props.reservedConcurrency?.[name] });
+      // On the role, not the function's resource policy: an imported function (another stack's, or an
+      // ARN from context) takes no resource policy from here, and this grant names it alone.
+      if (hooked) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.beforeSignIn!.functionArn] }));
       for (const access of TABLE_ACCESS[name]) fn.addToRolePolicy(tableStatement(this.table, access));
       functions[name] = fn;
     }

@@ -123,6 +123,30 @@ export interface MagicLinkAuthSettings {
   readonly ipCodeAttemptsPerHour?: number;
 
   /**
+   * Who may sign in, by the domain of the address: exact domains (`example.com` admits `ada@example.com`, not `ada@eu.example.com`), compared in lower case and in punycode (an internationalized domain may be given either way). A request for any other address gets the same `202` and no mail; a link or code mailed before the list changed no longer signs in (`sign_in_not_allowed`).
+   *
+   * Context key `allowedEmailDomains`; environment variable `ALLOWED_EMAIL_DOMAINS`.
+   * @default - none: every address may sign in
+   */
+  readonly allowedEmailDomains?: string[];
+
+  /**
+   * How long the request and verify functions wait for the `beforeSignIn` function's answer before treating it as failed (`beforeSignInOnError`).
+   *
+   * Range: 1 to 5 seconds. Context key `beforeSignInTimeoutSeconds`; environment variable `BEFORE_SIGN_IN_TIMEOUT_SECONDS`.
+   * @default Duration.seconds(2)
+   */
+  readonly beforeSignInTimeout?: Duration;
+
+  /**
+   * What a failure of the `beforeSignIn` function means: an error it throws, an answer that is not `{"allow": true|false}`, or no answer within `beforeSignInTimeout`. `refuse` (fail closed) treats it as a refusal, `allow` lets the address sign in.
+   *
+   * Context key `beforeSignInOnError`; environment variable `BEFORE_SIGN_IN_ON_ERROR`.
+   * @default 'refuse'
+   */
+  readonly beforeSignInOnError?: 'refuse' | 'allow';
+
+  /**
    * Base of the `doc_url` in every error response: `<docsBaseUrl>/reference/errors/<code>`.
    *
    * Context key `docsBaseUrl`; environment variable `DOCS_BASE_URL`.

@@ -22,6 +22,7 @@ import type {
   CodeConsumeOutcome,
   ConsumeLink,
   ConsumeOutcome,
+  CountedRequest,
   LinkRequest,
   LinkRequestOutcome,
   LiveCode,
@@ -33,11 +34,13 @@ import {
   ATTR,
   CODE_SIGN_IN_ITEMS,
   KEYS,
+  REFUSED_REQUEST_ITEMS,
   REQUEST_ITEMS,
   WRONG_CODE_ITEMS,
   SESSION_ATTRIBUTES,
   USER_INDEX,
   byItem,
+  counterKeys,
   inOrder,
   requestItemKeys,
   type AttributeKey,
@@ -275,13 +278,25 @@ export class DynamoAuthStore implements AuthStore {
     const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REQUEST_ITEMS, items) }));
     if (refused === null) return 'created';
     const failed = byItem(REQUEST_ITEMS, refused.codes, 'None');
-    const spent = (item: RequestItem) => failed[item] === 'ConditionalCheckFailed';
-    // The IP limit is checked first: when it and another are exhausted the caller hears about the IP.
-    // Both address limits (this network's share, the inbox's ceiling) answer as the address limit.
-    if (spent('ip')) return 'ip_limit_exceeded';
-    if (spent('email') || spent('inbox')) return 'email_limit_exceeded';
-    if (spent('mailBudget')) return 'capacity_exceeded';
+    const limit = limitSpent(failed);
+    if (limit !== null) return limit;
+    if (failed.mailBudget === 'ConditionalCheckFailed') return 'capacity_exceeded';
     throw new Error('magic link id collision', { cause: refused.error });
+  }
+
+  async countLinkRequest(request: CountedRequest): Promise<'counted' | 'ip_limit_exceeded' | 'email_limit_exceeded'> {
+    const { window, limits } = request;
+    const keys = counterKeys(request);
+    const items = {
+      ip: { Update: this.counter(keys.ip, limits.ip, window.end) },
+      email: { Update: this.counter(keys.email, limits.email, window.end) },
+      inbox: { Update: this.counter(keys.inbox, limits.inbox, window.end) },
+    };
+    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REFUSED_REQUEST_ITEMS, items) }));
+    if (refused === null) return 'counted';
+    const limit = limitSpent(byItem(REFUSED_REQUEST_ITEMS, refused.codes, 'None'));
+    if (limit === null) throw new Error(`counting a refused request was cancelled (${refused.codes.join(', ')})`, { cause: refused.error });
+    return limit;
   }
 
   async releaseLinkRequest(request: LinkRequest): Promise<void> {
@@ -412,6 +427,24 @@ export class DynamoAuthStore implements AuthStore {
     return userId;
   }
 
+  async endSignIn(request: { readonly id: string; readonly now: number; readonly retainUntil: number }): Promise<void> {
+    try {
+      await this.write(() =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { [ATTR.pk]: KEYS.signIn(request.id) },
+            ...REVOKE_FOUND,
+            ExpressionAttributeValues: { ':now': request.now, ':ttl': request.retainUntil },
+          }),
+        ),
+      );
+    } catch (error) {
+      // Ended meanwhile (signing out everywhere): already what was asked.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async setSignInUser(request: { readonly id: string; readonly userId: string }): Promise<void> {
     await this.write(() =>
       this.doc.send(
@@ -531,6 +564,17 @@ function shared(link: LinkRequest['link']): Record<string, string | number> {
     ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
     [ATTR.ttl]: link.retainUntil,
   };
+}
+
+/**
+ * Which request limit a cancelled transaction's counters spent, by its items' cancellation codes. The IP
+ * limit first: when it and another are exhausted the caller hears about the IP. Both address limits
+ * (this network's share, the inbox's ceiling) answer as the address limit.
+ */
+function limitSpent(failed: Readonly<Record<'ip' | 'email' | 'inbox', string>>): 'ip_limit_exceeded' | 'email_limit_exceeded' | null {
+  if (failed.ip === 'ConditionalCheckFailed') return 'ip_limit_exceeded';
+  if (failed.email === 'ConditionalCheckFailed' || failed.inbox === 'ConditionalCheckFailed') return 'email_limit_exceeded';
+  return null;
 }
 
 function snapshot(item: Record<string, AttributeValue> | undefined): SignInSnapshot | null {

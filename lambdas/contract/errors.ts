@@ -130,6 +130,12 @@ export const ERROR_CATALOG = {
     retryAfter: RATE_LIMIT_WINDOW_SECONDS,
     area: 'rate_limiting',
   },
+  sign_in_not_allowed: {
+    status: 403,
+    message: 'This address may not sign in here.',
+    retryAfter: null,
+    area: 'authentication',
+  },
   session_invalid: {
     status: 401,
     message: 'The session is missing, expired or signed out.',
@@ -197,6 +203,7 @@ const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
   code_attempts_exceeded: 'magic_link_code_attempts_exceeded',
   code_ip_limit_exceeded: 'magic_link_code_ip_limit_exceeded',
   session_invalid: 'session_invalid',
+  sign_in_not_allowed: 'sign_in_not_allowed',
 };
 
 /** What a refusal that is a problem with one field of the request lists in `details`. */

@@ -21,6 +21,7 @@ export const METRICS = {
   linkMailed: { name: 'LinkMailed', description: 'a link (and its code) mailed: the 202' },
   refusedIpLimit: { name: 'RefusedIpLimit', description: 'a request refused by the per-network limit' },
   refusedEmailLimit: { name: 'RefusedEmailLimit', description: "a request refused by an address's limits" },
+  signInRefused: { name: 'SignInRefused', description: 'an address the sign-in policy refused: a request answered 202 and not mailed, or a verify answered `sign_in_not_allowed`' },
   refusedCapacity: { name: 'RefusedCapacity', description: "a request refused by the deployment's hourly mail budget" },
   deliveryFailed: { name: 'DeliveryFailed', description: 'SES refused or failed to take a mail (undone, answered 502)' },
   verifiedByLink: { name: 'VerifiedByLink', description: 'a sign-in by the link' },
@@ -55,6 +56,7 @@ export const ERROR_METRICS: Partial<Record<ErrorCode, MetricKey>> = {
   magic_link_code_invalid: 'codeInvalid',
   magic_link_code_attempts_exceeded: 'codeAttemptsExceeded',
   magic_link_code_ip_limit_exceeded: 'codeIpLimitExceeded',
+  sign_in_not_allowed: 'signInRefused',
 };
 
 /** The metrics one request counts: its route's, and its outcome's (a success's, or its error's). */

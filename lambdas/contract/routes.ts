@@ -45,6 +45,7 @@ export const ROUTES = [
       'magic_link_code_invalid',
       'magic_link_code_attempts_exceeded',
       'magic_link_code_ip_limit_exceeded',
+      'sign_in_not_allowed',
       ...CHAIN_ERRORS,
     ],
   },

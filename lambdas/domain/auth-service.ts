@@ -1,11 +1,12 @@
 import type { AccessToken, AccessTokens } from './access-tokens';
 import { challengeFor, codeHash, emailHash, generateCode } from './codes';
-import { RefusedError, type Refusal } from './errors';
+import { RefusedError, SignInNotAllowedError, type Refusal } from './errors';
 import { ipRateLimitKey } from './ip';
 import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
 import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
+import { SignInPolicy, type PolicyDecision } from './sign-in-policy';
 import { generateToken, hashToken, hashesEqual, userHash } from './tokens';
 import { newUserId } from './users';
 
@@ -100,6 +101,7 @@ export class MagicLinkService {
     private readonly mailer: Mailer,
     private readonly codeSecret: CodeSecret,
     private readonly settings: AuthSettings,
+    private readonly policy: SignInPolicy = SignInPolicy.OPEN,
   ) {}
 
   /** How logs name an address: keyed with the deployment's secret, never the address itself. */
@@ -122,8 +124,12 @@ export class MagicLinkService {
   /**
    * Counts the request, stores a hashed single-use link and its code, and mails both. With a
    * `challenge`, the sign-in is bound to the browser that holds its verifier.
+   *
+   * An address the sign-in policy refuses gets the same answer and is counted against the same limits
+   * (a stranger must not learn who may sign in from who never reaches a limit), but nothing else is
+   * written and nothing mailed; `decision` tells the caller why, for its logs only.
    */
-  async requestMagicLink(email: string, sourceIp: string, now: Date, options: LinkOptions = {}): Promise<{ expiresIn: number }> {
+  async requestMagicLink(email: string, sourceIp: string, now: Date, options: LinkOptions = {}): Promise<{ expiresIn: number; decision: PolicyDecision }> {
     const redirectTo = options.redirectTo === undefined ? undefined : this.allowedRedirect(options.redirectTo);
     const ipKey = ipRateLimitKey(sourceIp);
     if (ipKey === null) throw new Error('API Gateway reported a source IP that is not an IP address');
@@ -140,6 +146,12 @@ export class MagicLinkService {
       window,
       limits: { ip: this.settings.ipLimitPerHour, email: this.settings.emailLimitPerHour, inbox: this.settings.inboxLimitPerHour },
     };
+    const decision = await this.policy.decide({ trigger: 'request', email, sourceIp });
+    if (!decision.allowed) {
+      const outcome = await this.store.countLinkRequest(counted);
+      if (outcome !== 'counted') throw new RefusedError(outcome);
+      return { expiresIn: this.settings.linkLifetimeSeconds, decision };
+    }
 
     // A random order of the mail budget's shards: a full one sends the request to the next, up to a few.
     const shards = shuffled(mailBudgetShards(this.settings.mailBudgetPerHour)).slice(0, MAIL_BUDGET_TRIES);
@@ -175,7 +187,7 @@ export class MagicLinkService {
         await this.store.releaseLinkRequest(request);
         throw error;
       }
-      return { expiresIn: this.settings.linkLifetimeSeconds };
+      return { expiresIn: this.settings.linkLifetimeSeconds, decision };
     }
   }
 
@@ -188,19 +200,30 @@ export class SignInService {
     private readonly codeSecret: CodeSecret,
     private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour' | 'ipCodeAttemptsPerHour'>,
     private readonly accessTokens: AccessTokens,
+    private readonly policy: SignInPolicy = SignInPolicy.OPEN,
   ) {}
 
   /**
    * Consumes a link exactly once and starts a session. `token` (and `verifier`, when given) must
    * already be well-formed. A bound link wants the verifier of the browser that asked for it; without
    * it the link is left as it was (`device_mismatch`).
+   *
+   * The link's address is known once the consume returns it: one the sign-in policy now refuses ends
+   * that sign-in (revoked, never given a user) and is answered `sign_in_not_allowed`.
    */
-  async verify(token: string, now: Date, verifier?: string): Promise<SignedIn> {
+  async verify(token: string, now: Date, verifier?: string, sourceIp?: string): Promise<SignedIn> {
     const id = hashToken(token);
     const nowSeconds = toSeconds(now);
     const challenge = verifier === undefined ? undefined : challengeFor(verifier);
     const consume = this.consumeRequest(id, nowSeconds, challenge);
     const result = await this.store.consumeLink(consume.request);
+    if (result.outcome === 'consumed') {
+      const decision = await this.policy.decide({ trigger: 'verify', email: result.email, method: 'link', ...(sourceIp === undefined ? {} : { sourceIp }) });
+      if (!decision.allowed) {
+        await this.store.endSignIn({ id, now: nowSeconds, retainUntil: nowSeconds + RECORD_RETENTION_SECONDS });
+        throw new SignInNotAllowedError(decision.reason, decision.hookFailure);
+      }
+    }
     return consume.finish(result);
   }
 
@@ -227,6 +250,10 @@ export class SignInService {
     const live = await this.store.findCode(user);
     if (!signsIn(live, codeHash(secret, email, code), nowSeconds, challenge)) return this.wrongCode(attempts);
     const consume = this.consumeRequest(live.signInId, nowSeconds, challenge);
+    // Only the right code asks the policy, so a guess learns nothing of who may sign in. Refused, the
+    // sign-in is left unused: its link is refused the same way.
+    const decision = await this.policy.decide({ trigger: 'verify', email, sourceIp, method: 'code' });
+    if (!decision.allowed) throw new SignInNotAllowedError(decision.reason, decision.hookFailure);
     const result = await this.store.consumeByCode({
       ...consume.request,
       email,

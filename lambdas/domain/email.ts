@@ -36,16 +36,27 @@ export function normalizeEmail(raw: unknown): EmailCheck {
   const at = email.lastIndexOf('@');
   if (at <= 0 || at === email.length - 1) return { ok: false, issue: 'must be a valid email address' };
   const local = email.slice(0, at);
-  const domain = /^\p{ASCII}*$/u.test(email.slice(at + 1)) ? email.slice(at + 1) : domainToASCII(email.slice(at + 1));
-  if (domain === '') return { ok: false, issue: 'must be a valid email address' };
-  const labels = domain.split('.');
-  const valid =
-    local.length <= MAX_LOCAL_PART_LENGTH &&
-    LOCAL_PART.test(local) &&
-    labels.length >= 2 &&
-    labels.every((label) => DOMAIN_LABEL.test(label)) &&
-    !/^[0-9]+$/.test(labels[labels.length - 1]!);
+  const domain = normalizeDomain(email.slice(at + 1));
+  if (domain === null) return { ok: false, issue: 'must be a valid email address' };
+  const valid = local.length <= MAX_LOCAL_PART_LENGTH && LOCAL_PART.test(local);
   const normalized = `${local}@${domain}`;
   if (normalized.length > MAX_EMAIL_LENGTH) return { ok: false, issue: `must be at most ${MAX_EMAIL_LENGTH} characters` };
   return valid ? { ok: true, email: normalized } : { ok: false, issue: 'must be a valid email address' };
+}
+
+/**
+ * A mail domain in the form addresses are kept in: lower-cased, an internationalized name in its
+ * punycode form (`Bücher.example` is `xn--bcher-kva.example`); null when it is not one.
+ */
+export function normalizeDomain(raw: string): string | null {
+  const lower = raw.trim().toLowerCase();
+  const domain = /^\p{ASCII}*$/u.test(lower) ? lower : domainToASCII(lower);
+  const labels = domain.split('.');
+  const valid = domain !== '' && labels.length >= 2 && labels.every((label) => DOMAIN_LABEL.test(label)) && !/^[0-9]+$/.test(labels[labels.length - 1]!);
+  return valid ? domain : null;
+}
+
+/** The domain of an address `normalizeEmail` accepted: already lower-case and punycode. */
+export function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1);
 }

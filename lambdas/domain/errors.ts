@@ -18,7 +18,9 @@ export type Refusal =
   | 'code_attempts_exceeded'
   /** The source network's wrong-code budget, across addresses, is spent. */
   | 'code_ip_limit_exceeded'
-  | 'session_invalid';
+  | 'session_invalid'
+  /** The sign-in policy (allowed domains, the `beforeSignIn` function) refuses the address at verify. */
+  | 'sign_in_not_allowed';
 
 export class RefusedError extends Error {
   constructor(
@@ -47,5 +49,33 @@ export class DeliveryFailedError extends Error {
   constructor(options: { cause?: unknown } = {}) {
     super('mail delivery failed', options);
     this.name = 'DeliveryFailedError';
+  }
+}
+
+/** Why the sign-in policy refused an address, for logs and metrics (never for the caller). */
+export type PolicyRefusal = 'domain_not_allowed' | 'hook_refused' | 'hook_failed';
+
+/** A verify the sign-in policy refused: `sign_in_not_allowed`, with the policy's reason for the logs. */
+export class SignInNotAllowedError extends RefusedError {
+  constructor(
+    readonly because: PolicyRefusal,
+    readonly hookFailure?: HookFailureKind,
+  ) {
+    super('sign_in_not_allowed');
+    this.name = 'SignInNotAllowedError';
+  }
+}
+
+/** How a `beforeSignIn` call failed: no answer in time, an error of the function, an answer of the wrong shape, or the call itself. */
+export type HookFailureKind = 'timeout' | 'function_error' | 'malformed_answer' | 'invoke_failed';
+
+/** The `beforeSignIn` function gave no usable answer; `beforeSignInOnError` says what that means. */
+export class SignInHookError extends Error {
+  constructor(
+    readonly kind: HookFailureKind,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`beforeSignIn failed: ${kind}`, options);
+    this.name = 'SignInHookError';
   }
 }

@@ -27,7 +27,7 @@ export interface NewLink {
 }
 
 /**
- * A link request, counted against three limits in its hour, each by its own name from setting to key:
+ * What a link request counts against: three limits in its hour, each by its own name from setting to key:
  * - `ip` (`ipLimitPerHour`): requests from one network, whatever the address;
  * - `email` (`emailLimitPerHour`): requests from one network for one address, the per-address limit a
  *   stranger can spend only from their own network, so they cannot lock the owner out;
@@ -35,7 +35,7 @@ export interface NewLink {
  *   ceiling.
  * The store keeps each count under its own key (`table-layout.ts`).
  */
-export interface LinkRequest {
+export interface CountedRequest {
   /** The requesting network (`ipRateLimitKey`). */
   readonly ipKey: string;
   /** The address's keyed hash (`emailHash`). */
@@ -44,6 +44,10 @@ export interface LinkRequest {
   readonly window: RateLimitWindow;
   /** Each limit's ceiling for the window. */
   readonly limits: { readonly ip: number; readonly email: number; readonly inbox: number };
+}
+
+/** A link request: counted (`CountedRequest`), against the mail budget too, with the link and code it stores. */
+export interface LinkRequest extends CountedRequest {
   /** The shard of the deployment's mail budget this request counts against, and its share. */
   readonly mailBudget: MailBudgetShard;
   readonly link: NewLink;
@@ -131,6 +135,11 @@ export interface LiveCode {
 export interface AuthStore {
   /** Counts the request against its three limits and the mail budget and stores the link and code, in one atomic step. */
   recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome>;
+  /**
+   * Counts a request the sign-in policy refused against the same three limits, in one atomic step, and
+   * nothing else: no link, no code, no mail budget. Its limits answer exactly as an allowed request's.
+   */
+  countLinkRequest(request: CountedRequest): Promise<'counted' | 'ip_limit_exceeded' | 'email_limit_exceeded'>;
   /** Undoes a recorded request whose mail was never sent: its counts given back, its link and code deleted, at once. */
   releaseLinkRequest(request: LinkRequest): Promise<void>;
   /** Marks the link used and starts its session, only if it exists, is unused, unexpired and (if bound) the challenge matches. */
@@ -147,6 +156,11 @@ export interface AuthStore {
    * `candidateId`, stored now with `createdAt`. Atomic: whoever races, an address gets exactly one id.
    */
   userOf(request: { readonly userHash: string; readonly candidateId: string; readonly createdAt: number }): Promise<string>;
+  /**
+   * Ends a sign-in just consumed that the sign-in policy refuses (by its id): revoked, with no user, so
+   * its session never works and nothing counts it as signed in.
+   */
+  endSignIn(request: { readonly id: string; readonly now: number; readonly retainUntil: number }): Promise<void>;
   /** Records on a consumed sign-in (by its id) its user's id, which the session check then reads with the session. */
   setSignInUser(request: { readonly id: string; readonly userId: string }): Promise<void>;
   /** Counts one wrong code against both budgets at once; which one is spent (and nothing counted) when either is. */
@@ -184,4 +198,26 @@ export interface TokenSigner {
   readonly keyId: string;
   /** The RSASSA-PKCS1-v1_5 SHA-256 signature of `signingInput`. */
   sign(signingInput: string): Promise<{ readonly signature: Buffer }>;
+}
+
+/** Who is signing in, as the sign-in policy is asked about it. */
+export interface SignInAttempt {
+  /** `request`: a link is asked for (before anything is written or mailed); `verify`: a link or code is used. */
+  readonly trigger: 'request' | 'verify';
+  /** The normalized address (lower case, punycode domain). */
+  readonly email: string;
+  /** The address's domain, as `allowedEmailDomains` compares it. */
+  readonly domain: string;
+  /** The caller's IP, when the request has one. */
+  readonly sourceIp?: string;
+  /** At verify: by the link or by the code. */
+  readonly method?: 'link' | 'code';
+}
+
+/**
+ * The team's `beforeSignIn` function. `allows` answers within its own time limit or throws
+ * (`SignInHookError` for a timeout, a function error or a malformed answer).
+ */
+export interface SignInHook {
+  allows(attempt: SignInAttempt): Promise<boolean>;
 }

@@ -2,17 +2,22 @@ import { parseBody, type SuccessData } from '../contract/shapes';
 import { httpHandler } from '../http/chain';
 import { outcomeMetrics } from '../http/metrics';
 import { magicLinkService } from '../http/composition';
-import { logger } from '../http/logger';
+import { logPolicy, logger } from '../http/logger';
+
+/** The `beforeSignIn` adapter, loaded on first use only (its own chunk of this bundle). */
+const loadSignInHook = () => import('../adapters/lambda-sign-in-hook');
 
 /** POST /v1/auth/magic-link: 202 whether or not the address was seen before. */
 export const handler = httpHandler<unknown>({ operationId: 'requestMagicLink', jsonBody: true, metrics: outcomeMetrics }, async (event, { scope }) => {
   const { email, code_challenge: challenge, redirect_to: redirectTo } = parseBody('requestMagicLink', event.body);
-  const service = magicLinkService(scope.config);
+  const service = magicLinkService(scope.config, loadSignInHook);
   logger.appendKeys({ email_hash: await service.emailHash(email), bound: challenge !== undefined });
-  const { expiresIn } = await service.requestMagicLink(email, event.requestContext.http.sourceIp, scope.receivedAt, {
+  const { expiresIn, decision } = await service.requestMagicLink(email, event.requestContext.http.sourceIp, scope.receivedAt, {
     ...(challenge === undefined ? {} : { challenge }),
     ...(redirectTo === undefined ? {} : { redirectTo }),
   });
+  logPolicy(decision);
+  // A refused address gets the very same answer: only the logs and the metric tell it apart.
   const data: SuccessData<'requestMagicLink'> = { expires_in: expiresIn };
-  return { kind: 'data', status: 202, data };
+  return { kind: 'data', status: 202, data, ...(decision.allowed ? {} : { metric: 'signInRefused' as const }) };
 });

@@ -4,6 +4,9 @@ import { SecretsManagerCodeSecret } from '../adapters/secrets-manager-code-secre
 import { SesMailer } from '../adapters/ses-mailer';
 import { AccessTokens } from '../domain/access-tokens';
 import { MagicLinkService, SessionService, SignInService } from '../domain/auth-service';
+import type { SignInHook } from '../domain/ports';
+import { SignInPolicy } from '../domain/sign-in-policy';
+import type { ServiceConfig } from '../config';
 import { perConfig } from './per-config';
 
 /**
@@ -17,25 +20,52 @@ import { perConfig } from './per-config';
  * document client's package does not declare itself side-effect free, so importing it keeps it.
  */
 
+/**
+ * Loads the `beforeSignIn` function's adapter: `() => import('../adapters/lambda-sign-in-hook')`, written
+ * in the handlers that ask the policy, so only their bundles get the chunk it becomes (an `import()`
+ * here would give one to every function that imports this module).
+ */
+export type LoadSignInHook = () => Promise<typeof import('../adapters/lambda-sign-in-hook')>;
+
+/**
+ * Who may sign in: the allowed domains, and the team's `beforeSignIn` function when one is configured.
+ * Its adapter (and the Lambda client) is loaded on the first call, so a function without a hook never
+ * loads it.
+ */
+function signInPolicy(config: ServiceConfig, load: LoadSignInHook): SignInPolicy {
+  const functionArn = config.beforeSignInFunctionArn;
+  if (functionArn === undefined) return new SignInPolicy(config);
+  let loaded: Promise<SignInHook> | undefined;
+  const hook: SignInHook = {
+    async allows(attempt) {
+      loaded ??= load().then(({ LambdaSignInHook }) => new LambdaSignInHook({ functionArn, timeoutMs: config.beforeSignInTimeoutSeconds * 1000 }));
+      return (await loaded).allows(attempt);
+    },
+  };
+  return new SignInPolicy(config, hook);
+}
+
 /** Requesting links: the only use case that mails. */
 export const magicLinkService = /* @__PURE__ */ perConfig(
-  (config) =>
+  (config, loadHook: LoadSignInHook) =>
     new MagicLinkService(
       new DynamoAuthStore({ tableName: config.tableName }),
       new SesMailer({ from: config.senderAddress, configurationSet: config.sesConfigurationSet }),
       new SecretsManagerCodeSecret(config.codeSecretArn),
       config,
+      signInPolicy(config, loadHook),
     ),
 );
 
 /** Signing in by link or by code: the table, the code secret and the signing key. */
 export const signInService = /* @__PURE__ */ perConfig(
-  (config) =>
+  (config, loadHook: LoadSignInHook) =>
     new SignInService(
       new DynamoAuthStore({ tableName: config.tableName }),
       new SecretsManagerCodeSecret(config.codeSecretArn),
       config,
       new AccessTokens(new KmsTokenSigner(config.signingKeyArn), config),
+      signInPolicy(config, loadHook),
     ),
 );
 

@@ -36,6 +36,10 @@ describe('configuration', () => {
       mailBudgetPerHour: 1000,
       codeAttemptsPerHour: 5,
       ipCodeAttemptsPerHour: 20,
+      allowedEmailDomains: [],
+      beforeSignInTimeoutSeconds: 2,
+      beforeSignInOnError: 'refuse',
+      beforeSignInFunctionArn: undefined,
       docsBaseUrl: 'https://docs.asterwise.com',
     });
   });

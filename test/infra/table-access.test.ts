@@ -152,6 +152,8 @@ const USES: Record<string, (store: DynamoAuthStore) => Promise<unknown>> = {
     await store.recordLinkRequest(linkRequest('challenge', 'https://app.example.com/after'));
     await store.recordLinkRequest(linkRequest());
     await store.releaseLinkRequest(linkRequest('challenge', 'https://app.example.com/after'));
+    // A request the sign-in policy refused: its counters only.
+    await store.countLinkRequest(linkRequest());
   },
   Verify: async (store) => {
     await store.consumeLink(consume);
@@ -160,6 +162,8 @@ const USES: Record<string, (store: DynamoAuthStore) => Promise<unknown>> = {
     await store.countWrongCode(attempts);
     await store.userOf({ userHash: 'u', candidateId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9', createdAt: now });
     await store.setSignInUser({ id: 'abc', userId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9' });
+    // A sign-in the policy refuses once its address is known: ended, with no user.
+    await store.endSignIn({ id: 'abc', now, retainUntil: now + 86400 });
   },
   GetSession: (store) => store.getSession('abc'),
   SignOut: async (store) => {

@@ -29,6 +29,9 @@ describe('the settings schema', () => {
       ['mailBudgetPerHour', 'mailBudgetPerHour', 'MAIL_BUDGET_PER_HOUR'],
       ['codeAttemptsPerHour', 'codeAttemptsPerHour', 'CODE_ATTEMPTS_PER_HOUR'],
       ['ipCodeAttemptsPerHour', 'ipCodeAttemptsPerHour', 'IP_CODE_ATTEMPTS_PER_HOUR'],
+      ['allowedEmailDomains', 'allowedEmailDomains', 'ALLOWED_EMAIL_DOMAINS'],
+      ['beforeSignInTimeout', 'beforeSignInTimeoutSeconds', 'BEFORE_SIGN_IN_TIMEOUT_SECONDS'],
+      ['beforeSignInOnError', 'beforeSignInOnError', 'BEFORE_SIGN_IN_ON_ERROR'],
       ['docsBaseUrl', 'docsBaseUrl', 'DOCS_BASE_URL'],
       ['tableRemovalPolicy', 'tableRemovalPolicy', null],
     ]);

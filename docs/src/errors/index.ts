@@ -18,6 +18,7 @@ import payload_too_large from './payload_too_large';
 import route_not_found from './route_not_found';
 import service_unavailable from './service_unavailable';
 import session_invalid from './session_invalid';
+import sign_in_not_allowed from './sign_in_not_allowed';
 import unsupported_media_type from './unsupported_media_type';
 import validation_failed from './validation_failed';
 
@@ -39,6 +40,7 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   magic_link_code_invalid,
   magic_link_code_attempts_exceeded,
   magic_link_code_ip_limit_exceeded,
+  sign_in_not_allowed,
   session_invalid,
   email_delivery_failed,
   service_unavailable,
