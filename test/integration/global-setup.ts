@@ -4,6 +4,7 @@ import { ROOT, startEmulator, type Emulator } from '../../scripts/local/emulator
 import { resetSecrets } from './log-scan';
 import { createServer } from 'node:net';
 import { CORS_PORT_KEY, ENV_KEY, PROTECTED_API, PROTECTED_API_KEY, TEST_STACKS, type ProtectedApiDeployment } from './settings';
+import { SIGN_IN_HOOK, SIGN_IN_HOOK_KEY } from './settings';
 
 /** A loopback port nothing listens on now (the CORS test binds it later). */
 function freePort(): Promise<number> {
@@ -42,6 +43,11 @@ export default async function globalSetup(): Promise<void> {
     const unverified = await deploy('unverified', false);
     const budget = await deploy('budget', false);
     const rotation = await deploy('rotation', false);
+    // The team's beforeSignIn function first, then the deployment that names it.
+    const hook = await cdkDeploy({ endpoint: emulator.endpoint, appDir: path.join(ROOT, SIGN_IN_HOOK.appDir), stackName: SIGN_IN_HOOK.stackName, context: { stackName: SIGN_IN_HOOK.stackName }, log });
+    process.env[SIGN_IN_HOOK_KEY] = hook.outputs.FunctionArn!;
+    const policy = await deploy('policy', false, { beforeSignInFunctionArn: hook.outputs.FunctionArn! });
+    log(`deployed ${SIGN_IN_HOOK.stackName} and ${policy.stackName} (api ${policy.apiId}): deploy ${hook.timings.deployMs} + ${policy.timings.deployMs} ms`);
     for (const deployment of [main, ipLimited, unverified, budget, rotation]) {
       log(`deployed ${deployment.stackName} (api ${deployment.apiId}): bootstrap ${deployment.timings.bootstrapMs} ms, deploy ${deployment.timings.deployMs} ms`);
     }
@@ -58,6 +64,7 @@ export default async function globalSetup(): Promise<void> {
     process.env[PROTECTED_API_KEY] = JSON.stringify(protectedApi);
     log(`setup total ${Date.now() - started} ms`);
     process.env[ENV_KEY] = JSON.stringify({ main, ipLimited, unverified, budget, rotation });
+    process.env[ENV_KEY] = JSON.stringify({ ...JSON.parse(process.env[ENV_KEY]!), policy });
     process.env[CORS_PORT_KEY] = String(corsPort);
   } catch (error) {
     await emulator.stop();

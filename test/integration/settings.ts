@@ -10,6 +10,9 @@
  * - `budget`: a mail budget of 3 per hour for the whole deployment.
  * - `unverified`: a sender SES will not send as, so every send fails for real.
  * - `rotation`: product defaults; its test redeploys it to rotate the signing key.
+ * - `policy`: who may sign in: two allowed domains and the suite's `beforeSignIn` function
+ *   (`SIGN_IN_HOOK`, deployed first) with a 1 s timeout, failing closed; its test narrows the domains by
+ *   redeploying it.
  */
 /** The one page the main deployment may send people to after sign-in (the browser tests fulfil it). */
 export const REDIRECT_URL = 'https://app.example.test/after';
@@ -30,6 +33,7 @@ export const TEST_STACKS = {
   // every send is really refused: the failed-send path, end to end.
   // Rotated for real by its own test (redeployed with signingKeyGeneration 2, then 3): nothing else uses it.
   rotation: { stackName: 'MagicLinkAuthItRotation', context: { ...common } },
+  policy: { stackName: 'MagicLinkAuthItPolicy', context: { ...common, allowedEmailDomains: 'example.com,later-refused.test', beforeSignInTimeoutSeconds: '1' } },
   unverified: {
     stackName: 'MagicLinkAuthItNoSender',
     context: { ...common, senderAddress: 'no-reply@unverified.example', emailIdentityName: 'unverified.example' },
@@ -37,6 +41,11 @@ export const TEST_STACKS = {
 } as const;
 
 export type TestStack = keyof typeof TEST_STACKS;
+
+/** The `beforeSignIn` function the `policy` deployment names (`test/integration/sign-in-hook`), deployed before it. */
+export const SIGN_IN_HOOK = { appDir: 'test/integration/sign-in-hook', stackName: 'SignInHookIt' } as const;
+/** Where global setup leaves that function's ARN (the policy test redeploys with it). */
+export const SIGN_IN_HOOK_KEY = 'MAGIC_LINK_IT_SIGN_IN_HOOK';
 
 /** The example app (`examples/protected-api`), deployed next to `main` and trusting its tokens. */
 export const PROTECTED_API = { appDir: 'examples/protected-api', stackName: 'ProtectedApiIt' } as const;
