@@ -14,9 +14,9 @@
  * | `rl#mail#<window start>#<shard>`                | one shard of the deployment's hourly mail budget            | `cnt`, `ttl` (window end) |
  * | `rl#code#<email hash>#<window start>`           | wrong codes for one address in one hour                     | `cnt`, `ttl` (window end) |
  * | `rl#ipcode#<ip key>#<window start>`             | wrong codes from one network in one hour, across addresses  | `cnt`, `ttl` (window end) |
- * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `used_at`, `session_hash`, `session_expires_at`, `user_id` (set once signed in), `revoked_at` (signed out, or never used and ended by signing out everywhere), `ttl` |
+ * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `email_hash`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `used_at`, `used_by` (link or code), `session_hash`, `session_expires_at`, `user_id` (set once signed in), `revoked_at` (signed out, or never used and ended by signing out everywhere), `ttl` |
  * | `code#<user hash>`                              | the address's one live code: its newest sign-in's           | `signin` (the sign-in's id), `code_hash`, `link_expires_at`, `challenge` (bound only), `redirect_to` (when asked), `ttl` |
- * | `user#<user hash>`                              | the address's user, made by its first completed sign-in     | `user_id`, `created_at` (no TTL: kept) |
+ * | `user#<user hash>`                              | the address's user, made by its first completed sign-in     | `user_id`, `email`, `created_at`, `signin` (the sign-in that made it) (no TTL: kept) |
  *
  * `<ip key>` is the network (`ipRateLimitKey`: an IPv4 address, an IPv6 /64), `<email hash>` the
  * address's keyed hash (`emailHash`), `<window start>` the hour's first second, `<token hash>` the
@@ -52,8 +52,12 @@ export const ATTR = {
   revokedAt: 'revoked_at',
   /** On a user's item: its id, kept from the first sign-in; on a sign-in, copied there once signed in. */
   userId: 'user_id',
-  /** On a code's item: the id of its sign-in. */
+  /** On a code's item: the id of its sign-in; on a user's item: the sign-in that made the user. */
   signIn: 'signin',
+  /** On a link: the address's keyed hash (`emailHash`), which its `magic_link.requested` event carries instead of the address. */
+  emailHash: 'email_hash',
+  /** On a sign-in once used: how, `link` or `code` (its `user.signed_in` event says). */
+  usedBy: 'used_by',
   /** On a code's item: the keyed hash of the address and the code (`codeHash`). */
   codeHash: 'code_hash',
 } as const;
@@ -75,6 +79,9 @@ export const USER_INDEX = {
 
 /** The key prefixes IAM scopes each function to. */
 export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#', user: 'user#' } as const;
+
+/** The items whose changes make the lifecycle events (users and sign-ins): the table's stream delivers only these. */
+export const EVENT_ITEM_PREFIXES = [KEY_PREFIX.user, KEY_PREFIX.signIn] as const;
 
 /** Every key the service writes, by what it holds. */
 export const KEYS = {
@@ -107,13 +114,13 @@ export const RECORD_ATTRIBUTES = {
   /** A request counter, a wrong-code counter or a mail budget shard. */
   counter: [ATTR.pk, ATTR.count, ATTR.ttl],
   /** What a magic link is created with: no session attribute, so the mail function cannot mint one. */
-  link: [ATTR.pk, ATTR.email, ATTR.userHash, ATTR.linkExpiresAt, ATTR.createdAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
+  link: [ATTR.pk, ATTR.email, ATTR.emailHash, ATTR.userHash, ATTR.linkExpiresAt, ATTR.createdAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
   /** What signing in and signing out add to a link. */
-  session: [ATTR.usedAt, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.userId, ATTR.revokedAt],
+  session: [ATTR.usedAt, ATTR.usedBy, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.userId, ATTR.revokedAt],
   /** An address's live code: its hash, and what checking it needs of its sign-in without reading that. */
   code: [ATTR.pk, ATTR.signIn, ATTR.codeHash, ATTR.linkExpiresAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
-  /** An address's user: its id and when its first sign-in made it. */
-  user: [ATTR.pk, ATTR.userId, ATTR.createdAt],
+  /** An address's user: its id, its address, and when and by which sign-in it was made. */
+  user: [ATTR.pk, ATTR.userId, ATTR.email, ATTR.createdAt, ATTR.signIn],
 } as const satisfies Record<string, readonly string[]>;
 
 /** What a session check reads of a sign-in: the address, its user's id and the session fields. */

@@ -96,7 +96,7 @@ const DELETE_OWN_CODE = named({ ConditionExpression: '#signIn = :sign_in' });
  * and, when bound, the challenge matches.
  */
 const CONSUME = named({
-  UpdateExpression: 'SET #usedAt = :now, #sessionHash = :session_hash, #sessionExpiresAt = :session_expires_at, #ttl = :ttl',
+  UpdateExpression: 'SET #usedAt = :now, #usedBy = :used_by, #sessionHash = :session_hash, #sessionExpiresAt = :session_expires_at, #ttl = :ttl',
   ConditionExpression:
     'attribute_exists(#pk) AND attribute_not_exists(#usedAt) AND attribute_not_exists(#revokedAt) AND #linkExpiresAt > :now AND (attribute_not_exists(#challenge) OR #challenge = :challenge)',
 });
@@ -105,7 +105,10 @@ const CONSUME = named({
  * The address's user: its stored id, or the candidate when it has none. `if_not_exists` in one update
  * is atomic on the item, so racing first sign-ins all get the one id that was written first.
  */
-const USER_OF = named({ UpdateExpression: 'SET #userId = if_not_exists(#userId, :candidate), #createdAt = if_not_exists(#createdAt, :now)' });
+const USER_OF = named({
+  UpdateExpression:
+    'SET #userId = if_not_exists(#userId, :candidate), #createdAt = if_not_exists(#createdAt, :now), #email = if_not_exists(#email, :email), #signIn = if_not_exists(#signIn, :sign_in)',
+});
 
 /** Copying the user's id onto the sign-in just consumed (never creating an item). */
 const SET_SIGN_IN_USER = named({ UpdateExpression: 'SET #userId = :user_id', ConditionExpression: 'attribute_exists(#pk)' });
@@ -258,6 +261,7 @@ export class DynamoAuthStore implements AuthStore {
       link: this.create({
         [ATTR.pk]: keys.link,
         [ATTR.email]: link.email,
+        [ATTR.emailHash]: request.emailHash,
         [ATTR.createdAt]: link.createdAt,
         [ATTR.userHash]: link.userHash,
         ...shared(link),
@@ -337,6 +341,7 @@ export class DynamoAuthStore implements AuthStore {
         ':session_hash': request.sessionSecretHash,
         ':session_expires_at': request.sessionExpiresAt,
         ':ttl': request.retainUntil,
+        ':used_by': request.method,
       },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
@@ -410,14 +415,14 @@ export class DynamoAuthStore implements AuthStore {
     return { outcome: 'refused', record: snapshot(byItem(CODE_SIGN_IN_ITEMS, refused.error.CancellationReasons ?? [], undefined).signIn?.Item) };
   }
 
-  async userOf(request: { readonly userHash: string; readonly candidateId: string; readonly createdAt: number }): Promise<string> {
+  async userOf(request: { readonly userHash: string; readonly candidateId: string; readonly createdAt: number; readonly email: string; readonly signInId: string }): Promise<string> {
     const result = await this.write(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [ATTR.pk]: KEYS.user(request.userHash) },
           ...USER_OF,
-          ExpressionAttributeValues: { ':candidate': request.candidateId, ':now': request.createdAt },
+          ExpressionAttributeValues: { ':candidate': request.candidateId, ':now': request.createdAt, ':email': request.email, ':sign_in': request.signInId },
           ReturnValues: 'ALL_NEW',
         }),
       ),

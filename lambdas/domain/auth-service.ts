@@ -4,7 +4,7 @@ import { RefusedError, SignInNotAllowedError, type Refusal } from './errors';
 import { ipRateLimitKey } from './ip';
 import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
-import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SignInSnapshot } from './ports';
+import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SignInMethod, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
 import { SignInPolicy, type PolicyDecision } from './sign-in-policy';
 import { generateToken, hashToken, hashesEqual, userHash } from './tokens';
@@ -215,7 +215,7 @@ export class SignInService {
     const id = hashToken(token);
     const nowSeconds = toSeconds(now);
     const challenge = verifier === undefined ? undefined : challengeFor(verifier);
-    const consume = this.consumeRequest(id, nowSeconds, challenge);
+    const consume = this.consumeRequest(id, nowSeconds, challenge, 'link');
     const result = await this.store.consumeLink(consume.request);
     if (result.outcome === 'consumed') {
       const decision = await this.policy.decide({ trigger: 'verify', email: result.email, method: 'link', ...(sourceIp === undefined ? {} : { sourceIp }) });
@@ -249,11 +249,11 @@ export class SignInService {
     const user = userHash(email);
     const live = await this.store.findCode(user);
     if (!signsIn(live, codeHash(secret, email, code), nowSeconds, challenge)) return this.wrongCode(attempts);
-    const consume = this.consumeRequest(live.signInId, nowSeconds, challenge);
     // Only the right code asks the policy, so a guess learns nothing of who may sign in. Refused, the
     // sign-in is left unused: its link is refused the same way.
     const decision = await this.policy.decide({ trigger: 'verify', email, sourceIp, method: 'code' });
     if (!decision.allowed) throw new SignInNotAllowedError(decision.reason, decision.hookFailure);
+    const consume = this.consumeRequest(live.signInId, nowSeconds, challenge, 'code');
     const result = await this.store.consumeByCode({
       ...consume.request,
       email,
@@ -273,7 +273,7 @@ export class SignInService {
     throw new RefusedError(counted === 'counted' ? 'code_invalid' : SPENT[counted]);
   }
 
-  private consumeRequest(id: string, nowSeconds: number, challenge: string | undefined) {
+  private consumeRequest(id: string, nowSeconds: number, challenge: string | undefined, method: SignInMethod) {
     const session = issueSessionToken(id);
     const sessionExpiresAt = nowSeconds + this.settings.sessionLifetimeSeconds;
     const request = {
@@ -283,12 +283,13 @@ export class SignInService {
       sessionSecretHash: session.secretHash,
       sessionExpiresAt,
       retainUntil: sessionExpiresAt + RECORD_RETENTION_SECONDS,
+      method,
     };
     const finish = async (result: ConsumeOutcome): Promise<SignedIn> => {
       if (result.outcome === 'refused') throw new RefusedError(consumeRefusal(result.record, nowSeconds, challenge));
       // Only a completed sign-in makes the user (a request makes nothing); the sign-in then keeps its id,
       // so the session check reads it with the session.
-      const userId = await this.store.userOf({ userHash: result.userHash, candidateId: newUserId(new Date(nowSeconds * 1000)), createdAt: nowSeconds });
+      const userId = await this.store.userOf({ userHash: result.userHash, candidateId: newUserId(new Date(nowSeconds * 1000)), createdAt: nowSeconds, email: result.email, signInId: id });
       await this.store.setSignInUser({ id, userId });
       const accessToken = await this.accessTokens.issue({ userId, email: result.email, signInId: id }, new Date(nowSeconds * 1000));
       return {

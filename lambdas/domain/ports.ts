@@ -78,7 +78,12 @@ export interface ConsumeLink {
   readonly sessionSecretHash: string;
   readonly sessionExpiresAt: number;
   readonly retainUntil: number;
+  /** How the sign-in is being used, recorded on it. */
+  readonly method: SignInMethod;
 }
+
+/** The two ways a sign-in is completed. */
+export type SignInMethod = 'link' | 'code';
 
 export type ConsumeOutcome =
   | { readonly outcome: 'consumed'; readonly email: string; readonly userHash: string; readonly redirectTo?: string }
@@ -155,7 +160,7 @@ export interface AuthStore {
    * The id of the address's user (by its `userHash`): the stored one, or, when the address has none yet,
    * `candidateId`, stored now with `createdAt`. Atomic: whoever races, an address gets exactly one id.
    */
-  userOf(request: { readonly userHash: string; readonly candidateId: string; readonly createdAt: number }): Promise<string>;
+  userOf(request: { readonly userHash: string; readonly candidateId: string; readonly createdAt: number; readonly email: string; readonly signInId: string }): Promise<string>;
   /**
    * Ends a sign-in just consumed that the sign-in policy refuses (by its id): revoked, with no user, so
    * its session never works and nothing counts it as signed in.

@@ -196,6 +196,8 @@ describe('POST /v1/auth/verify with the code', () => {
       Key: { pk: `signin#${ID}` },
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(used_at) AND attribute_not_exists(revoked_at) AND link_expires_at > :now AND (attribute_not_exists(challenge) OR challenge = :challenge)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      // Recorded as used by its code (its user.signed_in event says so).
+      ExpressionAttributeValues: expect.objectContaining({ ':used_by': 'code' }),
     });
     // Only while still this sign-in's: a newer request's code stays.
     expect(resolved(code!.Delete)).toMatchObject({ Key: { pk: codeKey('ada@example.com') }, ConditionExpression: 'signin = :sign_in', ExpressionAttributeValues: { ':sign_in': ID } });
@@ -203,7 +205,8 @@ describe('POST /v1/auth/verify with the code', () => {
     const [user, signIn] = aws.dynamo.commandCalls(UpdateCommand).map((call) => resolved(call.args[0].input));
     expect(user).toMatchObject({
       Key: { pk: `user#${expectedUserHash('ada@example.com')}` },
-      UpdateExpression: 'SET user_id = if_not_exists(user_id, :candidate), created_at = if_not_exists(created_at, :now)',
+      UpdateExpression: 'SET user_id = if_not_exists(user_id, :candidate), created_at = if_not_exists(created_at, :now), email = if_not_exists(email, :email), signin = if_not_exists(signin, :sign_in)',
+      ExpressionAttributeValues: expect.objectContaining({ ':email': 'ada@example.com', ':sign_in': ID }),
       ReturnValues: 'ALL_NEW',
     });
     expect(signIn).toMatchObject({ Key: { pk: `signin#${ID}` }, UpdateExpression: 'SET user_id = :user_id', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':user_id': USER_ID } });

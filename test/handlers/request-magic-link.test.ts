@@ -68,6 +68,8 @@ describe('POST /v1/auth/magic-link', () => {
     expect(put.Item).toEqual({
       pk: `signin#${createHash('sha256').update(token).digest('base64url')}`,
       email: 'ada@example.com',
+      // The keyed hash, for the magic_link.requested event, which carries no address.
+      email_hash: expectedEmailHash('ada@example.com'),
       link_expires_at: NOW.getTime() / 1000 + 900,
       created_at: NOW.getTime() / 1000,
       user_hash: createHash('sha256').update('ada@example.com').digest('hex'),

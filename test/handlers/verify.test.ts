@@ -44,6 +44,8 @@ describe('POST /v1/auth/verify', () => {
       ':now': NOW_S,
       ':session_hash': sha(secret),
       ':session_expires_at': NOW_S + 604_800,
+      // How it was used, which its user.signed_in event says.
+      ':used_by': 'link',
     });
     expect(JSON.stringify(input)).not.toContain(secret);
     expect(JSON.stringify(input)).not.toContain(TOKEN);
@@ -59,8 +61,9 @@ describe('POST /v1/auth/verify', () => {
     expect(resolved(user)).toEqual({
       TableName: 'magic-link-auth-test',
       Key: { pk: `user#${expectedUserHash('ada@example.com')}` },
-      UpdateExpression: 'SET user_id = if_not_exists(user_id, :candidate), created_at = if_not_exists(created_at, :now)',
-      ExpressionAttributeValues: { ':candidate': expect.stringMatching(USER_ID_SHAPE), ':now': NOW_S },
+      // A first sign-in also leaves the address and itself on the user it makes (its user.created event reads them).
+      UpdateExpression: 'SET user_id = if_not_exists(user_id, :candidate), created_at = if_not_exists(created_at, :now), email = if_not_exists(email, :email), signin = if_not_exists(signin, :sign_in)',
+      ExpressionAttributeValues: { ':candidate': expect.stringMatching(USER_ID_SHAPE), ':now': NOW_S, ':email': 'ada@example.com', ':sign_in': expect.any(String) },
       ReturnValues: 'ALL_NEW',
     });
     // The id is the one the table keeps, not this sign-in's candidate.

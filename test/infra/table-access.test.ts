@@ -143,7 +143,7 @@ const linkRequest = (challenge?: string, redirectTo?: string): LinkRequest => ({
   ipKey: 'x', emailHash: 'y', window: { start: now, end: now + 3600 }, limits: { ip: 50, email: 5, inbox: 20 }, mailBudget: { shard: 3, limit: 100 },
   link: { id: 'abc', codeHash: 'def', email: 'a@example.com', userHash: 'u', expiresAt: now + 900, createdAt: now, retainUntil: now + 86400, ...(challenge ? { challenge } : {}), ...(redirectTo ? { redirectTo } : {}) },
 });
-const consume = { id: 'abc', now, challenge: 'c', sessionSecretHash: 'h', sessionExpiresAt: now + 3600, retainUntil: now + 86400 };
+const consume = { id: 'abc', now, challenge: 'c', sessionSecretHash: 'h', sessionExpiresAt: now + 3600, retainUntil: now + 86400, method: 'link' as const };
 const attempts = { emailHash: 'y', ipKey: 'x', window: { start: now, end: now + 3600 }, limits: { attempts: 5, ipAttempts: 20 } };
 
 /** What each function does with the store, by the domain service it runs. */
@@ -160,7 +160,7 @@ const USES: Record<string, (store: DynamoAuthStore) => Promise<unknown>> = {
     await store.findCode('u');
     await store.consumeByCode({ ...consume, email: 'a@example.com', userHash: 'u', redirectTo: 'https://app.example.com/after', attempts });
     await store.countWrongCode(attempts);
-    await store.userOf({ userHash: 'u', candidateId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9', createdAt: now });
+    await store.userOf({ userHash: 'u', candidateId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9', createdAt: now, email: 'ada@example.com', signInId: 'abc' });
     await store.setSignInUser({ id: 'abc', userId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9' });
     // A sign-in the policy refuses once its address is known: ended, with no user.
     await store.endSignIn({ id: 'abc', now, retainUntil: now + 86400 });
@@ -194,9 +194,9 @@ describe('table access: what the store sends is what IAM allows', () => {
     expect(statementsOf('GetSession').some((statement) => allows(statement, { ...get!, action: 'dynamodb:UpdateItem' }))).toBe(false);
     expect(statementsOf('GetSession').some((statement) => allows(statement, { ...get!, attributes: [...get!.attributes, 'challenge'] }))).toBe(false);
     // Verify gets or makes a user's item, naming only its attributes, and no other function touches one.
-    const [user] = await accessesOf((store) => store.userOf({ userHash: 'u', candidateId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9', createdAt: now }));
+    const [user] = await accessesOf((store) => store.userOf({ userHash: 'u', candidateId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9', createdAt: now, email: 'ada@example.com', signInId: 'abc' }));
     expect(user).toMatchObject({ action: 'dynamodb:UpdateItem', leadingKey: 'user#u', returnValues: 'ALL_NEW' });
-    expect(statementsOf('Verify').some((statement) => allows(statement, { ...user!, attributes: [...user!.attributes, 'email'] }))).toBe(false);
+    expect(statementsOf('Verify').some((statement) => allows(statement, { ...user!, attributes: [...user!.attributes, 'session_hash'] }))).toBe(false);
     expect(statementsOf('Verify').some((statement) => allows(statement, { ...user!, returnValues: 'ALL_OLD' }))).toBe(false);
     for (const name of ['RequestMagicLink', 'GetSession', 'SignOut']) expect(statementsOf(name).some((statement) => allows(statement, user!))).toBe(false);
   });

@@ -5,7 +5,7 @@ import { SessionService } from '../../lambdas/domain/auth-service';
 import { RefusedError } from '../../lambdas/domain/errors';
 import type { LinkRequest } from '../../lambdas/domain/ports';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
-import { KEYS, REQUEST_ITEMS, requestItemKeys } from '../../lambdas/table-layout';
+import { KEYS, REQUEST_ITEMS, counterKeys, requestItemKeys } from '../../lambdas/table-layout';
 import { USER_ID_SHAPE } from '../fixtures/assertions';
 import { testAccessTokens } from '../fixtures/access-tokens';
 import { authSettings } from '../fixtures/auth-settings';
@@ -64,6 +64,7 @@ const consume = (id: string, extra: { now?: number; challenge?: string } = {}) =
   sessionSecretHash: 'session-hash',
   sessionExpiresAt: NOW + 3600,
   retainUntil: NOW + 3600 + 86_400,
+  method: 'link' as const,
 });
 
 describe('recordLinkRequest', () => {
@@ -79,6 +80,7 @@ describe('recordLinkRequest', () => {
     expect(await item(keys.link)).toEqual({
       pk: `signin#${request.link.id}`,
       email: 'ada@example.com',
+      email_hash: request.emailHash,
       link_expires_at: NOW + 900,
       created_at: NOW,
       user_hash: request.link.userHash,
@@ -253,7 +255,7 @@ describe('consumeLink', () => {
   it('consumes once, starting the session on the same item, and refuses the second with the used snapshot', async () => {
     const { id, userHash } = await link({ redirectTo: 'https://app.example.com/after' });
     expect(await store.consumeLink(consume(id))).toEqual({ outcome: 'consumed', email: 'ada@example.com', userHash, redirectTo: 'https://app.example.com/after' });
-    expect(await item(`signin#${id}`)).toMatchObject({ used_at: NOW, session_hash: 'session-hash', session_expires_at: NOW + 3600, ttl: NOW + 3600 + 86_400 });
+    expect(await item(`signin#${id}`)).toMatchObject({ used_at: NOW, used_by: 'link', session_hash: 'session-hash', session_expires_at: NOW + 3600, ttl: NOW + 3600 + 86_400 });
     expect(await store.consumeLink(consume(id, { now: NOW + 1 }))).toEqual({ outcome: 'refused', record: { linkExpiresAt: NOW + 900, usedAt: NOW } });
   });
 
@@ -295,7 +297,7 @@ describe('codes', () => {
   const attemptsKey = (budget: { emailHash: string }) => KEYS.codeAttempts(budget.emailHash, WINDOW.start);
   const ipAttemptsKey = (budget: { ipKey: string }) => KEYS.ipCodeAttempts(budget.ipKey, WINDOW.start);
   const byCode = (request: LinkRequest, budget = attempts(), extra: { now?: number; challenge?: string } = {}) =>
-    store.consumeByCode({ ...consume(request.link.id, extra), email: 'ada@example.com', userHash: request.link.userHash, attempts: budget });
+    store.consumeByCode({ ...consume(request.link.id, extra), method: 'code', email: 'ada@example.com', userHash: request.link.userHash, attempts: budget });
 
   it('finds the address\'s live code consistently, with what checking it needs, and nothing for an address without one', async () => {
     const request = linkRequest({}, { redirectTo: 'https://app.example.com/after', challenge: 'A'.repeat(43) });
@@ -315,6 +317,7 @@ describe('codes', () => {
     await store.recordLinkRequest(first);
     expect(await byCode(first)).toEqual({ outcome: 'consumed', email: 'ada@example.com', userHash: first.link.userHash });
     expect(await store.findCode(first.link.userHash)).toBeNull();
+    expect((await item(`signin#${first.link.id}`))?.used_by).toBe('code');
 
     for (const [spentKey, outcome] of [[attemptsKey, 'attempts_exceeded'], [ipAttemptsKey, 'ip_attempts_exceeded']] as const) {
       const second = linkRequest();
@@ -412,12 +415,13 @@ describe('sessions', () => {
 describe('users', () => {
   const userId = (n: number) => `usr_01KBQ6F8R3T5V7X9Z1B3D5F7${String(n).padStart(2, '0')}`;
 
-  it("keeps the first id an address's user is given, with when, and hands it back whatever later candidate comes", async () => {
+  it("keeps the first id an address's user is given, with when, its address and the sign-in that made it, and hands it back whatever later candidate comes", async () => {
     const userHash = unique('user');
-    expect(await store.userOf({ userHash, candidateId: userId(1), createdAt: NOW })).toBe(userId(1));
-    expect(await store.userOf({ userHash, candidateId: userId(2), createdAt: NOW + 60 })).toBe(userId(1));
-    expect(await item(KEYS.user(userHash))).toEqual({ pk: KEYS.user(userHash), user_id: userId(1), created_at: NOW });
-    expect(await store.userOf({ userHash: unique('user'), candidateId: userId(3), createdAt: NOW })).toBe(userId(3));
+    const first = { email: 'ada@example.com', signInId: 'first-sign-in' };
+    expect(await store.userOf({ userHash, candidateId: userId(1), createdAt: NOW, ...first })).toBe(userId(1));
+    expect(await store.userOf({ userHash, candidateId: userId(2), createdAt: NOW + 60, email: 'ada@example.com', signInId: 'second-sign-in' })).toBe(userId(1));
+    expect(await item(KEYS.user(userHash))).toEqual({ pk: KEYS.user(userHash), user_id: userId(1), created_at: NOW, email: 'ada@example.com', signin: 'first-sign-in' });
+    expect(await store.userOf({ userHash: unique('user'), candidateId: userId(3), createdAt: NOW, ...first })).toBe(userId(3));
   });
 
   it("records the user's id on a consumed sign-in, where the session check reads it; never on a sign-in that is not there", async () => {
@@ -457,7 +461,10 @@ describe('the first sign-ins of a new address, 50 at once (the domain on the rea
     expect(ids.size).toBe(1);
     const [id] = [...ids];
     expect(id).toMatch(USER_ID_SHAPE);
-    expect(await users()).toEqual([{ pk: KEYS.user(userHash('new@example.com')), user_id: id, created_at: NOW }]);
+    const made = await users();
+    expect(made).toEqual([{ pk: KEYS.user(userHash('new@example.com')), user_id: id, created_at: NOW, email: 'new@example.com', signin: expect.any(String) }]);
+    // The sign-in that made the user is one of the 50 (the one whose write came first): its user.created names its session.
+    expect(signedIn.map((result) => result.session.token.split('.')[0])).toContain(made[0]!.signin);
     // Each session carries the id: the session check reads it in its one read.
     const sessions = new SessionService(own);
     for (const result of signedIn.slice(0, 5)) expect((await sessions.getSession(result.session.token, now)).user).toEqual({ id, email: 'new@example.com' });
@@ -609,5 +616,46 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
       expect(outcomes.filter((outcome) => outcome === 'ip_attempts_exceeded')).toHaveLength(180);
       expect((await item(KEYS.ipCodeAttempts(ipKey, WINDOW.start), table))?.cnt).toBe(20);
     }
+  });
+});
+
+describe('countLinkRequest (a request the sign-in policy refused)', () => {
+  it('counts the network, the address from it and the inbox, as an allowed request does, and writes nothing else', async () => {
+    const request = linkRequest();
+    expect(await store.countLinkRequest(request)).toBe('counted');
+    for (const counter of Object.values(counterKeys(request))) expect(await item(counter)).toEqual({ pk: counter, cnt: 1, ttl: WINDOW_END });
+    const keys = requestItemKeys(request);
+    for (const written of [keys.link, keys.code, keys.mailBudget]) expect(await item(written)).toBeUndefined();
+    // An allowed request for the same address from the same network then counts on the same counters.
+    expect(await store.recordLinkRequest(request)).toBe('created');
+    for (const counter of [keys.ip, keys.email, keys.inbox]) expect(await item(counter)).toMatchObject({ cnt: 2 });
+  });
+
+  it('answers the spent limit as an allowed request would, the IP first, counting nothing', async () => {
+    const network = linkRequest({ limits: { ip: 1, email: 5, inbox: 5 } });
+    expect(await store.countLinkRequest(network)).toBe('counted');
+    expect(await store.countLinkRequest({ ...network, emailHash: unique('hash') })).toBe('ip_limit_exceeded');
+    const address = linkRequest({ limits: { ip: 50, email: 1, inbox: 5 } });
+    expect(await store.countLinkRequest(address)).toBe('counted');
+    expect(await store.countLinkRequest(address)).toBe('email_limit_exceeded');
+    // Refused and allowed requests share the limits: a refused one spends an allowed one's quota too.
+    expect(await store.recordLinkRequest(address)).toBe('email_limit_exceeded');
+    expect(await item(counterKeys(address).ip)).toMatchObject({ cnt: 1 });
+  });
+});
+
+describe('endSignIn (a sign-in the policy refuses once its address is known)', () => {
+  it('revokes the consumed sign-in, giving it no user, so its session never works; a second end changes nothing', async () => {
+    const request = linkRequest();
+    await store.recordLinkRequest(request);
+    expect(await store.consumeLink(consume(request.link.id))).toMatchObject({ outcome: 'consumed' });
+    await store.endSignIn({ id: request.link.id, now: NOW, retainUntil: NOW + 86_400 });
+    const record = await item(KEYS.signIn(request.link.id));
+    expect(record).toMatchObject({ used_at: NOW, revoked_at: NOW, ttl: NOW + 86_400 });
+    expect(record).not.toHaveProperty('user_id');
+    expect(await store.getSession(request.link.id)).toMatchObject({ revokedAt: NOW });
+    // Ended already (signing out everywhere got there first): nothing to do, no error.
+    await store.endSignIn({ id: request.link.id, now: NOW + 5, retainUntil: NOW + 86_400 });
+    expect(await item(KEYS.signIn(request.link.id))).toMatchObject({ revoked_at: NOW });
   });
 });
