@@ -16,6 +16,8 @@ function main(): void {
     emailIdentityName: app.node.tryGetContext('emailIdentityName') || undefined,
     configurationSetName: app.node.tryGetContext('configurationSetName') || undefined,
     beforeSignInFunctionArn: app.node.tryGetContext('beforeSignInFunctionArn') || undefined,
+    eventBusName: app.node.tryGetContext('eventBusName') || undefined,
+    eventQueue: app.node.tryGetContext('eventQueue') === true || app.node.tryGetContext('eventQueue') === 'true',
     // Deploys to the account and region of the caller's credentials (environment-agnostic synth).
     description: 'Passwordless magic-link sign-in (API Gateway HTTP API, Lambda, DynamoDB, SES v2)',
   });

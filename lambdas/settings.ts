@@ -304,4 +304,8 @@ export const RESOURCE_ENV = {
   publicKeyArns: 'PUBLIC_KEY_ARNS',
   /** The team's `beforeSignIn` function, when the construct is given one (request and verify only). */
   beforeSignInFunctionArn: 'BEFORE_SIGN_IN_FUNCTION_ARN',
+  /** The EventBridge bus the lifecycle events go to (the events publisher only). */
+  eventBusName: 'EVENT_BUS_NAME',
+  /** Where the events publisher puts a table change it can never publish (the events publisher only). */
+  eventsDeadLetterQueueUrl: 'EVENTS_DEAD_LETTER_QUEUE_URL',
 } as const;

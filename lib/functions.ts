@@ -11,11 +11,14 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROUTES, type RouteHandlerName } from '../lambdas/contract/routes';
 
-/** The construct's functions: one per route handler, plus the fallback for what no route matches. */
-export type FunctionName = RouteHandlerName | 'fallback';
+/** The function that turns the table's changes into lifecycle events: no route, no item access. */
+export const EVENTS_FUNCTION = 'publish-events';
 
-/** Every function, in the order the construct creates them (the routes', then the fallback). */
-export const FUNCTION_NAMES: readonly FunctionName[] = [...new Set<FunctionName>([...ROUTES.map((route) => route.handler), 'fallback'])];
+/** The construct's functions: one per route handler, the fallback for what no route matches, and the events publisher. */
+export type FunctionName = RouteHandlerName | 'fallback' | typeof EVENTS_FUNCTION;
+
+/** Every function, in the order the construct creates them (the routes', the fallback, the publisher). */
+export const FUNCTION_NAMES: readonly FunctionName[] = [...new Set<FunctionName>([...ROUTES.map((route) => route.handler), 'fallback', EVENTS_FUNCTION])];
 
 /**
  * Sizing every function shares. Only these: the handlers depend on the rest (runtime, handler,

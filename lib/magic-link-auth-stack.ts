@@ -1,5 +1,8 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { MagicLinkAuth, type MagicLinkAuthProps } from './magic-link-auth';
@@ -26,6 +29,19 @@ export interface MagicLinkAuthStackProps extends StackProps {
    * @default - none: `allowedEmailDomains` alone decides
    */
   readonly beforeSignInFunctionArn?: string;
+  /**
+   * The name of an EventBridge bus that already exists for the lifecycle events (the construct's
+   * `eventBus`). The app reads it from `-c eventBusName=...`.
+   * @default - the account's default bus
+   */
+  readonly eventBusName?: string;
+  /**
+   * Also a queue that every lifecycle event is delivered to, through a rule (`onEvent`), and its URL as
+   * the `EventQueueUrl` output: to watch the events while trying the service (`npm start` prints
+   * them). The app reads it from `-c eventQueue=true`.
+   * @default false
+   */
+  readonly eventQueue?: boolean;
 }
 
 /** The deployable app: the construct plus the outputs a client needs. */
@@ -45,6 +61,7 @@ export class MagicLinkAuthStack extends Stack {
     this.auth = new MagicLinkAuth(this, 'MagicLinkAuth', {
       ...props.auth,
       ...(beforeSignIn ? { beforeSignIn } : {}),
+      ...(props.eventBusName ? { eventBus: events.EventBus.fromEventBusName(this, 'EventBus', props.eventBusName) } : {}),
       ...(emailIdentity ? { emailIdentity } : {}),
       ...(configurationSet ? { configurationSet } : {}),
     });
@@ -53,6 +70,12 @@ export class MagicLinkAuthStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.auth.table.tableName });
     // What another stack, app or backend needs to check the access tokens (MagicLinkAuth.fromIssuer).
     new CfnOutput(this, 'Issuer', { value: this.auth.issuer, description: 'The access tokens\' iss; discovery at <Issuer>/.well-known/openid-configuration' });
+    new CfnOutput(this, 'EventsDeadLetterQueueUrl', { value: this.auth.eventsDeadLetterQueue.queueUrl, description: 'Table changes that could not be published as events' });
+    if (props.eventQueue) {
+      const queue = new sqs.Queue(this, 'EventQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(1) });
+      this.auth.onEvent('AllEvents', { target: new targets.SqsQueue(queue), description: 'Every lifecycle event, to the EventQueue' });
+      new CfnOutput(this, 'EventQueueUrl', { value: queue.queueUrl, description: 'A queue every lifecycle event is delivered to' });
+    }
     new CfnOutput(this, 'Audience', { value: this.auth.audience, description: 'The access tokens\' aud' });
   }
 }

@@ -5,20 +5,24 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, ROUTES, pathOf, type Route } from '../lambdas/contract/routes';
 import { RESOURCE_ENV, SETTINGS, type Checked } from '../lambdas/settings';
-import { TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
+import { EVENT_ITEM_PREFIXES, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
+import { EVENT_SOURCE, EVENT_TYPES, type EventType } from '../lambdas/contract/events';
 import { METRICS_DEPLOYMENT_ENV, METRICS_NAMESPACE } from '../lambdas/contract/metrics';
-import { FUNCTION_NAMES, createFunction, pascal, type FunctionName, type MagicLinkAuthFunctionProps } from './functions';
+import { EVENTS_FUNCTION, FUNCTION_NAMES, createFunction, pascal, type FunctionName, type MagicLinkAuthFunctionProps } from './functions';
 import { Monitoring, SERVICE_NAME, type AlarmName } from './monitoring';
 import { removalPolicy, resolveSettings } from './settings';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
@@ -129,6 +133,35 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
    * @default - no function: `allowedEmailDomains` alone decides
    */
   readonly beforeSignIn?: lambda.IFunction;
+
+  /**
+   * The EventBridge bus the lifecycle events go to (`user.created`, `user.signed_in`,
+   * `session.revoked`, `magic_link.requested`; see `onEvent`).
+   * @default - the account's default bus
+   */
+  readonly eventBus?: events.IEventBus;
+}
+
+/** A rule for some of the lifecycle events (`MagicLinkAuth.onEvent`). */
+export interface LifecycleEventRuleOptions {
+  /**
+   * The event types the rule matches.
+   * @default - every type
+   */
+  readonly types?: readonly EventType[];
+  /**
+   * Where the matched events go.
+   * @default - none yet: add targets to the rule returned
+   */
+  readonly target?: events.IRuleTarget;
+  /**
+   * @default - a name CloudFormation generates
+   */
+  readonly ruleName?: string;
+  /**
+   * @default - none
+   */
+  readonly description?: string;
 }
 
 /** The functions that ask the sign-in policy: the request (before mailing) and verify (before a session). */
@@ -193,6 +226,13 @@ export interface IMagicLinkAuth extends IConstruct, IAccessTokenIssuer {
    * no links, counters or codes, and no writes.
    */
   grantReadSessions(grantee: iam.IGrantable): iam.Grant;
+  /** Where the lifecycle events go. */
+  readonly eventBus: events.IEventBus;
+  /**
+   * A rule on the events bus for this service's lifecycle events (of `types`, default all), to `target`.
+   * It matches this deployment's events only (their resource is its table).
+   */
+  onEvent(id: string, options?: LifecycleEventRuleOptions): events.Rule;
 }
 
 /** The issuer's parts every implementation shares: the keys' URL and the authorizer follow from issuer and audience. */
@@ -251,6 +291,12 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   readonly issuer: string;
   readonly audience: string;
   readonly jwksUrl: string;
+  readonly eventBus: events.IEventBus;
+  /**
+   * Table changes the events publisher can never publish, and batches it could not publish within
+   * 12 hours (their stream position): the `eventsDeadLettered` alarm watches it.
+   */
+  readonly eventsDeadLetterQueue: sqs.Queue;
   private readonly tokens: AccessTokenIssuer;
   /** Sign-in at a glance: requests, outcomes, mail, errors and latency. */
   readonly dashboard: cloudwatch.Dashboard;
@@ -273,6 +319,11 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     this.jwksUrl = this.tokens.jwksUrl;
 
     this.table = props.table ?? this.createTable(removalPolicy(settings.tableRemovalPolicy));
+    if (this.table.tableStreamArn === undefined) {
+      throw new Error('MagicLinkAuth: the lifecycle events come from the table\'s stream; give `table` with its tableStreamArn (a stream with NEW_AND_OLD_IMAGES), e.g. TableV2.fromTableAttributes');
+    }
+    this.eventBus = props.eventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
+    this.eventsDeadLetterQueue = this.createEventsDeadLetterQueue();
     this.emailIdentity = props.emailIdentity ?? this.createIdentity(settings.senderAddress, props.hostedZone);
     this.configurationSet =
       props.configurationSet === 'none' ? undefined : (props.configurationSet ?? this.createConfigurationSet());
@@ -286,6 +337,7 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.functions = this.createFunctions(props, this.functionEnvironment(settingsEnvironment, deployment), retention);
     this.grantSend(this.functions['request-magic-link'], settings.senderAddress);
+    this.publishEvents(this.functions[EVENTS_FUNCTION]);
 
     const { api, routes } = this.createApi(settings.allowedOrigins);
     this.api = api;
@@ -307,6 +359,57 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
 
   jwtAuthorizer(id?: string): HttpJwtAuthorizer {
     return this.tokens.jwtAuthorizer(id);
+  }
+
+  onEvent(id: string, options: LifecycleEventRuleOptions = {}): events.Rule {
+    return new events.Rule(this, id, {
+      eventBus: this.eventBus,
+      eventPattern: { source: [EVENT_SOURCE], detailType: [...(options.types ?? EVENT_TYPES)], resources: [this.table.tableArn] },
+      ...(options.target ? { targets: [options.target] } : {}),
+      ...(options.ruleName ? { ruleName: options.ruleName } : {}),
+      ...(options.description ? { description: options.description } : {}),
+    });
+  }
+
+  /** Where the events publisher puts what it can never publish: kept 14 days, encrypted, TLS only. */
+  private createEventsDeadLetterQueue(): sqs.Queue {
+    const queue = new sqs.Queue(this, 'EventsDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is the events publisher\'s dead-letter queue (its event source mapping\'s on-failure destination).' });
+    return queue;
+  }
+
+  /** The publisher's own environment: where events and dead letters go, and the logs' service name. Nothing else. */
+  private eventsEnvironment(shared: Record<string, string>): Record<string, string> {
+    return {
+      [RESOURCE_ENV.eventBusName]: this.eventBus.eventBusName,
+      [RESOURCE_ENV.eventsDeadLetterQueueUrl]: this.eventsDeadLetterQueue.queueUrl,
+      POWERTOOLS_SERVICE_NAME: shared.POWERTOOLS_SERVICE_NAME!,
+      POWERTOOLS_LOG_LEVEL: shared.POWERTOOLS_LOG_LEVEL!,
+    };
+  }
+
+  /**
+   * The table's stream, sign-ins and users only, to the publisher, in order. A batch that fails is
+   * retried (halved to find a bad record) for up to 12 hours, then its stream position goes to the
+   * dead-letter queue, which leaves 12 of the stream's 24 hours to read it back.
+   */
+  private publishEvents(publisher: lambda.Function): void {
+    publisher.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        maxRecordAge: Duration.hours(12),
+        onFailure: new SqsDlq(this.eventsDeadLetterQueue),
+        filters: EVENT_ITEM_PREFIXES.map((prefix) => lambda.FilterCriteria.filter({ dynamodb: { Keys: { [TABLE_KEYS.partitionKey]: { S: lambda.FilterRule.beginsWith(prefix) } } } })),
+      }),
+    );
+    this.eventBus.grantPutEventsTo(publisher);
+    this.eventsDeadLetterQueue.grantSendMessages(publisher);
   }
 
   /**
@@ -377,7 +480,8 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     for (const name of FUNCTION_NAMES) {
       const hooked = props.beforeSignIn !== undefined && SIGN_IN_POLICY_FUNCTIONS.includes(name);
       const env = hooked ? { ...environment, [RESOURCE_ENV.beforeSignInFunctionArn]: props.beforeSignIn!.functionArn } : environment;
-      const fn = createFunction(this, name, { environment: env, logRetention, sizing: props.functionProps, reservedConcurrency: props.reservedConcurrency?.[name] });
+      const fnEnvironment = name === EVENTS_FUNCTION ? this.eventsEnvironment(environment) : env;
+      const fn = createFunction(this, name, { environment: fnEnvironment, logRetention, sizing: props.functionProps, reservedConcurrency: props.reservedConcurrency?.[name] });
       // On the role, not the function's resource policy: an imported function (another stack's, or an
       // ARN from context) takes no resource policy from here, and this grant names it alone.
       if (hooked) fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.beforeSignIn!.functionArn] }));
@@ -473,6 +577,7 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
       api: this.api,
       functions: this.functions,
       deployment,
+      events: { publisher: this.functions[EVENTS_FUNCTION], deadLetterQueue: this.eventsDeadLetterQueue },
       ...(this.configurationSet && props.configurationSet === undefined ? { ownConfigurationSet: this.configurationSet } : {}),
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
@@ -487,6 +592,8 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       deletionProtection: removal === RemovalPolicy.RETAIN,
       removalPolicy: removal,
+      // The lifecycle events' source: each change with the item before and after it.
+      dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       globalSecondaryIndexes: [
         {
           indexName: USER_INDEX.name,

@@ -3,6 +3,7 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -24,6 +25,10 @@ export const ALARM_THRESHOLDS = {
   bounceRate: 0.02,
   /** SES's reputation complaint rate (a fraction). */
   complaintRate: 0.0005,
+  /** Table changes the events publisher could never publish, waiting in its dead-letter queue. */
+  eventsDeadLettered: 1,
+  /** Age in milliseconds of the oldest table change not yet published (the publisher's IteratorAge), over five minutes. */
+  eventsDelayed: 5 * 60 * 1000,
 } as const;
 
 export type AlarmName = keyof typeof ALARM_THRESHOLDS;
@@ -36,6 +41,8 @@ export interface MonitoringProps {
   /** The construct's own configuration set: its reputation metrics and events. Without one, the account's. */
   readonly ownConfigurationSet?: ses.IConfigurationSet;
   readonly alarmTopic?: sns.ITopic;
+  /** The function that publishes the lifecycle events, and where it puts what it cannot publish. */
+  readonly events: { readonly publisher: lambda.IFunction; readonly deadLetterQueue: sqs.IQueue };
 }
 
 /** The dashboard and alarms of one deployment. */
@@ -93,6 +100,16 @@ export class Monitoring extends Construct {
       deliveryFailures: alarm('deliveryFailures', own('deliveryFailed'), 'SES is refusing or failing to take sign-in mail: users get 502 and no link'),
       bounceRate: alarm('bounceRate', reputation('Reputation.BounceRate'), 'SES bounce rate at 2% (SES reviews the account at 5%, and may pause sending)'),
       complaintRate: alarm('complaintRate', reputation('Reputation.ComplaintRate'), 'SES complaint rate at 0.05% (SES reviews the account at 0.1%)'),
+      eventsDeadLettered: alarm(
+        'eventsDeadLettered',
+        props.events.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+        'a table change could not be published as an event (or waited too long) and is in the events dead-letter queue',
+      ),
+      eventsDelayed: alarm(
+        'eventsDelayed',
+        props.events.publisher.metric('IteratorAge', { period, statistic: cloudwatch.Stats.MAXIMUM }),
+        'lifecycle events are more than five minutes behind the table: EventBridge is refusing them (they are retried)',
+      ),
     };
 
     const graph = (title: string, metrics: cloudwatch.IMetric[], width = 12) => new cloudwatch.GraphWidget({ title, left: metrics, width, height: 6 });

@@ -87,6 +87,8 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>
   openapi: [],
   openid: [],
   fallback: [],
+  // It reads the table's stream (through its event source mapping), never an item.
+  'publish-events': [],
 };
 
 /** One grant as an IAM statement: its actions, on the table (or the index), within its prefix, attributes and ReturnValues. */

@@ -83,6 +83,8 @@ const TARGETS = {
     KMS: 230,
     // The store alone: the SDK's core and DynamoDB's client are most of it.
     DynamoDB: 260,
+    // The events publisher: EventBridge's client to put the events, SQS's for the dead letters, no table client.
+    'EventBridge + SQS': 245,
     // The page, the API description and the fallback: our code and its small dependencies only.
     'no AWS client': 60,
   } as Record<string, number>,
@@ -112,19 +114,34 @@ const TARGETS = {
    * the token route sign one access token each: one KMS Sign.
    */
   calls: {
-    request: { DynamoDB: 1, SES: 1, 'Secrets Manager': 0, KMS: 0 },
-    verify: { DynamoDB: 3, SES: 0, 'Secrets Manager': 0, KMS: 1 },
-    session: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0, KMS: 0 },
-    token: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0, KMS: 1 },
-    signOut: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0, KMS: 0 },
+    // No route calls EventBridge or SQS: the events leave from the table's stream, off the request path.
+    request: { DynamoDB: 1, SES: 1, 'Secrets Manager': 0, KMS: 0, EventBridge: 0, SQS: 0 },
+    verify: { DynamoDB: 3, SES: 0, 'Secrets Manager': 0, KMS: 1, EventBridge: 0, SQS: 0 },
+    session: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0, KMS: 0, EventBridge: 0, SQS: 0 },
+    token: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0, KMS: 1, EventBridge: 0, SQS: 0 },
+    signOut: { DynamoDB: 1, SES: 0, 'Secrets Manager': 0, KMS: 0, EventBridge: 0, SQS: 0 },
   } as Record<Timed, Record<Service, number>>,
 };
 
-type Service = 'DynamoDB' | 'SES' | 'Secrets Manager' | 'KMS';
+type Service = 'DynamoDB' | 'SES' | 'Secrets Manager' | 'KMS' | 'EventBridge' | 'SQS';
 /** The SDK's client names (`context.clientName`), by the service the table names. */
-const SERVICE_OF_CLIENT: Record<string, Service> = { DynamoDBClient: 'DynamoDB', SESv2Client: 'SES', SecretsManagerClient: 'Secrets Manager', KMSClient: 'KMS' };
+const SERVICE_OF_CLIENT: Record<string, Service> = {
+  DynamoDBClient: 'DynamoDB',
+  SESv2Client: 'SES',
+  SecretsManagerClient: 'Secrets Manager',
+  KMSClient: 'KMS',
+  EventBridgeClient: 'EventBridge',
+  SQSClient: 'SQS',
+};
 /** The SDK's client packages, by the service the table names, in the order a bundle's class lists them. */
-const SERVICE_OF_PACKAGE: Record<string, Service> = { 'client-dynamodb': 'DynamoDB', 'client-sesv2': 'SES', 'client-secrets-manager': 'Secrets Manager', 'client-kms': 'KMS' };
+const SERVICE_OF_PACKAGE: Record<string, Service> = {
+  'client-dynamodb': 'DynamoDB',
+  'client-sesv2': 'SES',
+  'client-secrets-manager': 'Secrets Manager',
+  'client-kms': 'KMS',
+  'client-eventbridge': 'EventBridge',
+  'client-sqs': 'SQS',
+};
 
 /** A bundle's class: the services of the AWS clients it carries (`TARGETS.bundleKiB`'s keys). */
 function bundleClass(clients: string[]): string {
@@ -330,7 +347,14 @@ async function main(): Promise<void> {
      */
     const counted = async (name: Timed, run: () => Promise<unknown>) => {
       const route = labelOf(name);
-      const onWire = (): Record<Service, number> => ({ DynamoDB: dynamodb.dynamodb, SES: stand.counts.ses, 'Secrets Manager': stand.counts.secrets, KMS: stand.counts.kms });
+      const onWire = (): Record<Service, number> => ({
+        DynamoDB: dynamodb.dynamodb,
+        SES: stand.counts.ses,
+        'Secrets Manager': stand.counts.secrets,
+        KMS: stand.counts.kms,
+        EventBridge: stand.counts.eventbridge,
+        SQS: stand.counts.sqs,
+      });
       const before = onWire();
       const calls = await sdkCallsDuring(run);
       const after = onWire();
@@ -465,13 +489,13 @@ async function main(): Promise<void> {
       const bareSigningInput = (i: number) => signingInput({ alg: 'RS256', typ: 'JWT', kid: 'bench' }, accessTokenClaims(TOKEN_SETTINGS, { userId: newUserId(new Date()), email: `bare-${i}@example.com`, signInId: hashToken(`b-${i}`) }, now()));
       await timeRoute('verify', verifyCalls, (i) => eventFor('verify', { body: { token: links[i]! } }), (i) => {
         const id = bareLinks[i]!;
-        const consume = { id, now: now(), sessionSecretHash: hashToken(`s-${i}`), sessionExpiresAt: now() + 604_800, retainUntil: now() + 700_000 };
+        const consume = { id, now: now(), sessionSecretHash: hashToken(`s-${i}`), sessionExpiresAt: now() + 604_800, retainUntil: now() + 700_000, method: 'link' as const };
         const candidateId = newUserId(new Date());
         const input = bareSigningInput(i);
         return async (bare) => {
           const consumed = await bare.store.consumeLink(consume);
           if (consumed.outcome !== 'consumed') throw new Error(`bare verify: link ${id} was not consumed`);
-          const userId = await bare.store.userOf({ userHash: consumed.userHash, candidateId, createdAt: consume.now });
+          const userId = await bare.store.userOf({ userHash: consumed.userHash, candidateId, createdAt: consume.now, email: consumed.email, signInId: id });
           await bare.store.setSignInUser({ id, userId });
           await bare.signer.sign(input);
         };

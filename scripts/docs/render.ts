@@ -13,6 +13,7 @@ import { pack } from './pack';
 import { tsDeclaration } from './client-types';
 import { SETTINGS } from '../../lambdas/settings';
 import { SETTINGS_PROPS_PATH, SETTINGS_REFERENCE_PATH, renderSettingsProps, renderSettingsReference } from './settings';
+import { renderEventFiles } from './events';
 
 export const ERRORS_DIR = 'docs/reference/errors';
 export const OPENAPI_PATH = 'docs/openapi.json';
@@ -285,5 +286,6 @@ export function renderAll(): Map<string, string> {
   files.set(SETTINGS_PROPS_PATH, renderSettingsProps());
   files.set(SETTINGS_REFERENCE_PATH, renderSettingsReference());
   for (const [file, content] of renderBrowserModules()) files.set(file, content);
+  for (const [file, content] of renderEventFiles()) files.set(file, content);
   return files;
 }

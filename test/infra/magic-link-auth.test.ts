@@ -25,8 +25,8 @@ function synth(props: Partial<MagicLinkAuthProps> = {}) {
 
 const { stack, template } = synth();
 const functions = template.findResources('AWS::Lambda::Function');
-/** One function per handler (the hosted page's three routes share one), plus the fallback. */
-const FUNCTION_COUNT = new Set(ROUTES.map((route) => route.handler)).size + 1;
+/** One function per handler (the hosted page's three routes share one), plus the fallback and the events publisher. */
+const FUNCTION_COUNT = new Set(ROUTES.map((route) => route.handler)).size + 2;
 
 /** The IAM statements attached to the role of the function whose handler file is `name`. */
 function statementsOf(name: string): Record<string, unknown>[] {
@@ -208,8 +208,8 @@ describe('MagicLinkAuth', () => {
           };
         });
     const COUNTER = ['pk', 'cnt', 'ttl'];
-    const LINK = ['pk', 'email', 'user_hash', 'link_expires_at', 'created_at', 'challenge', 'redirect_to', 'ttl'];
-    const SIGN_IN = [...LINK, 'used_at', 'session_hash', 'session_expires_at', 'user_id', 'revoked_at'];
+    const LINK = ['pk', 'email', 'email_hash', 'user_hash', 'link_expires_at', 'created_at', 'challenge', 'redirect_to', 'ttl'];
+    const SIGN_IN = [...LINK, 'used_at', 'used_by', 'session_hash', 'session_expires_at', 'user_id', 'revoked_at'];
     const CODE = ['pk', 'signin', 'code_hash', 'link_expires_at', 'challenge', 'redirect_to', 'ttl'];
 
     it('lets the request function count (rl#), create links without any session attribute (signin#) and their codes (code#), and undo both (the code only while its own)', () => {
@@ -226,7 +226,7 @@ describe('MagicLinkAuth', () => {
       expect(tableAccess('Verify')).toEqual([
         { Action: 'dynamodb:UpdateItem', Keys: ['signin#*'], Attributes: SIGN_IN, ReturnValues: ['NONE', 'ALL_NEW'] },
         { Action: 'dynamodb:GetItem', Keys: ['code#*'], Attributes: CODE, ReturnValues: undefined },
-        { Action: 'dynamodb:UpdateItem', Keys: ['user#*'], Attributes: ['pk', 'user_id', 'created_at'], ReturnValues: ['ALL_NEW'] },
+        { Action: 'dynamodb:UpdateItem', Keys: ['user#*'], Attributes: ['pk', 'user_id', 'email', 'created_at', 'signin'], ReturnValues: ['ALL_NEW'] },
         { Action: 'dynamodb:DeleteItem', Keys: ['code#*'], Attributes: ['pk', 'signin'], ReturnValues: ['NONE'] },
         { Action: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], Keys: ['rl#*'], Attributes: COUNTER, ReturnValues: ['NONE'] },
       ]);
@@ -340,8 +340,12 @@ describe('metrics, dashboard and alarms', () => {
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
   const alarmOn = (metricName: string) => alarms.find((alarm) => alarm.MetricName === metricName)!;
 
-  it('alarms on the 5xx rate, delivery failures, and the SES bounce and complaint rates, well before SES reviews the account', () => {
-    expect(alarms).toHaveLength(4);
+  it('alarms on the 5xx rate, delivery failures, the SES bounce and complaint rates (well before SES reviews the account), and events dead-lettered or delayed', () => {
+    expect(alarms).toHaveLength(6);
+    expect(alarmOn('ApproximateNumberOfMessagesVisible')).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 1 });
+    expect(JSON.stringify(alarmOn('ApproximateNumberOfMessagesVisible').Dimensions)).toContain('EventsDeadLetterQueue');
+    expect(alarmOn('IteratorAge')).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Maximum', Threshold: 300_000 });
+    expect(JSON.stringify(alarmOn('IteratorAge').Dimensions)).toContain('PublishEventsFunction');
     expect(alarmOn('5xx')).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Average', Threshold: 0.01, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
     expect(alarmOn('DeliveryFailed')).toMatchObject({ Namespace: 'MagicLinkAuth', Statistic: 'Sum', Threshold: 3 });
     expect(alarmOn('DeliveryFailed').Dimensions).toEqual(
@@ -368,7 +372,7 @@ describe('metrics, dashboard and alarms', () => {
     const topic = new sns.Topic(own, 'Pager');
     new MagicLinkAuth(own, 'Auth', { ...required, alarmTopic: topic });
     const ownAlarms = Object.values(Template.fromStack(own).findResources('AWS::CloudWatch::Alarm'));
-    expect(ownAlarms).toHaveLength(4);
+    expect(ownAlarms).toHaveLength(6);
     for (const alarm of ownAlarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Pager/) }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^Pager/) }]);
@@ -458,7 +462,10 @@ describe('an existing table, and grants', () => {
   it('keeps its items in a table given as ITableV2, creating none, and scopes IAM to it', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const own = new Stack(app, 'Shared');
-    const table = dynamodb.TableV2.fromTableName(own, 'Existing', 'team-auth-table');
+    const table = dynamodb.TableV2.fromTableAttributes(own, 'Existing', {
+      tableName: 'team-auth-table',
+      tableStreamArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/team-auth-table/stream/2026-12-01T00:00:00.000',
+    });
     const auth = new MagicLinkAuth(own, 'Auth', { ...required, table });
     const shared = Template.fromStack(own);
     shared.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
@@ -466,6 +473,13 @@ describe('an existing table, and grants', () => {
     expect(auth.table).toBe(table);
     expect(JSON.stringify(shared.findResources('AWS::IAM::Policy'))).toContain(':table/team-auth-table');
     expect(Object.values(shared.findResources('AWS::Lambda::Function'))[0]!.Properties.Environment.Variables.TABLE_NAME).toBe('team-auth-table');
+    shared.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/team-auth-table/stream/2026-12-01T00:00:00.000' });
+  });
+
+  it('refuses at synth a table given without its stream, which the lifecycle events come from', () => {
+    const own = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'NoStream');
+    const table = dynamodb.TableV2.fromTableName(own, 'Existing', 'team-auth-table');
+    expect(() => new MagicLinkAuth(own, 'Auth', { ...required, table })).toThrow(/tableStreamArn/);
   });
 
   it("grantReadSessions lets an app's function read the session fields of sign-in records and their user's id, nothing else", () => {
