@@ -5,7 +5,8 @@
  * stops everything it started.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { deployToEmulator } from './local/deploy';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { deployToEmulator, emulatorAwsEnv } from './local/deploy';
 import { startEmulator, type Emulator } from './local/emulator';
 import { codeIn, magicLinkIn, readMailbox } from './local/mailbox';
 
@@ -32,6 +33,32 @@ async function forward(apiBaseUrl: string, req: IncomingMessage, res: ServerResp
     if (!['content-encoding', 'transfer-encoding', 'connection', 'content-length'].includes(name)) outHeaders[name] = value;
   });
   res.writeHead(upstream.status, outHeaders).end(body);
+}
+
+/**
+ * Prints each lifecycle event as its rule delivers it to the stack's event queue:
+ * `[event] <type> <user id>`. Returns what stops it.
+ */
+function printEvents(endpoint: string, queueUrl: string): () => void {
+  const env = emulatorAwsEnv(endpoint);
+  const sqs = new SQSClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+  let stopped = false;
+  const loop = async () => {
+    while (!stopped) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })).catch(() => ({ Messages: [] }));
+      for (const message of Messages) {
+        const event = JSON.parse(message.Body ?? '{}') as { detail?: unknown };
+        const detail = (typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail) as { type?: string; user_id?: string } | undefined;
+        console.log(`[event] ${detail?.type} ${detail?.user_id ?? '(no user yet)'}`);
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle })).catch(() => undefined);
+      }
+    }
+  };
+  void loop();
+  return () => {
+    stopped = true;
+    sqs.destroy();
+  };
 }
 
 async function main(): Promise<void> {
@@ -63,6 +90,8 @@ async function main(): Promise<void> {
         issuer: origin,
         allowedOrigins: origin,
         tableRemovalPolicy: 'destroy',
+        // A rule delivers every lifecycle event to a queue, which this script prints from.
+        eventQueue: 'true',
       },
       log,
     });
@@ -94,6 +123,7 @@ async function main(): Promise<void> {
         .catch(() => undefined);
     }, 500);
     cleanups.push(() => clearInterval(poll));
+    cleanups.push(printEvents(emulator.endpoint, deployment.outputs.EventQueueUrl!));
 
     console.log(`\nMagic-link sign-in is running at ${origin}\n`);
     console.log(`  Sign in in a browser: ${origin}/sign-in (the hosted page; the links mailed open it too)\n`);

@@ -15,6 +15,8 @@ export interface Deployment {
   /** The access tokens' `iss` and `aud` (the stack's outputs). */
   readonly issuer: string;
   readonly audience: string;
+  /** Every output of the stack (`EventQueueUrl`, `EventsDeadLetterQueueUrl`, ...). */
+  readonly outputs: Readonly<Record<string, string>>;
   readonly endpoint: string;
   readonly timings: { bootstrapMs: number; deployMs: number };
 }
@@ -149,6 +151,7 @@ export async function deployToEmulator(options: {
     apiBaseUrl: gatewayUrl(options.endpoint, apiId),
     issuer: outputs.Issuer!,
     audience: outputs.Audience!,
+    outputs,
     endpoint: options.endpoint,
     timings,
   };

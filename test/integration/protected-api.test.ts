@@ -1,8 +1,8 @@
-import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { emulatorAwsEnv } from '../../scripts/local/deploy';
 import { deployment, freshEmail, signIn } from './client';
+import { functionLogLines } from './function-logs';
 import { PROTECTED_API_KEY, type ProtectedApiDeployment } from './settings';
 
 /**
@@ -42,45 +42,12 @@ async function signedByService(kid: string, claims: Record<string, unknown>): Pr
   }
 }
 
-/**
- * Every log line the example's function wrote, read stream by stream (GetLogEvents to the end of
- * each): the runtime writes one `START RequestId:` line per invocation.
- */
-async function functionLogLines(): Promise<string[]> {
-  const logs = new CloudWatchLogsClient(awsClientConfig());
-  const { logGroupName } = example();
-  try {
-    const lines: string[] = [];
-    let streamsToken: string | undefined;
-    do {
-      const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName, nextToken: streamsToken }));
-      for (const stream of streams.logStreams ?? []) {
-        let token: string | undefined;
-        for (;;) {
-          const page = await logs.send(new GetLogEventsCommand({ logGroupName, logStreamName: stream.logStreamName, startFromHead: true, nextToken: token }));
-          lines.push(...(page.events ?? []).map((event) => event.message ?? ''));
-          if (!page.nextForwardToken || page.nextForwardToken === token || (page.events ?? []).length === 0) break;
-          token = page.nextForwardToken;
-        }
-      }
-      streamsToken = streams.nextToken;
-    } while (streamsToken);
-    return lines;
-  } catch (error) {
-    // No invocation yet: no log group yet.
-    if ((error as Error).name === 'ResourceNotFoundException') return [];
-    throw error;
-  } finally {
-    logs.destroy();
-  }
-}
-
 const invocations = (lines: readonly string[]) => lines.filter((line) => line.startsWith('START RequestId:')).length;
 
 async function linesOnceLogged(predicate: (lines: string[]) => boolean): Promise<string[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const lines = await functionLogLines();
+    const lines = await functionLogLines(example().logGroupName);
     if (predicate(lines) || Date.now() > deadline) return lines;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -114,7 +81,7 @@ describe('examples/protected-api: GET /me behind the service\'s JWT authorizer, 
     // The service's key and claims are otherwise right: the same claims, re-signed by it, are accepted.
     const control = await signedByService(kid!, claims);
 
-    const before = invocations(await functionLogLines());
+    const before = invocations(await functionLogLines(example().logGroupName));
     const statuses: Record<string, number> = {};
     for (const [name, bad] of Object.entries(refused)) statuses[name] = (await getMe(bad)).status;
     expect(statuses).toEqual({ 'no token': 401, expired: 401, 'another audience': 401, 'another key': 401, tampered: 401 });

@@ -3,8 +3,8 @@
  * HTTP API caller as 127.0.0.1 (docs/local-emulator.md): all test traffic shares one per-IP quota.
  *
  * - `main`: product defaults except a one-minute link lifetime (so expiry is observable), an IP
- *   limit and a per-network wrong-code cap high enough for the whole suite's traffic, and one
- *   allowlisted redirect URL.
+ *   limit and a per-network wrong-code cap high enough for the whole suite's traffic, one
+ *   allowlisted redirect URL, and a queue every lifecycle event is delivered to.
  * - `ipLimited`: an IP limit of 3, to exhaust it on purpose without starving the other tests; and the
  *   default per-network wrong-code cap, which only the test of that cap spends.
  * - `budget`: a mail budget of 3 per hour for the whole deployment.
@@ -25,7 +25,11 @@ const common = {
 } as const;
 
 export const TEST_STACKS = {
-  main: { stackName: 'MagicLinkAuthIt', context: { ...common, linkLifetimeSeconds: '60', ipLimitPerHour: '100000', ipCodeAttemptsPerHour: '100000', redirectUrls: REDIRECT_URL } },
+  main: {
+    stackName: 'MagicLinkAuthIt',
+    // eventQueue: a rule delivers every lifecycle event to a queue the events test reads.
+    context: { ...common, linkLifetimeSeconds: '60', ipLimitPerHour: '100000', ipCodeAttemptsPerHour: '100000', redirectUrls: REDIRECT_URL, eventQueue: 'true' },
+  },
   ipLimited: { stackName: 'MagicLinkAuthItIp', context: { ...common, ipLimitPerHour: '3' } },
   // A deployment-wide mail budget of 3 an hour, to reach it on purpose.
   budget: { stackName: 'MagicLinkAuthItBudget', context: { ...common, mailBudgetPerHour: '3' } },
