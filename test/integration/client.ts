@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Deployment } from '../../scripts/local/deploy';
 import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
-import { rememberSecrets, secretsOf } from './log-scan';
+import { rememberInvocation, rememberSecrets, secretsOf } from './log-scan';
 import { ENV_KEY, type TestStack } from './settings';
 
 export function deployment(which: TestStack = 'main'): Deployment {
@@ -52,6 +52,8 @@ export function call(method: string, path: string, options: CallOptions = {}): P
           const flat: Record<string, string> = {};
           for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = String(value);
           rememberSecrets([...secretsOf(options.body, parsed), options.headers?.authorization?.replace(/^Bearer /, '')]);
+          // Every function sets X-Request-Id: a response with one is one invocation the log scan must find.
+          if (flat['x-request-id']) rememberInvocation();
           resolve({ status: res.statusCode ?? 0, headers: flat, body: parsed, rawBody });
         });
       },

@@ -14,7 +14,7 @@ import { generateToken, hashToken, userHash } from '../../lambdas/domain/tokens'
 import { emulatorAwsEnv, emulatorDynamoClient } from '../../scripts/local/deploy';
 import { eventSchemaPath } from '../../scripts/docs/events';
 import { call, deployment, freshEmail, signIn } from './client';
-import { functionLogLines } from './function-logs';
+import { logGroupLines } from './function-logs';
 
 /**
  * The lifecycle events of the main deployment, read where a team would read them: from a queue a real
@@ -168,7 +168,7 @@ describe('lifecycle events through the deployed stack, its stream, its publisher
       expect(publisher).toBeDefined();
       const { Environment, LoggingConfig } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: publisher.FunctionName }));
       const logGroup = LoggingConfig?.LogGroup ?? `/aws/lambda/${publisher.FunctionName}`;
-      const refusalsBefore = (await functionLogLines(logGroup)).filter((line) => line.includes('ECONNREFUSED')).length;
+      const refusalsBefore = (await logGroupLines(deployment().endpoint, logGroup)).filter((line) => line.includes('ECONNREFUSED')).length;
       const variables = Environment?.Variables ?? {};
       // The SDK's endpoint for EventBridge alone, pointed at a loopback port nothing listens on: every PutEvents fails.
       await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: publisher.FunctionName, Environment: { Variables: { ...variables, AWS_ENDPOINT_URL_EVENTBRIDGE: 'http://127.0.0.1:9' } } }));
@@ -178,7 +178,7 @@ describe('lifecycle events through the deployed stack, its stream, its publisher
         const duringOutage = await eventsWhere(ofUser(userId), () => false, { timeout: 4_000, quiet: 0 });
         expect(duringOutage).toEqual([]);
         // The publisher was invoked with them, and failed: the stream keeps them for the next try.
-        expect((await functionLogLines(logGroup)).filter((line) => line.includes('ECONNREFUSED')).length).toBeGreaterThan(refusalsBefore);
+        expect((await logGroupLines(deployment().endpoint, logGroup)).filter((line) => line.includes('ECONNREFUSED')).length).toBeGreaterThan(refusalsBefore);
       } finally {
         await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: publisher.FunctionName, Environment: { Variables: variables } }));
       }

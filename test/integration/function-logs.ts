@@ -1,14 +1,12 @@
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { emulatorAwsEnv } from '../../scripts/local/deploy';
-import { deployment } from './client';
 
 /**
  * Every line in a deployed function's log group, read stream by stream (GetLogEvents to the end of
  * each, not FilterLogEvents, which an emulator may cut short): the runtime writes one
  * `START RequestId:` line per invocation, and what the function logged.
  */
-export async function functionLogLines(logGroupName: string): Promise<string[]> {
-  const { endpoint } = deployment();
+export async function logGroupLines(endpoint: string, logGroupName: string): Promise<string[]> {
   const env = emulatorAwsEnv(endpoint);
   const logs = new CloudWatchLogsClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
   try {

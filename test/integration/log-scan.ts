@@ -1,9 +1,10 @@
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { emulatorAwsEnv } from '../../scripts/local/deploy';
 import { ROOT } from '../../scripts/local/emulator';
 import { codeIn, magicLinkIn, readMailbox } from '../../scripts/local/mailbox';
+import { logGroupLines } from './function-logs';
 
 /**
  * What the deployed functions must never log: every address, verifier, challenge, session token and
@@ -35,30 +36,71 @@ export function secretsOf(body: unknown, response: unknown): unknown[] {
   return [request.email, request.code_verifier, request.code_challenge, request.token, session, ...(session ? session.split('.') : []), access, access?.split('.')[2]];
 }
 
-async function logLines(endpoint: string): Promise<string[]> {
+/** Every log group's name, every page of them. */
+async function logGroupNames(endpoint: string): Promise<string[]> {
   const env = emulatorAwsEnv(endpoint);
   const client = new CloudWatchLogsClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  const lines: string[] = [];
+  const names: string[] = [];
   try {
-    const { logGroups = [] } = await client.send(new DescribeLogGroupsCommand({}));
-    for (const group of logGroups) {
-      let nextToken: string | undefined;
-      do {
-        const page = await client.send(new FilterLogEventsCommand({ logGroupName: group.logGroupName, nextToken }));
-        lines.push(...(page.events ?? []).map((event) => event.message ?? ''));
-        nextToken = page.nextToken;
-      } while (nextToken);
-    }
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(new DescribeLogGroupsCommand({ nextToken }));
+      names.push(...(page.logGroups ?? []).map((group) => group.logGroupName!));
+      nextToken = page.nextToken;
+    } while (nextToken);
   } finally {
     client.destroy();
   }
+  return names;
+}
+
+/**
+ * Every line of every group, read stream by stream to the end of each (GetLogEvents), not with
+ * FilterLogEvents, which an emulator may stop short (MiniStack stopped at 10,000 events with no next page).
+ */
+async function logLines(endpoint: string, groups?: readonly string[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const group of groups ?? (await logGroupNames(endpoint))) lines.push(...(await logGroupLines(endpoint, group)));
   return lines;
 }
 
+/** Counts a response a function wrote (it carries the request id every function sets): one invocation, so one REPORT line at least. */
+export function rememberInvocation(): void {
+  appendFileSync(path.join(DIR, `${process.pid}.invocations`), '1\n');
+}
+
+function invocationsMade(): number {
+  return readdirSync(DIR)
+    .filter((file) => file.endsWith('.invocations'))
+    .reduce((sum, file) => sum + readFileSync(path.join(DIR, file), 'utf8').split('\n').filter(Boolean).length, 0);
+}
+
+/** Lines holding a secret (or a private key, or a code standing alone), each with where. */
+export function leaksIn(lines: readonly string[], secrets: ReadonlySet<string>, codes: ReadonlySet<string> = new Set()): string[] {
+  const leaks: string[] = [];
+  lines.forEach((line, index) => {
+    const lower = line.toLowerCase();
+    for (const secret of secrets) if (lower.includes(secret.toLowerCase())) leaks.push(`${secret} in line ${index + 1}: ${line.slice(0, 300)}`);
+    if (/PRIVATE KEY|"d":"[\w-]{40,}/.test(line)) leaks.push(`a private key in line ${index + 1}: ${line.slice(0, 300)}`);
+    // Six digits standing alone (not part of a longer number or an id).
+    for (const code of codes) if (new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(line)) leaks.push(`code ${code} in line ${index + 1}: ${line.slice(0, 300)}`);
+  });
+  return leaks;
+}
+
+/** Scans the given groups (default: all) of the emulator for `secrets`: what the scanner test plants a leak into. */
+export async function scanGroups(endpoint: string, secrets: ReadonlySet<string>, groups?: readonly string[]): Promise<{ leaks: string[]; lines: number }> {
+  const lines = await logLines(endpoint, groups);
+  return { leaks: leaksIn(lines, secrets), lines: lines.length };
+}
+
 /** Every secret found in a log line, with the line; empty when the logs are clean. Also how much was read. */
-export async function scanLogs(endpoint: string): Promise<{ leaks: string[]; lines: number; secrets: number }> {
+export async function scanLogs(endpoint: string): Promise<{ leaks: string[]; lines: number; secrets: number; reports: number; invocations: number }> {
   const secrets = new Set<string>();
-  for (const file of readdirSync(DIR)) for (const line of readFileSync(path.join(DIR, file), 'utf8').split('\n')) if (line) secrets.add(line);
+  for (const file of readdirSync(DIR)) {
+    if (!file.endsWith('.txt')) continue;
+    for (const line of readFileSync(path.join(DIR, file), 'utf8').split('\n')) if (line) secrets.add(line);
+  }
   const codes = new Set<string>();
   for (const mail of await readMailbox(endpoint)) {
     const link = magicLinkIn(mail);
@@ -68,13 +110,6 @@ export async function scanLogs(endpoint: string): Promise<{ leaks: string[]; lin
     for (const to of mail.to) secrets.add(to.toLowerCase());
   }
   const lines = await logLines(endpoint);
-  const leaks: string[] = [];
-  for (const line of lines) {
-    const lower = line.toLowerCase();
-    for (const secret of secrets) if (lower.includes(secret.toLowerCase())) leaks.push(`${secret} in: ${line.slice(0, 300)}`);
-    if (/PRIVATE KEY|"d":"[\w-]{40,}/.test(line)) leaks.push(`a private key in: ${line.slice(0, 300)}`);
-    // Six digits standing alone (not part of a longer number or an id).
-    for (const code of codes) if (new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(line)) leaks.push(`code ${code} in: ${line.slice(0, 300)}`);
-  }
-  return { leaks, lines: lines.length, secrets: secrets.size + codes.size };
+  const reports = lines.filter((line) => line.startsWith('REPORT RequestId:')).length;
+  return { leaks: leaksIn(lines, secrets, codes), lines: lines.length, secrets: secrets.size + codes.size, reports, invocations: invocationsMade() };
 }

@@ -2,7 +2,7 @@ import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { emulatorAwsEnv } from '../../scripts/local/deploy';
 import { deployment, freshEmail, signIn } from './client';
-import { functionLogLines } from './function-logs';
+import { logGroupLines } from './function-logs';
 import { PROTECTED_API_KEY, type ProtectedApiDeployment } from './settings';
 
 /**
@@ -47,7 +47,7 @@ const invocations = (lines: readonly string[]) => lines.filter((line) => line.st
 async function linesOnceLogged(predicate: (lines: string[]) => boolean): Promise<string[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const lines = await functionLogLines(example().logGroupName);
+    const lines = await logGroupLines(deployment().endpoint, example().logGroupName);
     if (predicate(lines) || Date.now() > deadline) return lines;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -81,7 +81,7 @@ describe('examples/protected-api: GET /me behind the service\'s JWT authorizer, 
     // The service's key and claims are otherwise right: the same claims, re-signed by it, are accepted.
     const control = await signedByService(kid!, claims);
 
-    const before = invocations(await functionLogLines(example().logGroupName));
+    const before = invocations(await logGroupLines(deployment().endpoint, example().logGroupName));
     const statuses: Record<string, number> = {};
     for (const [name, bad] of Object.entries(refused)) statuses[name] = (await getMe(bad)).status;
     expect(statuses).toEqual({ 'no token': 401, expired: 401, 'another audience': 401, 'another key': 401, tampered: 401 });
