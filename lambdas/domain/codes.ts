@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
+import { inboxOf } from './email';
 import { TOKEN_PATTERN } from './tokens';
 
 /**
@@ -31,10 +32,11 @@ export function challengeFor(verifier: string): string {
 /**
  * An address as logs (`email_hash`) and rate-limit counters name it: an HMAC under the deployment's
  * secret, so a log line or a counter key cannot be turned back into the address by hashing a list of
- * guesses. (The table's `user_hash` is the unkeyed `userHash`.)
+ * guesses. It names the inbox (`inboxOf`): `ada+1@` and `ada@` share their limits, since they share a
+ * mailbox. (The table's `user_hash`, the user's key, is the unkeyed `userHash` of the exact address.)
  */
 export function emailHash(secret: string, email: string): string {
-  return createHmac('sha256', secret).update(`address\n${email}`, 'utf8').digest('hex');
+  return createHmac('sha256', secret).update(`address\n${inboxOf(email)}`, 'utf8').digest('hex');
 }
 
 /**

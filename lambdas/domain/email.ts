@@ -60,3 +60,15 @@ export function normalizeDomain(raw: string): string | null {
 export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1);
 }
+
+/**
+ * The inbox an address `normalizeEmail` accepted delivers to: its local part without a `+tag`
+ * (subaddressing, RFC 5233), which Gmail, Outlook, iCloud, Fastmail and most servers deliver to the
+ * same mailbox. Limits count per inbox, so `victim+1@` cannot get around `victim@`'s. The mail still
+ * goes to the exact address typed. A local part that starts with `+` is kept whole.
+ */
+export function inboxOf(email: string): string {
+  const at = email.lastIndexOf('@');
+  const plus = email.indexOf('+');
+  return plus > 0 && plus < at ? `${email.slice(0, plus)}${email.slice(at)}` : email;
+}

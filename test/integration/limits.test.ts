@@ -31,6 +31,17 @@ describe('rate limits', () => {
     expect(await mailTo(deployment().endpoint, email)).toHaveLength(5);
   });
 
+  it('counts a +tag as its base inbox: once victim@ has spent its requests, victim+1@ is refused too, and the mail went to the exact addresses typed', async () => {
+    const base = freshEmail('victim');
+    const tagged = base.replace('@', '+1@');
+    for (let i = 0; i < 4; i++) expect((await requestLink(base)).status).toBe(202);
+    expect((await requestLink(tagged)).status).toBe(202);
+    expectError(await requestLink(tagged), 'magic_link_email_limit_exceeded');
+    expectError(await requestLink(base.replace('@', '+2@')), 'magic_link_email_limit_exceeded');
+    expect(await waitForMail(deployment().endpoint, tagged, 1)).toHaveLength(1);
+    expect(await waitForMail(deployment().endpoint, base, 4)).toHaveLength(4);
+  });
+
   it('allows 3 requests per IP (in the ipLimited deployment), then magic_link_ip_limit_exceeded, using no address quota', async () => {
     for (let i = 0; i < 3; i++) expect((await requestLink(freshEmail('ip'), 'ipLimited')).status).toBe(202);
     const victim = freshEmail('untouched');

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { MagicLinkService, consumeRefusal } from '../../lambdas/domain/auth-service';
 import { RefusedError } from '../../lambdas/domain/errors';
 import type { AuthStore, LinkRequest } from '../../lambdas/domain/ports';
-import { MAX_EMAIL_LENGTH, normalizeEmail } from '../../lambdas/domain/email';
+import { MAX_EMAIL_LENGTH, inboxOf, normalizeEmail } from '../../lambdas/domain/email';
 import { ipRateLimitKey } from '../../lambdas/domain/ip';
 import { mailBudgetShards, rateLimitWindow } from '../../lambdas/domain/limits';
 import { describeDuration, magicLinkUrl, renderMagicLinkEmail } from '../../lambdas/domain/mail';
@@ -255,6 +255,15 @@ describe('emailHash', () => {
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(emailHash('other-secret', 'ada@example.com')).not.toBe(key);
     expect(key).not.toBe(require('node:crypto').createHash('sha256').update('ada@example.com').digest('hex')); // eslint-disable-line @typescript-eslint/no-require-imports
+  });
+  it('names the inbox: a +tag shares the base address\'s key (and so its limits), another address does not', () => {
+    const key = emailHash('deployment-secret', 'victim@example.com');
+    for (const tagged of ['victim+1@example.com', 'victim+news+2@example.com', 'victim+@example.com']) expect(emailHash('deployment-secret', tagged)).toBe(key);
+    expect(emailHash('deployment-secret', 'victim1@example.com')).not.toBe(key);
+    expect(emailHash('deployment-secret', 'victim@example.org')).not.toBe(key);
+    // An address that is only a tag is an address of its own.
+    expect(inboxOf('+tag@example.com')).toBe('+tag@example.com');
+    expect(inboxOf('a.b+c@xn--bcher-kva.example')).toBe('a.b@xn--bcher-kva.example');
   });
 });
 
