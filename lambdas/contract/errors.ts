@@ -204,11 +204,13 @@ const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
   code_ip_limit_exceeded: 'magic_link_code_ip_limit_exceeded',
   session_invalid: 'session_invalid',
   sign_in_not_allowed: 'sign_in_not_allowed',
+  source_ip_invalid: 'validation_failed',
 };
 
 /** What a refusal that is a problem with one field of the request lists in `details`. */
 const REFUSAL_DETAILS: Partial<Record<Refusal, readonly FieldIssue[]>> = {
   redirect_not_allowed: [{ field: 'redirect_to', issue: 'must be one of the redirect URLs this deployment allows' }],
+  source_ip_invalid: [{ field: 'requestContext.http.sourceIp', issue: 'must be an IPv4 or IPv6 address' }],
 };
 
 /** The catalogued code for anything thrown while handling a request; unknown errors are bugs. */

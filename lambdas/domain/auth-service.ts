@@ -1,7 +1,7 @@
 import type { AccessToken, AccessTokens } from './access-tokens';
 import { challengeFor, codeHash, emailHash, generateCode } from './codes';
 import { RefusedError, SignInNotAllowedError, type Refusal } from './errors';
-import { ipRateLimitKey } from './ip';
+import { networkOf } from './ip';
 import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
 import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SignInMethod, SignInSnapshot } from './ports';
@@ -131,8 +131,7 @@ export class MagicLinkService {
    */
   async requestMagicLink(email: string, sourceIp: string, now: Date, options: LinkOptions = {}): Promise<{ expiresIn: number; decision: PolicyDecision }> {
     const redirectTo = options.redirectTo === undefined ? undefined : this.allowedRedirect(options.redirectTo);
-    const ipKey = ipRateLimitKey(sourceIp);
-    if (ipKey === null) throw new Error('API Gateway reported a source IP that is not an IP address');
+    const ipKey = networkOf(sourceIp);
     const nowSeconds = toSeconds(now);
     const window = rateLimitWindow(nowSeconds);
 
@@ -235,8 +234,7 @@ export class SignInService {
    * a guess learns nothing; the link keeps its precise answers, since a link cannot be guessed.
    */
   async verifyCode(email: string, code: string, sourceIp: string, now: Date, verifier?: string): Promise<SignedIn> {
-    const ipKey = ipRateLimitKey(sourceIp);
-    if (ipKey === null) throw new Error('API Gateway reported a source IP that is not an IP address');
+    const ipKey = networkOf(sourceIp);
     const nowSeconds = toSeconds(now);
     const secret = await this.codeSecret.get();
     const attempts: AttemptBudget = {

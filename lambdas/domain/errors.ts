@@ -20,7 +20,9 @@ export type Refusal =
   | 'code_ip_limit_exceeded'
   | 'session_invalid'
   /** The sign-in policy (allowed domains, the `beforeSignIn` function) refuses the address at verify. */
-  | 'sign_in_not_allowed';
+  | 'sign_in_not_allowed'
+  /** The invocation's source address is not an IP address (API Gateway never sends one; a direct invocation may). */
+  | 'source_ip_invalid';
 
 export class RefusedError extends Error {
   constructor(

@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { RefusedError } from './errors';
 
 /**
  * The key an address is rate-limited under. IPv4 addresses count on their own; IPv6 addresses count
@@ -18,6 +19,16 @@ export function ipRateLimitKey(sourceIp: string): string | null {
     .slice(0, 4)
     .map((g) => g.toString(16))
     .join(':')}::/64`;
+}
+
+/**
+ * `ipRateLimitKey` of the request's source address, or a refusal (`source_ip_invalid`) when it is not
+ * one: API Gateway always sends one, but a direct invocation may not, and that is the caller's error.
+ */
+export function networkOf(sourceIp: string): string {
+  const key = ipRateLimitKey(sourceIp);
+  if (key === null) throw new RefusedError('source_ip_invalid');
+  return key;
 }
 
 /** The eight 16-bit groups of a valid IPv6 address (embedded dotted IPv4 tails included). */

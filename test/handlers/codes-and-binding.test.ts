@@ -171,6 +171,11 @@ describe('POST /v1/auth/verify with the link of a bound sign-in', () => {
 });
 
 describe('POST /v1/auth/verify with the code', () => {
+  it('answers a code entry whose source address is not an IP (a direct invocation) with a catalogued 400, counting nothing', async () => {
+    expectError(await verifyBody({ email: 'ada@example.com', code: '012345' }, 'not-an-ip'), 'validation_failed', [{ field: 'requestContext.http.sourceIp', issue: 'must be an IPv4 or IPv6 address' }]);
+    expect(aws.dynamo.calls()).toHaveLength(0);
+  });
+
   const ID = sha(TOKEN);
   const live = (extra: Record<string, unknown> = {}) => liveCodeItem('ada@example.com', '012345', ID, NOW_S + 600, extra);
   beforeEach(() => aws.dynamo.on(GetCommand).resolves({ Item: live() }));

@@ -58,6 +58,14 @@ describe('POST /v1/auth/magic-link', () => {
     }
   });
 
+  it('answers a source address that is not an IP (a direct invocation) with a catalogued 400, touching nothing', async () => {
+    for (const sourceIp of ['not-an-ip', '', '999.1.1.1', '1.2.3.4, 5.6.7.8']) {
+      expectError(await request({ email: 'ada@example.com' }, { sourceIp }), 'validation_failed', [{ field: 'requestContext.http.sourceIp', issue: 'must be an IPv4 or IPv6 address' }]);
+    }
+    expect(aws.dynamo.calls()).toHaveLength(0);
+    expect(aws.ses.calls()).toHaveLength(0);
+  });
+
   it('stores only a hash of the token, never the token itself', async () => {
     await request({ email: 'ada@example.com' });
     const token = /#token=([A-Za-z0-9_-]{43})/.exec(sentEmail().Content!.Simple!.Body!.Text!.Data!)![1]!;
