@@ -140,6 +140,15 @@ export type RequestItem = (typeof REQUEST_ITEMS)[number];
  */
 export const REFUSED_REQUEST_ITEMS = ['ip', 'inbox', 'email'] as const satisfies readonly RequestItem[];
 
+/**
+ * The items of undoing a request whose mail failed, in the order they are sent: the address's own
+ * counts come back (a person retrying after an SES hiccup is not punished), its link and code go. The
+ * network's count and the mail budget stay spent, so what one network can make the service spend on
+ * refused sends is bounded by its own limit.
+ */
+export const RELEASE_ITEMS = ['inbox', 'link', 'code', 'email'] as const;
+export type ReleaseItem = (typeof RELEASE_ITEMS)[number];
+
 /** The key of each item of a link request's transaction. */
 export function requestItemKeys(request: {
   readonly ipKey: string;

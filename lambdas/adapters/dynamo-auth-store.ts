@@ -35,6 +35,7 @@ import {
   CODE_SIGN_IN_ITEMS,
   KEYS,
   REFUSED_REQUEST_ITEMS,
+  RELEASE_ITEMS,
   REQUEST_ITEMS,
   WRONG_CODE_ITEMS,
   SESSION_ATTRIBUTES,
@@ -44,6 +45,7 @@ import {
   inOrder,
   requestItemKeys,
   type AttributeKey,
+  type ReleaseItem,
   type RequestItem,
 } from '../table-layout';
 
@@ -308,18 +310,16 @@ export class DynamoAuthStore implements AuthStore {
     const giveBack = (pk: string): TransactItem => ({
       Update: { TableName: this.tableName, Key: { [ATTR.pk]: pk }, ...GIVE_BACK, ExpressionAttributeValues: { ':one': 1, ':zero': 0 } },
     });
-    const items: Record<RequestItem, TransactItem> = {
-      ip: giveBack(keys.ip),
+    const items: Record<ReleaseItem, TransactItem> = {
       email: giveBack(keys.email),
       inbox: giveBack(keys.inbox),
-      mailBudget: giveBack(keys.mailBudget),
       link: { Delete: { TableName: this.tableName, Key: { [ATTR.pk]: keys.link }, ...DELETE_UNUSED } },
       code: this.deleteOwnCode(keys.code, request.link.id),
     };
-    let refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REQUEST_ITEMS, items) }));
+    let refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(RELEASE_ITEMS, items) }));
     // A newer request of the address replaced the code meanwhile: that one is live, leave it.
-    if (refused !== null && byItem(REQUEST_ITEMS, refused.codes, 'None').code === 'ConditionalCheckFailed' && refused.codes.filter((code) => code === 'ConditionalCheckFailed').length === 1) {
-      const others = REQUEST_ITEMS.filter((name) => name !== 'code');
+    if (refused !== null && byItem(RELEASE_ITEMS, refused.codes, 'None').code === 'ConditionalCheckFailed' && refused.codes.filter((code) => code === 'ConditionalCheckFailed').length === 1) {
+      const others = RELEASE_ITEMS.filter((name) => name !== 'code');
       refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(others, items) }));
     }
     if (refused !== null) throw new Error(`releasing a request was refused (${refused.codes.join(', ')})`, { cause: refused.error });

@@ -1,7 +1,9 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
-import { emulatorDynamoClient } from '../../scripts/local/deploy';
+import { apiEvent } from '../../scripts/local/api-events';
+import { emulatorAwsEnv, emulatorDynamoClient } from '../../scripts/local/deploy';
 import { mailTo } from '../../scripts/local/mailbox';
 import { expectError } from '../fixtures/assertions';
 import { call, deployment, freshEmail } from './client';
@@ -19,7 +21,7 @@ async function items(): Promise<Record<string, unknown>[]> {
 }
 
 describe('a failed send undoes itself (SES really refuses this deployment\'s sender)', () => {
-  it('answers 502, gives every count back and leaves no link or code that could sign in', async () => {
+  it("answers 502, gives the address's counts back (the network's stay spent) and leaves no link or code that could sign in", async () => {
     const email = freshEmail('refused');
     const emailHash = createHash('sha256').update(email).digest('hex');
     for (let i = 0; i < 6; i++) {
@@ -28,10 +30,33 @@ describe('a failed send undoes itself (SES really refuses this deployment\'s sen
     }
     const stored = await items();
     const counters = stored.filter((item) => String(item.pk).startsWith('rl#'));
-    expect(counters.length).toBeGreaterThan(0);
-    expect(counters.map((item) => item.cnt)).toEqual(counters.map(() => 0));
+    const networkOrBudget = (item: Record<string, unknown>) => /^rl#(ip|mail)#/.test(String(item.pk));
+    expect(counters.filter((item) => !networkOrBudget(item)).map((item) => item.cnt)).toEqual(counters.filter((item) => !networkOrBudget(item)).map(() => 0));
+    expect(counters.filter((item) => String(item.pk).startsWith('rl#ip#')).map((item) => item.cnt)).toEqual([6]);
     expect(stored.filter((item) => item.user_hash === emailHash)).toEqual([]);
     expect(stored.filter((item) => String(item.pk).startsWith('signin#') || String(item.pk).startsWith('code#'))).toEqual([]);
     expect(await mailTo(deployment('unverified').endpoint, email)).toEqual([]);
   });
+
+  // The emulator reports every caller as 127.0.0.1; the function is invoked directly, as API Gateway
+  // would with another source address, so this network's count is its own.
+  it('with SES refusing, 60 requests from one network stop at its limit (50 sends tried, then 429)', async () => {
+    const { endpoint, stackName } = deployment('unverified');
+    const env = emulatorAwsEnv(endpoint);
+    const lambda = new LambdaClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+    try {
+      const { Functions = [] } = await lambda.send(new ListFunctionsCommand({ MaxItems: 200 }));
+      const requestFunction = Functions.find((fn) => fn.FunctionName?.startsWith(`${stackName}-`) && fn.FunctionName.includes('RequestMagicLink'))!.FunctionName!;
+      const codes: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        const event = apiEvent({ body: { email: freshEmail(`network-${i}`) }, sourceIp: '198.51.100.60' });
+        const { Payload } = await lambda.send(new InvokeCommand({ FunctionName: requestFunction, Payload: Buffer.from(JSON.stringify(event)) }));
+        codes.push(JSON.parse(JSON.parse(Buffer.from(Payload!).toString()).body).error);
+      }
+      expect(codes.slice(0, 50)).toEqual(Array(50).fill('email_delivery_failed'));
+      expect(codes.slice(50)).toEqual(Array(10).fill('magic_link_ip_limit_exceeded'));
+    } finally {
+      lambda.destroy();
+    }
+  }, 120_000);
 });
