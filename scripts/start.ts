@@ -6,13 +6,36 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SETTINGS } from '../lambdas/settings';
 import { deployToEmulator, emulatorAwsEnv } from './local/deploy';
-import { startEmulator, type Emulator } from './local/emulator';
+import { portInUse, startEmulator, type Emulator } from './local/emulator';
+import { onLambdaNode, runOnLambdaNode } from './local/lambda-node';
 import { codeIn, magicLinkIn, readMailbox } from './local/mailbox';
 
 const PORT = Number(process.env.PORT ?? 3000);
 const EMULATOR_PORT = Number(process.env.MINISTACK_PORT ?? 4566);
+/** Where the hosted page may send people after sign-in (the `redirectUrls` setting), comma-separated. */
+const REDIRECT_URLS = SETTINGS.redirectUrls.kind.fromText(process.env.REDIRECT_URLS ?? '');
 const log = (line: string) => console.log(`[local] ${line}`);
+
+/**
+ * What would make the start fail, found in milliseconds before anything is installed or deployed:
+ * a port in use (named by the variable that moves it) or a bad REDIRECT_URLS.
+ */
+async function startProblems(): Promise<string[]> {
+  const problems: string[] = [];
+  if (!REDIRECT_URLS.ok) problems.push(`REDIRECT_URLS ${REDIRECT_URLS.problem}`);
+  const ports = [{ variable: 'PORT', port: PORT, what: 'the API and its sign-in page' }];
+  // With AWS_ENDPOINT_URL the emulator is someone else's: no port of ours.
+  if (!process.env.AWS_ENDPOINT_URL) ports.push({ variable: 'MINISTACK_PORT', port: EMULATOR_PORT, what: 'the emulator (MiniStack)' });
+  if (ports.length === 2 && PORT === EMULATOR_PORT) problems.push(`PORT and MINISTACK_PORT are both ${PORT}: set one of them to another port`);
+  else {
+    for (const { variable, port, what } of ports) {
+      if (await portInUse(port)) problems.push(`port ${port} on 127.0.0.1, for ${what}, is in use by another program: set ${variable} to a free port (for example ${variable}=${port + 1} npm start)`);
+    }
+  }
+  return problems;
+}
 
 async function forward(apiBaseUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
@@ -62,6 +85,19 @@ function printEvents(endpoint: string, queueUrl: string): () => void {
 }
 
 async function main(): Promise<void> {
+  const problems = await startProblems();
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`[local] ${problem}`);
+    process.exit(1);
+  }
+  // The functions' Node (22), installed into .local/node on first use: the SDK and the CDK CLI run
+  // on the runtime they are deployed to, and have no Node version to warn about.
+  if (!onLambdaNode()) {
+    const run = runOnLambdaNode('tsx', [__filename], log);
+    log(`running on ${run.node}`);
+    process.exit(await run.exited);
+  }
+
   let emulator: Emulator | undefined;
   let stopping = false;
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -85,6 +121,7 @@ async function main(): Promise<void> {
       stackName: 'MagicLinkAuthLocal',
       context: {
         senderAddress: process.env.SENDER_ADDRESS ?? 'no-reply@example.com',
+        ...(REDIRECT_URLS.ok && REDIRECT_URLS.value.length > 0 ? { redirectUrls: SETTINGS.redirectUrls.kind.toText(REDIRECT_URLS.value) } : {}),
         signInUrl: `${origin}/sign-in`,
         // The emulator's own API URL is http on a host that is not loopback: the issuer is this proxy.
         issuer: origin,
@@ -127,6 +164,12 @@ async function main(): Promise<void> {
 
     console.log(`\nMagic-link sign-in is running at ${origin}\n`);
     console.log(`  Sign in in a browser: ${origin}/sign-in (the hosted page; the links mailed open it too)\n`);
+    const [redirectTo] = REDIRECT_URLS.ok ? REDIRECT_URLS.value : [];
+    console.log(
+      redirectTo
+        ? `  Sign in and be sent on to ${redirectTo} (an allowed REDIRECT_URLS entry): ${origin}/sign-in?redirect_to=${encodeURIComponent(redirectTo)}\n`
+        : `  To try the hand-off to your app after sign-in, start with REDIRECT_URLS=<your app's URL> and open ${origin}/sign-in?redirect_to=<that URL>\n`,
+    );
     console.log(`  curl -X POST ${origin}/v1/auth/magic-link -H 'content-type: application/json' -d '{"email":"a@example.com"}'`);
     console.log(`  then open the printed link, or: curl -X POST ${origin}/v1/auth/verify -H 'content-type: application/json' -d '{"token":"<token>"}'`);
     console.log(`  or sign in with the printed code: -d '{"email":"a@example.com","code":"<code>"}'\n`);

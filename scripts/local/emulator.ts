@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
+import { pathWithLambdaNode } from './lambda-node';
 
 /**
  * MiniStack: a LocalStack-compatible AWS emulator (PyPI `ministack`, MIT) that needs no Docker and
@@ -63,7 +64,8 @@ async function waitForHealth(endpoint: string, child: ChildProcess | null, timeo
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`MiniStack exited with code ${child.exitCode} before it was ready`);
     try {
-      const response = await fetch(`${endpoint}/_ministack/health`);
+      // Bounded: a program that holds the port and accepts without answering must not stall the wait.
+      const response = await fetch(`${endpoint}/_ministack/health`, { signal: AbortSignal.timeout(1000) });
       if (response.ok) return;
       lastError = new Error(`health answered ${response.status}`);
     } catch (error) {
@@ -72,6 +74,15 @@ async function waitForHealth(endpoint: string, child: ChildProcess | null, timeo
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   throw new Error(`the emulator at ${endpoint} was not ready after ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/** Whether something already listens on 127.0.0.1:`port` (binding it fails), found without connecting to it. */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(true) : reject(error)));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
 }
 
 /**
@@ -96,7 +107,8 @@ export async function startEmulator(options: { port?: number; log?: (line: strin
   mkdirSync(tmp, { recursive: true });
   const child = spawn(MINISTACK_BIN, [], {
     env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      // Its Lambdas run on the `node` it finds first: the functions' runtime, not the machine's Node.
+      PATH: pathWithLambdaNode(log),
       HOME: tmp,
       TMPDIR: tmp,
       GATEWAY_PORT: String(port),
@@ -105,12 +117,16 @@ export async function startEmulator(options: { port?: number; log?: (line: strin
       SFTP_ENABLED: '0',
       LOG_LEVEL: 'WARNING',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
+  // Its last words, for when it fails to start (it explains itself on stdout, a port in use for one).
+  let output = '';
+  const closed = new Promise((resolve) => child.once('close', resolve));
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const started = Date.now();
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -126,7 +142,8 @@ export async function startEmulator(options: { port?: number; log?: (line: strin
     await waitForHealth(endpoint, child, 30_000);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
+    await closed;
+    throw new Error(`${(error as Error).message}${output.trim() ? `; its output:\n${output.trim()}` : ' (it printed nothing)'}`, { cause: error });
   }
   log(`MiniStack ${MINISTACK_VERSION} up at ${endpoint} in ${Date.now() - started} ms (pid ${child.pid})`);
   return { endpoint, owned: true, stop };
