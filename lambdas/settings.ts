@@ -150,10 +150,14 @@ export function origins(): SettingKind<readonly string[]> {
   );
 }
 
-/** Absolute https URLs (http only on loopback) without fragments, in their normalized form. */
+/**
+ * Absolute https URLs (http only on loopback) without fragments, in their normalized form. They are
+ * matched exactly, so a wildcard (`*`), which could never match what it means to, is refused.
+ */
 export function urlList(): SettingKind<readonly string[]> {
   return listOf(
     (value) => {
+      if (typeof value === 'string' && value.includes('*')) return bad(`must be exact URLs, without a wildcard (*) (in "${value}")`);
       const url = parseUrl(value);
       return url.ok ? ok(url.value.href) : bad(`${url.problem} (in "${String(value)}")`);
     },

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { ConfigResult, ServiceConfig } from '../config';
 import { ConfigError } from '../config';
 import { ulid } from '../domain/ulid';
-import { ApiError, ERROR_CATALOG, MAX_BODY_BYTES, classifyError } from '../contract/errors';
+import { ApiError, ERROR_CATALOG, MAX_BODY_BYTES, classifyError, type ErrorCode } from '../contract/errors';
 import type { MetricKey } from '../contract/metrics';
 import { SETTINGS } from '../settings';
 import { errorEnvelope, successEnvelope } from './envelope';
@@ -100,13 +100,14 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
         docsBaseUrl: docsBaseUrl(),
         ...(retryAfter === undefined ? {} : { retryAfter }),
       });
+      const status = ERROR_CATALOG[code].status;
       const headers: Record<string, string> = {
         ...BASE_HEADERS,
         'x-request-id': requestId,
+        ...(status === 401 ? { 'www-authenticate': bearerChallenge(request.event.headers, code) } : {}),
         ...(apiError?.headers ?? {}),
       };
       if (envelope.retry_after !== null) headers['retry-after'] = String(envelope.retry_after);
-      const status = ERROR_CATALOG[code].status;
       request.response = { statusCode: status, headers, body: JSON.stringify(envelope) };
 
       const fields = { status, outcome: code };
@@ -121,6 +122,23 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
       }
     },
   };
+}
+
+/** The realm of every 401's challenge: this service. */
+export const AUTH_REALM = 'magic-link-auth';
+
+/**
+ * The `WWW-Authenticate` challenge of a 401 (RFC 9110 requires one; RFC 6750 gives the Bearer
+ * scheme's): `error="invalid_token"` when a credential was presented and refused (a session token,
+ * or a link or code to verify), and no error code when the request carried no bearer token at all
+ * (RFC 6750, section 3.1). The description is the catalog's message, which keeps to the characters
+ * RFC 6750 allows in it.
+ */
+export function bearerChallenge(headers: Readonly<Record<string, string | undefined>> | undefined, code: ErrorCode): string {
+  const presented = code !== 'session_invalid' || /^bearer\s+\S/i.test(headers?.authorization ?? '');
+  if (!presented) return `Bearer realm="${AUTH_REALM}"`;
+  const description = ERROR_CATALOG[code].message.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '');
+  return `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="${description}"`;
 }
 
 /** What a log line may say about an error. */

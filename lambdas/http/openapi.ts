@@ -81,6 +81,7 @@ function errorResponse(codes: readonly ErrorCode[]) {
       ...REQUEST_ID_HEADER,
       ...(retryAfter === null ? {} : { 'Retry-After': { description: 'Seconds to wait; equal to `retry_after`.', schema: { type: 'integer' } } }),
       ...(status === 405 ? { Allow: { description: 'The methods this path accepts.', schema: { type: 'string' } } } : {}),
+      ...(status === 401 ? { 'WWW-Authenticate': { description: 'The challenge (RFC 6750): `Bearer realm="magic-link-auth"`, and `error="invalid_token"` with a description when a credential was presented and refused.', schema: { type: 'string' } } } : {}),
     },
     content: {
       'application/json': {

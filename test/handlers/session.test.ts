@@ -68,6 +68,20 @@ describe('GET /v1/auth/session', () => {
     expect(aws.dynamo.commandCalls(GetCommand)).toHaveLength(0);
   });
 
+  it('challenges per RFC 6750: no error code without a bearer token, invalid_token for a refused one', async () => {
+    for (const header of [undefined, `Basic ${SESSION}`]) {
+      expect((await sessionRequest(header)).headers['www-authenticate']).toBe('Bearer realm="magic-link-auth"');
+    }
+    aws.dynamo.on(GetCommand).resolves({ Item: record({ revoked_at: NOW_S - 1 }) });
+    for (const header of ['Bearer not-a-session', `Bearer ${SESSION}`]) {
+      expect((await sessionRequest(header)).headers['www-authenticate']).toBe(
+        'Bearer realm="magic-link-auth", error="invalid_token", error_description="The session is missing, expired or signed out."',
+      );
+    }
+    const signedOut = await signOutRequest(undefined);
+    expect(signedOut.headers['www-authenticate']).toBe('Bearer realm="magic-link-auth"');
+  });
+
   it.each([
     ['unknown', undefined],
     ['a link not yet used', { email: 'ada@example.com', link_expires_at: NOW_S + 60 }],

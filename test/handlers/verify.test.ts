@@ -92,7 +92,10 @@ describe('POST /v1/auth/verify', () => {
 
   it('answers magic_link_not_found for a well-formed token nobody issued', async () => {
     aws.dynamo.on(UpdateCommand).rejects(conditionFailed());
-    expectError(await verify({ token: TOKEN }), 'magic_link_not_found');
+    const response = await verify({ token: TOKEN });
+    expectError(response, 'magic_link_not_found');
+    // The link's token was the credential presented, and it was refused.
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="magic-link-auth", error="invalid_token", error_description="This magic link is not valid."');
   });
 
   it('answers magic_link_already_used once the link was consumed', async () => {
