@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FUNCTION_NAMES } from '../../lib/functions';
@@ -68,12 +68,43 @@ const mine = new lambda.Function(stack, 'Mine', { runtime: lambda.Runtime.NODEJS
 auth.grantReadSessions(mine);
 const threshold: number = ALARM_THRESHOLDS.bounceRate;
 export { threshold };
+
+// The typed client and the browser module, from their subpaths, with their types.
+import { MagicLinkClient, type SignedIn } from '${rootPackage.name}/client';
+import { mountSignIn, type SignInOptions } from '${rootPackage.name}/sign-in';
+const client = new MagicLinkClient({ baseUrl: 'https://auth.example.com' });
+const onSignedIn: SignInOptions['onSignedIn'] = (session) => void session.token.length;
+export const mount = (root: HTMLElement) => mountSignIn(root, { baseUrl: 'https://auth.example.com', onSignedIn });
+export async function signIn(token: string): Promise<SignedIn | undefined> {
+  const result = await client.verify(token);
+  return result.ok ? result.data : undefined;
+}
+`;
+
+/** What a backend (ES module) and a browser bundle get from the package's subpaths, run on Node. */
+const CLIENT_MJS = `
+import { createRequire } from 'node:module';
+import { MagicLinkClient, createPkcePair } from '${rootPackage.name}/client';
+import { mountSignIn } from '${rootPackage.name}/sign-in';
+const answer = { success: true, data: { expires_in: 900 }, request_id: 'req_01JD0000000000000000000000', timestamp: '2026-11-21T21:56:33Z' };
+const client = new MagicLinkClient({
+  baseUrl: 'https://auth.example.com/',
+  fetch: async (url, init) => new Response(JSON.stringify({ ...answer, data: { ...answer.data, url: String(url), body: JSON.parse(init.body) } }), { status: 202, headers: { 'content-type': 'application/json' } }),
+});
+const sent = await client.requestMagicLink('ada@example.com');
+const { verifier, challenge } = await createPkcePair();
+const cjs = createRequire(import.meta.url)('${rootPackage.name}/client');
+console.log(JSON.stringify({ sent, verifier: verifier.length, challenge: challenge.length, mountSignIn: typeof mountSignIn, commonJs: typeof cjs.MagicLinkClient }));
 `;
 
 describe('the packed construct library', () => {
   it('ships compiled JavaScript, type declarations and the prebuilt bundles; no TypeScript sources', () => {
     const files = packed.files.map((file) => file.path);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/magic-link-auth.d.ts']));
+    // The typed client and the browser module, with their types, and the license package.json names.
+    expect(files).toEqual(expect.arrayContaining(['dist/client/index.js', 'dist/client/index.d.ts', 'client/dist/sign-in.js', 'dist/client/sign-in.d.ts', 'LICENSE']));
+    expect(rootPackage.license).toBe('MIT');
+    expect(readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
     for (const name of ['request-magic-link', 'verify', 'get-session', 'sign-out', 'sign-in-page', 'openapi', 'fallback']) {
       expect(files).toContain(`dist/bundles/${name}/index.mjs`);
       // The source maps ship for mapping a logged stack frame offline, apart from the deployed code.
@@ -105,13 +136,35 @@ describe('the packed construct library', () => {
     expect(JSON.stringify(template)).not.toContain(ROOT);
   });
 
-  it('type-checks from a TypeScript CDK app, with the props and the grant typed', () => {
+  it.each(['node10', 'node16', 'bundler'])('type-checks from a TypeScript app (moduleResolution %s), with the props, the grant, the client and the browser module typed', (resolution) => {
     const app = path.join(work, 'app');
     writeFileSync(path.join(app, 'app.ts'), APP_TS);
+    const module = { node10: 'commonjs', node16: 'node16', bundler: 'es2022' }[resolution];
     writeFileSync(
-      path.join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, files: ['app.ts'] }),
+      path.join(app, `tsconfig.${resolution}.json`),
+      JSON.stringify({ compilerOptions: { strict: true, module, moduleResolution: resolution, target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, files: ['app.ts'] }),
     );
-    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app);
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', `tsconfig.${resolution}.json`], app);
+  });
+
+  it('serves the typed client and the browser module from their subpaths, to ES modules and CommonJS', () => {
+    const app = path.join(work, 'app');
+    writeFileSync(path.join(app, 'client.mjs'), CLIENT_MJS);
+    const result = JSON.parse(run(process.execPath, ['client.mjs'], app));
+    expect(result).toEqual({
+      sent: { ok: true, status: 202, data: { expires_in: 900, url: 'https://auth.example.com/v1/auth/magic-link', body: { email: 'ada@example.com' } }, requestId: 'req_01JD0000000000000000000000' },
+      verifier: 43,
+      challenge: 43,
+      mountSignIn: 'function',
+      commonJs: 'function',
+    });
+  });
+
+  it('has a README whose every relative link resolves inside the package', () => {
+    const installed = path.join(work, 'app', 'node_modules', rootPackage.name);
+    const readme = readFileSync(path.join(installed, 'README.md'), 'utf8');
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!).filter((target) => !/^(https?:|mailto:|#)/.test(target));
+    expect(targets.length).toBeGreaterThan(5);
+    expect(targets.filter((target) => !existsSync(path.join(installed, decodeURIComponent(target.split('#')[0]!))))).toEqual([]);
   });
 });
