@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
+import type { OidcClient } from '../lib/magic-link-auth';
 import { MagicLinkAuthStack, propsFromContext } from '../lib/magic-link-auth-stack';
 
 // The repository's app deploys this clone's code: cdk.json's `build` step (`npm run bundle`) writes
@@ -9,10 +10,25 @@ function generation(raw: unknown): number | undefined {
   return raw === undefined || raw === '' ? undefined : Number(raw);
 }
 
+/** `-c oidcClients='[{"clientId": ..., "name": ..., "redirectUris": [...], "type": "public"}]'`: the OpenID Connect clients. */
+function oidcClients(raw: unknown): OidcClient[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (Array.isArray(raw)) return raw as OidcClient[];
+  try {
+    return JSON.parse(String(raw)) as OidcClient[];
+  } catch {
+    throw new Error('-c oidcClients must be a JSON array of clients ({clientId, name, redirectUris, type})');
+  }
+}
+
 function main(): void {
   const app = new App();
   new MagicLinkAuthStack(app, app.node.tryGetContext('stackName') ?? 'MagicLinkAuth', {
-    auth: { ...propsFromContext(app.node), signingKeyGeneration: generation(app.node.tryGetContext('signingKeyGeneration')) },
+    auth: {
+      ...propsFromContext(app.node),
+      signingKeyGeneration: generation(app.node.tryGetContext('signingKeyGeneration')),
+      oidcClients: oidcClients(app.node.tryGetContext('oidcClients')),
+    },
     emailIdentityName: app.node.tryGetContext('emailIdentityName') || undefined,
     configurationSetName: app.node.tryGetContext('configurationSetName') || undefined,
     beforeSignInFunctionArn: app.node.tryGetContext('beforeSignInFunctionArn') || undefined,

@@ -49,6 +49,18 @@ export interface RequestMagicLinkBody {
   readonly code_challenge?: string;
   /** Where the hosted page sends the person after sign-in, with the session in the URL fragment. Must match one of the deployment's `redirectUrls` exactly. */
   readonly redirect_to?: string;
+  /** The request `/oauth2/authorize` was opened with (checked again); `verify` then answers `continue_to`. */
+  readonly authorization_request?: {
+    readonly client_id: string;
+    readonly redirect_uri: string;
+    readonly scope: string;
+    /** Returned unchanged with the code. */
+    readonly state?: string;
+    /** Put into the ID token. */
+    readonly nonce?: string;
+    /** Binds the link to this browser: base64url (unpadded) SHA-256 of a random `code_verifier` the browser keeps (RFC 7636, S256). */
+    readonly code_challenge?: string;
+  };
 }
 
 /** `data` of a successful `POST /v1/auth/magic-link` (202). */
@@ -86,6 +98,8 @@ export interface VerifyData {
   readonly access_token: AccessToken;
   /** The `redirect_to` the sign-in was requested with, if any. */
   readonly redirect_to?: string;
+  /** With an `authorization_request`: the redirect URI with `code` (single use, 60 s), `state` and `iss`, to send the browser to. */
+  readonly continue_to?: string;
 }
 
 /** Errors `POST /v1/auth/verify` can answer with. */
@@ -126,8 +140,14 @@ export interface SignOutData {
 /** Errors `POST /v1/auth/sign-out` can answer with. */
 export type SignOutError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'session_invalid' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
+/** Errors `POST /oauth2/token` can answer with. */
+export type OauthTokenError = 'payload_too_large' | 'service_unavailable' | 'internal_error';
+
 /** Errors `GET /.well-known/openid-configuration` can answer with. */
 export type GetOpenIdConfigurationError = 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 /** Errors `GET /.well-known/jwks.json` can answer with. */
 export type GetJwksError = 'payload_too_large' | 'service_unavailable' | 'internal_error';
+
+/** Errors `GET /oauth2/userinfo` can answer with. */
+export type UserInfoError = 'payload_too_large' | 'service_unavailable' | 'internal_error';

@@ -1,20 +1,48 @@
 /**
  * The hosted sign-in page's script: the sign-in module on `<main id="sign-in">`, talking to the API
- * that served the page. After sign-in it sends the person to the allowlisted `redirect_to` the
- * sign-in was requested with (as the API returned it), with the session in the URL fragment;
- * without one, the module shows "You're signed in".
+ * that served the page. Opened as `/oauth2/authorize` by an OpenID Connect client (the server checked
+ * the client and put its name on the page), it sends the request from the page's URL with the link
+ * request, and after sign-in goes to the client's redirect URI with the code the API returned. Else,
+ * after sign-in it sends the person to the allowlisted `redirect_to` (deprecated: the session in the
+ * URL fragment); without either, it says what to do next.
  */
 import { mountSignIn } from './sign-in';
 
+/** What `/oauth2/authorize` was opened with, for the link request (the API checks it again). */
+function authorizationRequestOf(query: URLSearchParams) {
+  const clientId = query.get('client_id');
+  const redirectUri = query.get('redirect_uri');
+  if (!clientId || !redirectUri) return undefined;
+  const optional = (name: string, field: string) => {
+    const value = query.get(name);
+    return value === null ? {} : { [field]: value };
+  };
+  return {
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    scope: query.get('scope') ?? '',
+    ...optional('state', 'state'),
+    ...optional('nonce', 'nonce'),
+    ...optional('code_challenge', 'code_challenge'),
+  };
+}
+
 const root = document.getElementById('sign-in');
 if (root) {
-  // The page is `<API>/sign-in`, this module `<API>/sign-in/app.js`: the API is two levels up.
+  // The page is `<API>/sign-in` or `<API>/oauth2/authorize`, this module `<API>/sign-in/app.js`: the API is two levels up.
   const baseUrl = new URL('..', import.meta.url).href;
-  const redirectTo = new URLSearchParams(window.location.search).get('redirect_to') ?? undefined;
+  const query = new URLSearchParams(window.location.search);
+  const appName = root.dataset.clientName;
+  const authorizationRequest = appName === undefined ? undefined : authorizationRequestOf(query);
+  const redirectTo = query.get('redirect_to') ?? undefined;
   mountSignIn(root, {
     baseUrl,
-    ...(redirectTo ? { redirectTo } : {}),
+    ...(appName ? { appName } : {}),
+    ...(authorizationRequest ? { authorizationRequest } : {}),
+    ...(redirectTo && !authorizationRequest ? { redirectTo } : {}),
     onSignedIn(session) {
+      // The client's code, never the session: the client exchanges it at the token endpoint.
+      if (session.continueTo) return window.location.replace(session.continueTo);
       if (!session.redirectTo) return;
       const fragment = new URLSearchParams({ session: session.token, expires_at: session.expiresAt });
       window.location.replace(`${session.redirectTo}#${fragment}`);

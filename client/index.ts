@@ -177,13 +177,18 @@ export class MagicLinkClient {
   /**
    * `POST /v1/auth/magic-link`: mails a single-use sign-in link and code. Same answer for known and
    * unknown addresses. Pass `codeChallenge` (see `createPkcePair`) to bind the sign-in to this browser,
-   * and `redirectTo` (allowlisted by the deployment) for the hosted page to go to after sign-in.
+   * and `redirectTo` (allowlisted by the deployment) for the hosted page to go to after sign-in, or
+   * `authorizationRequest` (what `/oauth2/authorize` was opened with) for an OpenID Connect client.
    */
-  requestMagicLink(email: string, options: { codeChallenge?: string; redirectTo?: string } = {}): Promise<Result<MagicLinkRequested, RequestMagicLinkError>> {
+  requestMagicLink(
+    email: string,
+    options: { codeChallenge?: string; redirectTo?: string; authorizationRequest?: RequestMagicLinkBody['authorization_request'] } = {},
+  ): Promise<Result<MagicLinkRequested, RequestMagicLinkError>> {
     const body: RequestMagicLinkBody = {
       email,
       ...(options.codeChallenge === undefined ? {} : { code_challenge: options.codeChallenge }),
       ...(options.redirectTo === undefined ? {} : { redirect_to: options.redirectTo }),
+      ...(options.authorizationRequest === undefined ? {} : { authorization_request: options.authorizationRequest }),
     };
     return this.call('POST', '/v1/auth/magic-link', { body });
   }

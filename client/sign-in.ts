@@ -29,6 +29,8 @@ export interface SignedInSession {
   readonly accessToken: { readonly token: string; readonly expiresAt: string };
   /** The allowlisted `redirect_to` the sign-in was requested with, if any. */
   readonly redirectTo?: string;
+  /** For a sign-in requested with an `authorizationRequest`: where to send the browser (the client's redirect URI with its code). */
+  readonly continueTo?: string;
 }
 
 export interface SignInOptions {
@@ -38,6 +40,12 @@ export interface SignInOptions {
   readonly onSignedIn: (session: SignedInSession) => void;
   /** Asks the hosted page to send the person here after sign-in (must be allowlisted by the deployment). */
   readonly redirectTo?: string;
+  /** An OpenID Connect authorization request (the hosted page's `/oauth2/authorize`), sent with the link request. */
+  readonly authorizationRequest?: NonNullable<Parameters<MagicLinkClient['requestMagicLink']>[1]>['authorizationRequest'];
+  /** The app the person signs in to: the headings say "Sign in to <appName>". */
+  readonly appName?: string;
+  /** What a signed-in person without a redirect is told to do next. @default "You can close this tab and go back to the app." */
+  readonly nextStep?: string;
   /** Seconds before "Send another email" is offered. @default 60 */
   readonly resendAfterSeconds?: number;
   /** Where the pending sign-in's verifier and address are kept. @default localStorage */
@@ -111,7 +119,13 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
 
   const finish = (session: SignedInSession) => {
     storage.removeItem(PENDING_KEY);
-    show(heading("You're signed in"), h('p', {}, 'Signed in as ', h('strong', {}, session.email), '.'));
+    const leaving = session.continueTo !== undefined || session.redirectTo !== undefined;
+    show(
+      heading("You're signed in"),
+      h('p', {}, 'Signed in as ', h('strong', {}, session.email), '.'),
+      // Never a dead end: either the page is about to leave, or the person is told what to do now.
+      h('p', {}, leaving ? 'Taking you back…' : (options.nextStep ?? 'You can close this tab and go back to the app.')),
+    );
     options.onSignedIn(session);
   };
   const sessionOf = (data: SignedIn): SignedInSession => ({
@@ -121,6 +135,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     email: data.user.email,
     accessToken: { token: data.access_token.token, expiresAt: data.access_token.expires_at },
     ...(data.redirect_to === undefined ? {} : { redirectTo: data.redirect_to }),
+    ...(data.continue_to === undefined ? {} : { continueTo: data.continue_to }),
   });
 
   const requestStep = (email = '') => {
@@ -132,7 +147,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
       event.preventDefault();
       void send(input.value.trim(), button, region);
     });
-    show(heading('Sign in'), h('p', {}, "We'll email you a sign-in link and a code."), form);
+    show(heading(options.appName ? `Sign in to ${options.appName}` : 'Sign in'), h('p', {}, "We'll email you a sign-in link and a code."), form);
   };
 
   /** Requests a link for `email`, bound to this browser; on success, the code step. Never retried by itself. */
@@ -146,7 +161,11 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     const challenge = pair?.challenge ?? (await codeChallengeFor(verifier));
     storage.setItem(PENDING_KEY, JSON.stringify({ email, verifier } satisfies Pending));
     try {
-      const result = await client.requestMagicLink(email, { codeChallenge: challenge, ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}) });
+      const result = await client.requestMagicLink(email, {
+        codeChallenge: challenge,
+        ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}),
+        ...(options.authorizationRequest ? { authorizationRequest: options.authorizationRequest } : {}),
+      });
       if (result.ok) return codeStep(email);
       refuse(button, region, result);
     } catch {

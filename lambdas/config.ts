@@ -1,5 +1,6 @@
 import { RESOURCE_ENV, RUNTIME_SETTING_NAMES, envName, textName, type RuntimeSettings } from './settings';
 import { resolveSettingValues } from './settings-resolver';
+import type { OidcClient } from './domain/oidc';
 
 /**
  * Everything the functions read from their environment, validated: the settings of `settings.ts`
@@ -13,6 +14,10 @@ export type ServiceConfig = RuntimeSettings & {
   readonly publicKeyArns: readonly string[];
   /** The team's `beforeSignIn` function; absent when none is configured (or in functions that do not ask it). */
   readonly beforeSignInFunctionArn: string | undefined;
+  /** The registered OpenID Connect clients (none unless the construct registers some). */
+  readonly oidcClients: readonly OidcClient[];
+  /** The confidential clients' secret ARNs, by client id (the token function only). */
+  readonly oidcClientSecretArns: Readonly<Record<string, string>>;
 };
 
 export class ConfigError extends Error {
@@ -45,6 +50,14 @@ export function parseConfig(env: Env): ServiceConfig {
   const resolved = resolveSettingValues(RUNTIME_SETTING_NAMES, (name) => text(envName(name)), { check: (kind, raw) => kind.fromText(raw as string) });
   if (!resolved.ok) throw new ConfigError(envName(resolved.name), resolved.missing ? NOT_SET : resolved.problem);
   const values = Object.fromEntries(RUNTIME_SETTING_NAMES.map((name) => [textName(name), resolved.values[name]]));
+  // Written by the construct from the registry it checked at synth (checkOidcClients): read, not checked again.
+  const json = (name: string, empty: string): unknown => {
+    try {
+      return JSON.parse(text(name) ?? empty) as unknown;
+    } catch {
+      throw new ConfigError(name, 'must be JSON');
+    }
+  };
   return {
     ...(values as RuntimeSettings),
     tableName,
@@ -53,6 +66,8 @@ export function parseConfig(env: Env): ServiceConfig {
     signingKeyArn,
     publicKeyArns,
     beforeSignInFunctionArn: text(RESOURCE_ENV.beforeSignInFunctionArn),
+    oidcClients: json(RESOURCE_ENV.oidcClients, '[]') as OidcClient[],
+    oidcClientSecretArns: json(RESOURCE_ENV.oidcClientSecretArns, '{}') as Record<string, string>,
   };
 }
 

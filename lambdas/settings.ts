@@ -312,4 +312,8 @@ export const RESOURCE_ENV = {
   eventBusName: 'EVENT_BUS_NAME',
   /** Where the events publisher puts a table change it can never publish (the events publisher only). */
   eventsDeadLetterQueueUrl: 'EVENTS_DEAD_LETTER_QUEUE_URL',
+  /** The registered OpenID Connect clients, JSON (`[{clientId, name, redirectUris, type}]`); absent when none. */
+  oidcClients: 'OIDC_CLIENTS',
+  /** The confidential clients' secrets, JSON (`{"<client id>": "<secret ARN>"}`): the token function only. */
+  oidcClientSecretArns: 'OIDC_CLIENT_SECRET_ARNS',
 } as const;

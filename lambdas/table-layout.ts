@@ -14,9 +14,12 @@
  * | `rl#mail#<window start>#<shard>`                | one shard of the deployment's hourly mail budget            | `cnt`, `ttl` (window end) |
  * | `rl#code#<email hash>#<window start>`           | wrong codes for one address in one hour                     | `cnt`, `ttl` (window end) |
  * | `rl#ipcode#<ip key>#<window start>`             | wrong codes from one network in one hour, across addresses  | `cnt`, `ttl` (window end) |
- * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `email_hash`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `used_at`, `used_by` (link or code), `session_hash`, `session_expires_at`, `user_id` (set once signed in), `revoked_at` (signed out, or never used and ended by signing out everywhere), `ttl` |
- * | `code#<user hash>`                              | the address's one live code: its newest sign-in's           | `signin` (the sign-in's id), `code_hash`, `link_expires_at`, `challenge` (bound only), `redirect_to` (when asked), `ttl` |
+ * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `email_hash`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `oauth_request` (asked through the authorize endpoint), `used_at`, `used_by` (link or code), `session_hash`, `session_expires_at`, `user_id` (set once signed in), `revoked_at` (signed out, or never used and ended by signing out everywhere), `ttl` |
+ * | `code#<user hash>`                              | the address's one live code: its newest sign-in's           | `signin` (the sign-in's id), `code_hash`, `link_expires_at`, `challenge` (bound only), `redirect_to` (when asked), `oauth_request` (asked through the authorize endpoint), `ttl` |
  * | `user#<user hash>`                              | the address's user, made by its first completed sign-in     | `user_id`, `email`, `created_at`, `signin` (the sign-in that made it) (no TTL: kept) |
+ * | `authcode#<code hash>`                          | an OpenID Connect authorization code, single use, 60 s      | `client_id`, `redirect_uri`, `challenge` (PKCE), `nonce`, `scope`, `user_id`, `email`, `signin`, `auth_time`, `used_by`, `code_expires_at`, `session_expires_at`, `used_at` and `family` (once exchanged), `ttl` |
+ * | `refresh#<family id>`                           | a refresh token family: its current token's hash            | `client_id`, `scope`, `user_id`, `email`, `signin`, `auth_time`, `refresh_hash`, `session_expires_at`, `revoked_at` (reuse detected, or a code used twice), `ttl` |
+ * | `rl#client#<client id>#<ip key>#<window start>` | failed client authentications of one client from one network | `cnt`, `ttl` (window end) |
  *
  * `<ip key>` is the network (`ipRateLimitKey`: an IPv4 address, an IPv6 /64), `<email hash>` the
  * address's keyed hash (`emailHash`), `<window start>` the hour's first second, `<token hash>` the
@@ -24,7 +27,9 @@
  * `code_hash`, the keyed hash of the address and the code: one item per address, so a new sign-in's
  * code replaces the older one and an address never has more than one code that can be guessed. A
  * user's id is random (`newUserId`), never derived from the address; its sign-ins keep a copy, so a
- * session check still reads one item.
+ * session check still reads one item. `<code hash>` is an authorization code's SHA-256; a refresh token
+ * is `<family id>.<secret>` (like a session token) and only the secret's SHA-256 is stored. A link
+ * and its code requested through `/oauth2/authorize` carry the request (`oauth_request`, a map).
  *
  * Correctness never rests on TTL deletion: counters live under their window's key, and every expiry
  * is checked in a condition or on read.
@@ -60,6 +65,18 @@ export const ATTR = {
   usedBy: 'used_by',
   /** On a code's item: the keyed hash of the address and the code (`codeHash`). */
   codeHash: 'code_hash',
+  /** On a link and its code: the OpenID Connect authorization request it was asked with (a map). */
+  oauthRequest: 'oauth_request',
+  clientId: 'client_id',
+  redirectUri: 'redirect_uri',
+  nonce: 'nonce',
+  scope: 'scope',
+  /** When the person signed in (epoch seconds): the ID token's `auth_time`. */
+  authTime: 'auth_time',
+  codeExpiresAt: 'code_expires_at',
+  /** On an authorization code once exchanged: the refresh family it started (revoked if the code comes back). */
+  family: 'family',
+  refreshHash: 'refresh_hash',
 } as const;
 
 export type AttributeKey = keyof typeof ATTR;
@@ -78,7 +95,7 @@ export const USER_INDEX = {
 } as const;
 
 /** The key prefixes IAM scopes each function to. */
-export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#', user: 'user#' } as const;
+export const KEY_PREFIX = { rateLimit: 'rl#', signIn: 'signin#', code: 'code#', user: 'user#', authCode: 'authcode#', refresh: 'refresh#' } as const;
 
 /** The items whose changes make the lifecycle events (users and sign-ins): the table's stream delivers only these. */
 export const EVENT_ITEM_PREFIXES = [KEY_PREFIX.user, KEY_PREFIX.signIn] as const;
@@ -103,6 +120,12 @@ export const KEYS = {
   code: (userHash: string) => `${KEY_PREFIX.code}${userHash}`,
   /** The address's user: by the address's unkeyed hash. */
   user: (userHash: string) => `${KEY_PREFIX.user}${userHash}`,
+  /** An OpenID Connect authorization code: by its hash. */
+  authCode: (codeHash: string) => `${KEY_PREFIX.authCode}${codeHash}`,
+  /** A refresh token family: by its id. */
+  refresh: (familyId: string) => `${KEY_PREFIX.refresh}${familyId}`,
+  /** Failed client authentications of one OpenID Connect client from one network. */
+  clientFailures: (clientId: string, ipKey: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}client#${clientId}#${ipKey}#${windowStart}`,
 } as const;
 
 /**
@@ -114,13 +137,21 @@ export const RECORD_ATTRIBUTES = {
   /** A request counter, a wrong-code counter or a mail budget shard. */
   counter: [ATTR.pk, ATTR.count, ATTR.ttl],
   /** What a magic link is created with: no session attribute, so the mail function cannot mint one. */
-  link: [ATTR.pk, ATTR.email, ATTR.emailHash, ATTR.userHash, ATTR.linkExpiresAt, ATTR.createdAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
+  link: [ATTR.pk, ATTR.email, ATTR.emailHash, ATTR.userHash, ATTR.linkExpiresAt, ATTR.createdAt, ATTR.challenge, ATTR.redirectTo, ATTR.oauthRequest, ATTR.ttl],
   /** What signing in and signing out add to a link. */
   session: [ATTR.usedAt, ATTR.usedBy, ATTR.sessionHash, ATTR.sessionExpiresAt, ATTR.userId, ATTR.revokedAt],
   /** An address's live code: its hash, and what checking it needs of its sign-in without reading that. */
-  code: [ATTR.pk, ATTR.signIn, ATTR.codeHash, ATTR.linkExpiresAt, ATTR.challenge, ATTR.redirectTo, ATTR.ttl],
+  code: [ATTR.pk, ATTR.signIn, ATTR.codeHash, ATTR.linkExpiresAt, ATTR.challenge, ATTR.redirectTo, ATTR.oauthRequest, ATTR.ttl],
   /** An address's user: its id, its address, and when and by which sign-in it was made. */
   user: [ATTR.pk, ATTR.userId, ATTR.email, ATTR.createdAt, ATTR.signIn],
+  /** An authorization code as verify creates it: what the token endpoint checks and issues from. */
+  authCode: [
+    ATTR.pk, ATTR.clientId, ATTR.redirectUri, ATTR.challenge, ATTR.nonce, ATTR.scope, ATTR.userId, ATTR.email, ATTR.signIn, ATTR.authTime, ATTR.usedBy, ATTR.codeExpiresAt, ATTR.sessionExpiresAt, ATTR.ttl,
+  ],
+  /** What exchanging a code adds to it. */
+  authCodeExchange: [ATTR.usedAt, ATTR.family],
+  /** A refresh token family. */
+  refresh: [ATTR.pk, ATTR.clientId, ATTR.scope, ATTR.userId, ATTR.email, ATTR.signIn, ATTR.authTime, ATTR.refreshHash, ATTR.sessionExpiresAt, ATTR.revokedAt, ATTR.ttl],
 } as const satisfies Record<string, readonly string[]>;
 
 /** What a session check reads of a sign-in: the address, its user's id and the session fields. */

@@ -11,6 +11,8 @@ export {
   type IMagicLinkAuth,
   type MagicLinkAuthFunctionProps,
   type MagicLinkAuthProps,
+  type OidcClient,
+  type OidcEndpoints,
 } from './magic-link-auth';
 export { MagicLinkAuthStack, propsFromContext, type MagicLinkAuthStackProps } from './magic-link-auth-stack';
 export { ALARM_THRESHOLDS, SERVICE_NAME, type AlarmName } from './monitoring';

@@ -77,6 +77,13 @@ export class MagicLinkAuthStack extends Stack {
       new CfnOutput(this, 'EventQueueUrl', { value: queue.queueUrl, description: 'A queue every lifecycle event is delivered to' });
     }
     new CfnOutput(this, 'Audience', { value: this.auth.audience, description: 'The access tokens\' aud' });
+    // Where each confidential client's secret is (its ARN, never its value), for the client's owner.
+    for (const client of (props.auth.oidcClients ?? []).filter((candidate) => candidate.type === 'confidential')) {
+      new CfnOutput(this, `OidcClientSecretArn${client.clientId.replace(/[^A-Za-z0-9]/g, '')}`, {
+        value: this.auth.oidcClientSecret(client.clientId).secretArn,
+        description: `The Secrets Manager secret holding the client secret of ${client.clientId}`,
+      });
+    }
   }
 }
 

@@ -27,6 +27,7 @@ import { Monitoring, SERVICE_NAME, type AlarmName } from './monitoring';
 import { removalPolicy, resolveSettings } from './settings';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 import { SESSION_READ_ACCESS, TABLE_ACCESS, tableStatement } from './table-access';
+import { checkOidcClients } from '../lambdas/domain/oidc';
 
 export type { FunctionName, MagicLinkAuthFunctionProps };
 
@@ -92,6 +93,7 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
    * get the most room, so a flood on one route cannot starve the others.
    * @default ROUTE_THROTTLE_DEFAULTS: requestMagicLink 20/40, verify 100/200, getSession 200/400,
    * refreshAccessToken 100/200, signOut 50/100, the hosted page's three routes 50/100 each,
+   * authorize 20/40, oauthToken 50/100, userInfo 50/100,
    * getOpenApiDocument, getOpenIdConfiguration and getJwks 10/20 each
    */
   readonly routeThrottles?: Partial<Record<Route['operationId'], apigwv2.ThrottleSettings>>;
@@ -140,6 +142,34 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
    * @default - the account's default bus
    */
   readonly eventBus?: events.IEventBus;
+
+  /**
+   * The apps that may sign people in through this service as an OpenID Connect provider (authorization
+   * code flow with PKCE, at `oidcEndpoints`). A confidential client's secret is generated in Secrets
+   * Manager (`oidcClientSecret`); only the token function may read it.
+   * @default - none: the /oauth2 endpoints answer invalid_client / an error page
+   */
+  readonly oidcClients?: readonly OidcClient[];
+}
+
+/** An app registered with the service's OpenID Connect provider. */
+export interface OidcClient {
+  /** [A-Za-z0-9._-], 3 to 64 characters. */
+  readonly clientId: string;
+  /** Shown on the sign-in page ("Sign in to <name>"). */
+  readonly name: string;
+  /** Exact redirect URIs (https, or http on a loopback host), compared after URL normalization; no wildcards. */
+  readonly redirectUris: readonly string[];
+  /** 'public': PKCE S256, no secret. 'confidential': a generated secret in Secrets Manager, client_secret_basic or client_secret_post (and PKCE when sent). */
+  readonly type: 'public' | 'confidential';
+}
+
+/** The provider's endpoints, full URLs under the issuer. */
+export interface OidcEndpoints {
+  readonly authorization: string;
+  readonly token: string;
+  readonly userInfo: string;
+  readonly jwks: string;
 }
 
 /** A rule for some of the lifecycle events (`MagicLinkAuth.onEvent`). */
@@ -177,6 +207,10 @@ export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apig
   getSignInPage: { rateLimit: 50, burstLimit: 100 },
   getSignInScript: { rateLimit: 50, burstLimit: 100 },
   getSignInStyles: { rateLimit: 50, burstLimit: 100 },
+  // The OpenID Connect endpoints: a sign-in page view, a code exchange or refresh per sign-in, a UserInfo read.
+  authorize: { rateLimit: 20, burstLimit: 40 },
+  oauthToken: { rateLimit: 50, burstLimit: 100 },
+  userInfo: { rateLimit: 50, burstLimit: 100 },
   getOpenApiDocument: { rateLimit: 10, burstLimit: 20 },
   // Verifiers cache both documents (an hour, API Gateway's authorizer up to two): little traffic.
   getOpenIdConfiguration: { rateLimit: 10, burstLimit: 20 },
@@ -298,6 +332,9 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
    */
   readonly eventsDeadLetterQueue: sqs.Queue;
   private readonly tokens: AccessTokenIssuer;
+  /** The OpenID Connect provider's endpoints, for a client's configuration (discovery lists them too). */
+  readonly oidcEndpoints: OidcEndpoints;
+  private readonly oidcSecrets: ReadonlyMap<string, secretsmanager.Secret>;
   /** Sign-in at a glance: requests, outcomes, mail, errors and latency. */
   readonly dashboard: cloudwatch.Dashboard;
   /** Server errors, delivery failures, and the SES bounce and complaint rates; see `ALARM_THRESHOLDS`. */
@@ -328,6 +365,14 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     this.configurationSet =
       props.configurationSet === 'none' ? undefined : (props.configurationSet ?? this.createConfigurationSet());
     this.codeSecret = this.createCodeSecret();
+    const oidcClients = checkedOidcClients(props.oidcClients);
+    this.oidcSecrets = this.createOidcClientSecrets(oidcClients);
+    this.oidcEndpoints = {
+      authorization: `${settings.issuer}${pathOf('authorize')}`,
+      token: `${settings.issuer}${pathOf('oauthToken')}`,
+      userInfo: `${settings.issuer}${pathOf('userInfo')}`,
+      jwks: this.jwksUrl,
+    };
     const keys = this.createSigningKeys(props.signingKeyGeneration ?? 1);
     this.signingKey = keys.current;
     this.publishedKeys = keys.published;
@@ -335,7 +380,7 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     // Tells this deployment's metrics from another's in the same account and region.
     const deployment = Names.uniqueId(this);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    this.functions = this.createFunctions(props, this.functionEnvironment(settingsEnvironment, deployment), retention);
+    this.functions = this.createFunctions(props, this.functionEnvironment(settingsEnvironment, deployment, oidcClients), retention);
     this.grantSend(this.functions['request-magic-link'], settings.senderAddress);
     this.publishEvents(this.functions[EVENTS_FUNCTION]);
 
@@ -346,6 +391,13 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     const monitoring = this.createMonitoring(props, deployment);
     this.dashboard = monitoring.dashboard;
     this.alarms = monitoring.alarms;
+  }
+
+  /** The secret of a confidential client (its value is the client secret itself); throws for any other client id. */
+  oidcClientSecret(clientId: string): secretsmanager.ISecret {
+    const secret = this.oidcSecrets.get(clientId);
+    if (secret === undefined) throw new Error(`MagicLinkAuth.oidcClientSecret: "${clientId}" is not a confidential client of oidcClients`);
+    return secret;
   }
 
   grantReadSessions(grantee: iam.IGrantable): iam.Grant {
@@ -430,6 +482,27 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   }
 
   /**
+   * One generated secret per confidential client, its value the client secret itself (letters and
+   * digits, 64 long), under a logical ID from the client id, so adding a client leaves the others' alone.
+   */
+  private createOidcClientSecrets(clients: readonly OidcClient[]): Map<string, secretsmanager.Secret> {
+    const secrets = new Map<string, secretsmanager.Secret>();
+    for (const client of clients.filter((candidate) => candidate.type === 'confidential')) {
+      const secret = new secretsmanager.Secret(this, `OidcClientSecret${client.clientId}`, {
+        description: `magic-link-auth: the OpenID Connect client secret of ${client.clientId}`,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'A client secret is shared with the client\'s owner, who rotates it with the client (a new value, then the client updated); Secrets Manager cannot update the client.',
+      });
+      secrets.set(client.clientId, secret);
+    }
+    return secrets;
+  }
+
+  /**
    * One KMS key per generation (RSA_2048, sign and verify), each under its own logical ID, so raising
    * the generation by one adds the next key and deletes the one before the previous. The private keys
    * never leave KMS.
@@ -457,8 +530,9 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   }
 
   /** The functions' environment: the settings, and what wires them to this stack's resources and metrics. */
-  private functionEnvironment(settings: Record<string, string>, deployment: string): Record<string, string> {
+  private functionEnvironment(settings: Record<string, string>, deployment: string, oidcClients: readonly OidcClient[]): Record<string, string> {
     return {
+      ...(oidcClients.length === 0 ? {} : { [RESOURCE_ENV.oidcClients]: JSON.stringify(oidcClients) }),
       [RESOURCE_ENV.codeSecretArn]: this.codeSecret.secretArn,
       [RESOURCE_ENV.signingKeyArn]: this.signingKey.keyArn,
       [RESOURCE_ENV.publicKeyArns]: this.publishedKeys.map((key) => key.keyArn).join(','),
@@ -474,13 +548,19 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     };
   }
 
+  /** The token function's map of confidential clients to their secrets' ARNs (none: nothing). */
+  private oidcSecretEnvironment(): Record<string, string> {
+    if (this.oidcSecrets.size === 0) return {};
+    return { [RESOURCE_ENV.oidcClientSecretArns]: Stack.of(this).toJsonString(Object.fromEntries([...this.oidcSecrets].map(([clientId, secret]) => [clientId, secret.secretArn]))) };
+  }
+
   /** Every function, each granted its own part of the table (`TABLE_ACCESS`) and, for codes, the secret. */
   private createFunctions(props: MagicLinkAuthProps, environment: Record<string, string>, logRetention: logs.RetentionDays): Record<FunctionName, lambda.Function> {
     const functions = {} as Record<FunctionName, lambda.Function>;
     for (const name of FUNCTION_NAMES) {
       const hooked = props.beforeSignIn !== undefined && SIGN_IN_POLICY_FUNCTIONS.includes(name);
       const env = hooked ? { ...environment, [RESOURCE_ENV.beforeSignInFunctionArn]: props.beforeSignIn!.functionArn } : environment;
-      const fnEnvironment = name === EVENTS_FUNCTION ? this.eventsEnvironment(environment) : env;
+      const fnEnvironment = name === EVENTS_FUNCTION ? this.eventsEnvironment(environment) : name === 'oauth-token' ? { ...env, ...this.oidcSecretEnvironment() } : env;
       const fn = createFunction(this, name, { environment: fnEnvironment, logRetention, sizing: props.functionProps, reservedConcurrency: props.reservedConcurrency?.[name] });
       // On the role, not the function's resource policy: an imported function (another stack's, or an
       // ARN from context) takes no resource policy from here, and this grant names it alone.
@@ -489,8 +569,10 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
       functions[name] = fn;
     }
     for (const name of ['request-magic-link', 'verify'] as const) this.codeSecret.grantRead(functions[name]);
+    // The client secrets: the token function alone reads them.
+    for (const secret of this.oidcSecrets.values()) secret.grantRead(functions['oauth-token']);
     // Only the functions that issue access tokens may sign, and only with the current key.
-    for (const name of ['verify', 'token'] as const) this.signingKey.grant(functions[name], 'kms:Sign');
+    for (const name of ['verify', 'token', 'oauth-token'] as const) this.signingKey.grant(functions[name], 'kms:Sign');
     // The JWKS function reads the public halves of every published key, nothing else.
     for (const key of this.publishedKeys) key.grant(functions.openid, 'kms:GetPublicKey');
     return functions;
@@ -646,6 +728,13 @@ function corsOf(origins: readonly string[] | undefined): apigwv2.CorsPreflightOp
     exposeHeaders: [...CORS_EXPOSED_HEADERS],
     maxAge: Duration.minutes(10),
   };
+}
+
+/** The registry, checked as the functions will check it, so a client they would refuse fails the synth instead. */
+function checkedOidcClients(clients: readonly OidcClient[] | undefined): OidcClient[] {
+  const checked = checkOidcClients(clients ?? []);
+  if (!checked.ok) throw new Error(`MagicLinkAuth: oidcClients: ${checked.problem}`);
+  return checked.clients;
 }
 
 function identityArn(scope: Construct, identity: ses.IEmailIdentity): string {

@@ -72,6 +72,8 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>
     { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: OWN_CODE, returnValues: ['NONE'] },
     // Wrong codes are counted (UpdateItem); a code sign-in checks the count in its transaction (ConditionCheckItem).
     { actions: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
+    // A sign-in asked through /oauth2/authorize gets its single-use authorization code.
+    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.authCode, attributes: RECORD_ATTRIBUTES.authCode, returnValues: ['NONE'] },
   ],
   'get-session': [SESSION_READ_ACCESS],
   // Refreshing an access token checks the session exactly as the session check does: nothing more.
@@ -82,6 +84,20 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>
     // hashes): Query on that index only, nothing else of the table; and deletes the address's live code.
     { actions: ['dynamodb:Query'], index: USER_INDEX.name, attributes: USER_INDEX_ATTRIBUTES },
     { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: [TABLE_KEYS.partitionKey], returnValues: ['NONE'] },
+  ],
+  // Exchanging a code (once, conditionally) and starting, rotating or ending its refresh family; a
+  // refresh reads the session it belongs to; failed client authentications are counted.
+  'oauth-token': [
+    {
+      actions: ['dynamodb:UpdateItem'],
+      prefix: KEY_PREFIX.authCode,
+      attributes: [...RECORD_ATTRIBUTES.authCode, ...RECORD_ATTRIBUTES.authCodeExchange],
+      returnValues: ['ALL_NEW'],
+    },
+    { actions: ['dynamodb:PutItem'], prefix: KEY_PREFIX.refresh, attributes: RECORD_ATTRIBUTES.refresh, returnValues: ['NONE'] },
+    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.refresh, attributes: RECORD_ATTRIBUTES.refresh, returnValues: ['NONE', 'ALL_NEW'] },
+    SESSION_READ_ACCESS,
+    { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.rateLimit, attributes: RECORD_ATTRIBUTES.counter, returnValues: ['NONE'] },
   ],
   'sign-in-page': [],
   openapi: [],

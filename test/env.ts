@@ -17,6 +17,11 @@ Object.assign(process.env, {
   IP_LIMIT_PER_HOUR: '50',
   EMAIL_LIMIT_PER_HOUR: '5',
   DOCS_BASE_URL: 'https://docs.asterwise.com',
+  OIDC_CLIENTS: JSON.stringify([
+    { clientId: 'spa-app', name: 'Example App', redirectUris: ['https://app.example.com/callback'], type: 'public' },
+    { clientId: 'server-app', name: 'Example Server', redirectUris: ['https://server.example.com/oidc/callback'], type: 'confidential' },
+  ]),
+  OIDC_CLIENT_SECRET_ARNS: JSON.stringify({ 'server-app': 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ServerApp-AbCdEf' }),
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_REGION: 'eu-west-1',

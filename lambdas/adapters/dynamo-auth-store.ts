@@ -30,6 +30,7 @@ import type {
   SessionRecord,
   SignInSnapshot,
 } from '../domain/ports';
+import type { AuthorizationRequest, NewAuthorizationCode } from '../domain/oidc';
 import {
   ATTR,
   CODE_SIGN_IN_ITEMS,
@@ -57,7 +58,7 @@ type ExpressionField = 'UpdateExpression' | 'ConditionExpression' | 'ProjectionE
  * Expressions written with `#<key>` placeholders for the attributes of `ATTR` (`#count` for `cnt`),
  * with the `ExpressionAttributeNames` they use and no other (DynamoDB refuses unused names).
  */
-function named<T extends Partial<Record<ExpressionField, string>>>(expressions: T): T & { ExpressionAttributeNames: Record<string, string> } {
+export function named<T extends Partial<Record<ExpressionField, string>>>(expressions: T): T & { ExpressionAttributeNames: Record<string, string> } {
   const names: Record<string, string> = {};
   for (const expression of Object.values(expressions) as string[]) {
     for (const [placeholder, key] of expression.matchAll(/#(\w+)/g)) {
@@ -84,7 +85,7 @@ const UNDER_LIMIT = named({ ConditionExpression: COUNT.ConditionExpression });
 const GIVE_BACK = named({ UpdateExpression: 'SET #count = #count - :one', ConditionExpression: '#count > :zero' });
 
 /** Creating an item only where none is. */
-const CREATE = named({ ConditionExpression: 'attribute_not_exists(#pk)' });
+export const CREATE = named({ ConditionExpression: 'attribute_not_exists(#pk)' });
 
 /** Deleting a link nobody received: only while unused, so a session is never deleted. */
 const DELETE_UNUSED = named({ ConditionExpression: 'attribute_not_exists(#usedAt)' });
@@ -115,7 +116,8 @@ const USER_OF = named({
 /** Copying the user's id onto the sign-in just consumed (never creating an item). */
 const SET_SIGN_IN_USER = named({ UpdateExpression: 'SET #userId = :user_id', ConditionExpression: 'attribute_exists(#pk)' });
 
-const READ_CODE = named({ ProjectionExpression: '#signIn, #codeHash, #linkExpiresAt, #challenge, #redirectTo' });
+const READ_CODE = named({ ProjectionExpression: '#signIn, #codeHash, #linkExpiresAt, #challenge, #redirectTo, #oauthRequest' });
+
 
 /** Each attribute's placeholder, by its stored name. */
 const PLACEHOLDER = Object.fromEntries(Object.entries(ATTR).map(([key, name]) => [name, `#${key}`])) as Record<string, string>;
@@ -166,11 +168,11 @@ const isConflict = (error: unknown) => error instanceof Error && error.name === 
 /** Cancellation codes worth another attempt: a racing writer or momentary throttling, not a failed condition. */
 const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
-function unavailable(cause: unknown): DependencyUnavailableError {
+export function unavailable(cause: unknown): DependencyUnavailableError {
   return new DependencyUnavailableError('store', { cause });
 }
 
-function isThrottling(error: unknown): boolean {
+export function isThrottling(error: unknown): boolean {
   return error instanceof Error && (THROTTLING_ERRORS.has(error.name) || (error as { $retryable?: unknown }).$retryable !== undefined);
 }
 
@@ -184,8 +186,8 @@ export interface DynamoAuthStoreOptions {
 }
 
 export class DynamoAuthStore implements AuthStore {
-  private readonly doc: DynamoDBDocumentClient;
-  private readonly tableName: string;
+  protected readonly doc: DynamoDBDocumentClient;
+  protected readonly tableName: string;
   private readonly backoffMs: (attempt: number) => number;
 
   constructor(options: DynamoAuthStoreOptions) {
@@ -198,7 +200,7 @@ export class DynamoAuthStore implements AuthStore {
   }
 
   /** Counts one more on the counter at `pk`, kept until `windowEnd`, while under `limit`. */
-  private counter(pk: string, limit: number, windowEnd: number) {
+  protected counter(pk: string, limit: number, windowEnd: number) {
     return {
       TableName: this.tableName,
       Key: { [ATTR.pk]: pk },
@@ -237,7 +239,7 @@ export class DynamoAuthStore implements AuthStore {
   }
 
   /** Sends a plain write, repeating it while it meets an in-flight transaction on the same item. */
-  private async write<T>(send: () => Promise<T>): Promise<T> {
+  protected async write<T>(send: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await send();
@@ -359,6 +361,7 @@ export class DynamoAuthStore implements AuthStore {
         email: String(result.Attributes?.[ATTR.email]),
         userHash,
         ...(typeof redirectTo === 'string' ? { redirectTo } : {}),
+        ...authorizationRequestOf(result.Attributes),
       };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
@@ -382,6 +385,7 @@ export class DynamoAuthStore implements AuthStore {
         linkExpiresAt: Number(Item?.[ATTR.linkExpiresAt]),
         ...(typeof challenge === 'string' ? { challenge } : {}),
         ...(typeof redirectTo === 'string' ? { redirectTo } : {}),
+        ...authorizationRequestOf(Item),
       };
     } catch (error) {
       if (isThrottling(error)) throw unavailable(error);
@@ -395,7 +399,7 @@ export class DynamoAuthStore implements AuthStore {
   }
 
   async consumeByCode(
-    request: ConsumeLink & { readonly email: string; readonly userHash: string; readonly redirectTo?: string; readonly attempts: AttemptBudget },
+    request: ConsumeLink & { readonly email: string; readonly userHash: string; readonly redirectTo?: string; readonly authorizationRequest?: AuthorizationRequest; readonly attempts: AttemptBudget },
   ): Promise<CodeConsumeOutcome> {
     const { attempts } = request;
     const items: Record<(typeof CODE_SIGN_IN_ITEMS)[number], TransactItem> = {
@@ -407,7 +411,13 @@ export class DynamoAuthStore implements AuthStore {
     const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(CODE_SIGN_IN_ITEMS, items) }));
     // The transaction returns no attributes; the code was found under this address, which is the sign-in's.
     if (refused === null) {
-      return { outcome: 'consumed', email: request.email, userHash: request.userHash, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) };
+      return {
+        outcome: 'consumed',
+        email: request.email,
+        userHash: request.userHash,
+        ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }),
+        ...(request.authorizationRequest === undefined ? {} : { authorizationRequest: request.authorizationRequest }),
+      };
     }
     const failed = byItem(CODE_SIGN_IN_ITEMS, refused.codes, 'None');
     if (failed.ipAttempts === 'ConditionalCheckFailed') return { outcome: 'ip_attempts_exceeded' };
@@ -556,19 +566,59 @@ export class DynamoAuthStore implements AuthStore {
       throw error;
     }
   }
+
+  async saveAuthorizationCode(code: NewAuthorizationCode): Promise<void> {
+    const { request } = code;
+    // An update that creates: the store's only writes are updates and transactions (no PutItem client code in most bundles).
+    const values: Record<string, unknown> = {
+      clientId: request.clientId,
+      redirectUri: request.redirectUri,
+      challenge: request.codeChallenge,
+      nonce: request.nonce,
+      scope: request.scope,
+      userId: code.userId,
+      email: code.email,
+      signIn: code.signInId,
+      authTime: code.authTime,
+      usedBy: code.method,
+      codeExpiresAt: code.expiresAt,
+      sessionExpiresAt: code.sessionExpiresAt,
+      ttl: code.retainUntil,
+    };
+    const set = Object.keys(values).filter((key) => values[key] !== undefined);
+    await this.write(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [ATTR.pk]: KEYS.authCode(code.codeHash) },
+          ...named({ UpdateExpression: `SET ${set.map((key) => `#${key} = :${key}`).join(', ')}`, ConditionExpression: CREATE.ConditionExpression }),
+          ExpressionAttributeValues: Object.fromEntries(set.map((key) => [`:${key}`, values[key]])),
+        }),
+      ),
+    );
+  }
+
+
 }
 
 /**
  * What a new sign-in's link and its code both carry, so that checking the code needs no read of the
  * link: the expiry, the binding and the redirect it asked for, and how long the store keeps them.
  */
-function shared(link: LinkRequest['link']): Record<string, string | number> {
+function shared(link: LinkRequest['link']): Record<string, unknown> {
   return {
     [ATTR.linkExpiresAt]: link.expiresAt,
     ...(link.challenge === undefined ? {} : { [ATTR.challenge]: link.challenge }),
     ...(link.redirectTo === undefined ? {} : { [ATTR.redirectTo]: link.redirectTo }),
+    ...(link.authorizationRequest === undefined ? {} : { [ATTR.oauthRequest]: link.authorizationRequest }),
     [ATTR.ttl]: link.retainUntil,
   };
+}
+
+/** The authorization request a link or code item carries (a map of the domain's own fields), if any. */
+function authorizationRequestOf(item: Record<string, unknown> | undefined): { authorizationRequest?: AuthorizationRequest } {
+  const stored = item?.[ATTR.oauthRequest] as AuthorizationRequest | undefined;
+  return typeof stored?.clientId === 'string' ? { authorizationRequest: stored } : {};
 }
 
 /**

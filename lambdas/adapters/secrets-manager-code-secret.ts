@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DependencyUnavailableError } from '../domain/errors';
-import type { CodeSecret } from '../domain/ports';
+import type { ClientSecrets, CodeSecret } from '../domain/ports';
 
 /** Secrets Manager answers that mean "not now": worth a retry shortly. */
 const UNAVAILABLE = new Set(['ThrottlingException', 'InternalServiceError', 'TooManyRequestsException']);
@@ -41,7 +41,24 @@ export class SecretsManagerCodeSecret implements CodeSecret {
       throw error;
     }
     // A short or empty secret would make the code hashes guessable: refuse to run on one.
-    if (!secret || secret.length < 32) throw new Error('the code secret is missing or shorter than 32 characters');
+    if (!secret || secret.length < 32) throw new Error('the secret is missing or shorter than 32 characters');
     return secret;
+  }
+}
+
+/**
+ * The confidential OpenID Connect clients' secrets, each read on first use and kept for the
+ * container's life (one client, one secret each). Only the token function is given their ARNs.
+ */
+export class SecretsManagerClientSecrets implements ClientSecrets {
+  private readonly secrets: ReadonlyMap<string, SecretsManagerCodeSecret>;
+
+  constructor(arnsByClient: Readonly<Record<string, string>>, client?: SecretsManagerClient) {
+    const shared = client ?? new SecretsManagerClient({});
+    this.secrets = new Map(Object.entries(arnsByClient).map(([clientId, arn]) => [clientId, new SecretsManagerCodeSecret(arn, shared)]));
+  }
+
+  async get(clientId: string): Promise<string | undefined> {
+    return this.secrets.get(clientId)?.get();
   }
 }

@@ -192,6 +192,7 @@ export class ApiError extends Error {
 /** The code each domain refusal is reported as. */
 const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
   redirect_not_allowed: 'validation_failed',
+  authorization_request_invalid: 'validation_failed',
   ip_limit_exceeded: 'magic_link_ip_limit_exceeded',
   email_limit_exceeded: 'magic_link_email_limit_exceeded',
   capacity_exceeded: 'magic_link_capacity_exceeded',
@@ -211,6 +212,7 @@ const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
 const REFUSAL_DETAILS: Partial<Record<Refusal, readonly FieldIssue[]>> = {
   redirect_not_allowed: [{ field: 'redirect_to', issue: 'must be one of the redirect URLs this deployment allows' }],
   source_ip_invalid: [{ field: 'requestContext.http.sourceIp', issue: 'must be an IPv4 or IPv6 address' }],
+  authorization_request_invalid: [{ field: 'authorization_request', issue: 'must be a request /oauth2/authorize accepts: a registered client and redirect_uri, scope with openid, and code_challenge for a public client' }],
 };
 
 /** The catalogued code for anything thrown while handling a request; unknown errors are bugs. */

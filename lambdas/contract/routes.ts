@@ -108,6 +108,29 @@ export const ROUTES = [
     errors: [...CHAIN_ERRORS],
     media: 'text/css',
   },
+  // OpenID Connect's authorization endpoint: the hosted page for a registered client, from the page's function.
+  {
+    method: 'GET',
+    path: '/oauth2/authorize',
+    handler: 'sign-in-page',
+    operationId: 'authorize',
+    summary:
+      'OpenID Connect authorization endpoint (code flow, PKCE S256): the hosted sign-in page for a registered client; an unknown client or redirect_uri is an error page, other errors go back to redirect_uri',
+    successStatus: 200,
+    errors: [...CHAIN_ERRORS],
+    media: 'text/html',
+    oauth: 'query',
+  },
+  {
+    method: 'POST',
+    path: '/oauth2/token',
+    handler: 'oauth-token',
+    operationId: 'oauthToken',
+    summary: 'OpenID Connect token endpoint (form-encoded): a code for tokens, or a refresh token for new ones (rotated); OAuth error JSON, not the envelope',
+    successStatus: 200,
+    errors: [...CHAIN_ERRORS],
+    oauth: 'form',
+  },
   {
     method: 'GET',
     path: '/v1/openapi.json',
@@ -136,6 +159,17 @@ export const ROUTES = [
     successStatus: 200,
     errors: [...CHAIN_ERRORS],
   },
+  // The OpenID Connect provider's UserInfo: the keys' function checks the access token (after the two above, so its integration keeps its logical ID).
+  {
+    method: 'GET',
+    path: '/oauth2/userinfo',
+    handler: 'openid',
+    operationId: 'userInfo',
+    summary: 'OpenID Connect UserInfo: sub, email and email_verified of a valid access token (Authorization: Bearer)',
+    successStatus: 200,
+    errors: [...CHAIN_ERRORS],
+    oauth: 'bearer',
+  },
 ] as const satisfies readonly {
   method: 'GET' | 'POST';
   path: string;
@@ -148,6 +182,8 @@ export const ROUTES = [
   body?: 'optional';
   /** The media type of a route that answers with a page or an asset instead of the JSON envelope. */
   media?: 'text/html' | 'text/javascript' | 'text/css';
+  /** An OAuth endpoint: its input (query, form body or bearer token) and OAuth's own error JSON instead of the envelope. */
+  oauth?: 'query' | 'form' | 'bearer';
 }[];
 
 export type Route = (typeof ROUTES)[number];

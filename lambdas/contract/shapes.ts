@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { CHALLENGE_PATTERN, CODE_PATTERN, VERIFIER_PATTERN } from '../domain/codes';
 import { normalizeEmail, MAX_EMAIL_LENGTH } from '../domain/email';
+import { CLIENT_ID_PATTERN } from '../domain/oidc';
 import { SESSION_TOKEN_PATTERN } from '../domain/sessions';
 import { TOKEN_PATTERN } from '../domain/tokens';
 import { USER_ID_PATTERN } from '../domain/users';
@@ -113,9 +114,27 @@ const redirectTo = v.pipe(
   v.description('Where the hosted page sends the person after sign-in, with the session in the URL fragment. Must match one of the deployment\'s `redirectUrls` exactly.'),
 );
 
+const opaque = (description: string) => v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(1024, 'must be at most 1024 characters'), v.description(description));
+
+/** An OpenID Connect authorization request, as the hosted page read it from `/oauth2/authorize`'s URL. */
+const authorizationRequest = v.pipe(
+  v.strictObject(
+    {
+      client_id: v.pipe(v.string(stringMessage), v.regex(CLIENT_ID_PATTERN, 'must be a registered client_id')),
+      redirect_uri: v.pipe(v.string(stringMessage), v.nonEmpty('is required'), v.maxLength(2048, 'must be at most 2048 characters')),
+      scope: v.pipe(v.string(stringMessage), v.maxLength(512, 'must be at most 512 characters')),
+      state: v.optional(opaque('Returned unchanged with the code.')),
+      nonce: v.optional(opaque('Put into the ID token.')),
+      code_challenge: v.optional(codeChallenge),
+    },
+    'must be an object',
+  ),
+  v.description('The request `/oauth2/authorize` was opened with (checked again); `verify` then answers `continue_to`.'),
+);
+
 /** What each route accepts as its JSON body (routes without one are absent). */
 export const REQUEST_BODIES = {
-  requestMagicLink: body({ email, code_challenge: v.optional(codeChallenge), redirect_to: v.optional(redirectTo) }),
+  requestMagicLink: body({ email, code_challenge: v.optional(codeChallenge), redirect_to: v.optional(redirectTo), authorization_request: v.optional(authorizationRequest) }),
   signOut: body({
     everywhere: v.optional(
       v.pipe(v.boolean('must be true or false'), v.description('`true` also revokes every other live session of the same address.')),
@@ -138,6 +157,14 @@ export const SUCCESS_DATA = {
     user: User,
     access_token: AccessToken,
     redirect_to: v.optional(v.pipe(v.string(), v.description('The `redirect_to` the sign-in was requested with, if any.'))),
+    continue_to: v.optional(
+      v.pipe(
+        v.string(),
+        v.description(
+          'With an `authorization_request`: the redirect URI with `code` (single use, 60 s), `state` and `iss`, to send the browser to.',
+        ),
+      ),
+    ),
   }),
   getSession: v.strictObject({ user: SessionUser, expires_at: timestamp }),
   refreshAccessToken: v.strictObject({ access_token: AccessToken }),

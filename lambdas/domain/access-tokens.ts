@@ -66,7 +66,7 @@ export function accessTokenClaims(settings: AccessTokenSettings, subject: TokenS
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
 /** What JWS signs (RFC 7515): the base64url header and claims joined by a dot. */
-export function signingInput(header: { readonly alg: 'RS256'; readonly typ: 'JWT'; readonly kid: string }, claims: AccessTokenClaims): string {
+export function signingInput(header: { readonly alg: 'RS256'; readonly typ: 'JWT'; readonly kid: string }, claims: object): string {
   return `${encode(header)}.${encode(claims)}`;
 }
 

@@ -9,6 +9,7 @@ import { issueSessionToken, parseSessionToken } from './sessions';
 import { SignInPolicy, type PolicyDecision } from './sign-in-policy';
 import { generateToken, hashToken, hashesEqual, userHash } from './tokens';
 import { newUserId } from './users';
+import { authorizationResponse, checkAuthorizationRequest, newAuthorizationCode, type AuthorizationRequest, type OidcClient } from './oidc';
 
 /** How long used, expired and signed-out records are kept, so callers get the precise error, not `not_found`. */
 export const RECORD_RETENTION_SECONDS = 24 * 3600;
@@ -26,6 +27,10 @@ export interface AuthSettings {
   readonly mailBudgetPerHour: number;
   readonly codeAttemptsPerHour: number;
   readonly ipCodeAttemptsPerHour: number;
+  /** The registered OpenID Connect clients. */
+  readonly oidcClients: readonly OidcClient[];
+  /** The authorization responses' `iss` (RFC 9207). */
+  readonly issuer: string;
 }
 
 export interface SignedIn {
@@ -36,6 +41,8 @@ export interface SignedIn {
   readonly accessToken: AccessToken;
   /** Where the sign-in asked to go afterwards (checked against the allowlist when it was requested). */
   readonly redirectTo?: string;
+  /** For a sign-in asked through `/oauth2/authorize`: the client's redirect URI with the code, `state` and `iss`. */
+  readonly continueTo?: string;
 }
 
 /** What a link request may add to the address. */
@@ -44,6 +51,8 @@ export interface LinkOptions {
   readonly challenge?: string;
   /** Where to go after sign-in: refused (`redirect_not_allowed`) unless `redirectUrls` holds it. */
   readonly redirectTo?: string;
+  /** An OpenID Connect authorization request, as the hosted page got it: checked again against the registry. */
+  readonly authorizationRequest?: AuthorizationRequest;
 }
 
 export interface ActiveSession {
@@ -129,8 +138,25 @@ export class MagicLinkService {
    * (a stranger must not learn who may sign in from who never reaches a limit), but nothing else is
    * written and nothing mailed; `decision` tells the caller why, for its logs only.
    */
+  /** An authorization request exactly as `/oauth2/authorize` would accept it, or `authorization_request_invalid`. */
+  private allowedAuthorization(request: AuthorizationRequest): AuthorizationRequest {
+    const checked = checkAuthorizationRequest(this.settings.oidcClients, {
+      response_type: 'code',
+      client_id: request.clientId,
+      redirect_uri: request.redirectUri,
+      scope: request.scope,
+      state: request.state,
+      nonce: request.nonce,
+      code_challenge: request.codeChallenge,
+      code_challenge_method: request.codeChallenge === undefined ? undefined : 'S256',
+    });
+    if (checked.kind !== 'ok') throw new RefusedError('authorization_request_invalid');
+    return checked.request;
+  }
+
   async requestMagicLink(email: string, sourceIp: string, now: Date, options: LinkOptions = {}): Promise<{ expiresIn: number; decision: PolicyDecision }> {
     const redirectTo = options.redirectTo === undefined ? undefined : this.allowedRedirect(options.redirectTo);
+    const authorizationRequest = options.authorizationRequest === undefined ? undefined : this.allowedAuthorization(options.authorizationRequest);
     const ipKey = networkOf(sourceIp);
     const nowSeconds = toSeconds(now);
     const window = rateLimitWindow(nowSeconds);
@@ -168,6 +194,7 @@ export class MagicLinkService {
           codeHash: codeHash(secret, email, code),
           ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
           ...(redirectTo === undefined ? {} : { redirectTo }),
+          ...(authorizationRequest === undefined ? {} : { authorizationRequest }),
           userHash: userHash(email),
         },
       };
@@ -197,7 +224,7 @@ export class SignInService {
   constructor(
     private readonly store: AuthStore,
     private readonly codeSecret: CodeSecret,
-    private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour' | 'ipCodeAttemptsPerHour'>,
+    private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour' | 'ipCodeAttemptsPerHour' | 'issuer'>,
     private readonly accessTokens: AccessTokens,
     private readonly policy: SignInPolicy = SignInPolicy.OPEN,
   ) {}
@@ -257,6 +284,7 @@ export class SignInService {
       email,
       userHash: user,
       ...(live.redirectTo === undefined ? {} : { redirectTo: live.redirectTo }),
+      ...(live.authorizationRequest === undefined ? {} : { authorizationRequest: live.authorizationRequest }),
       attempts,
     });
     if (result.outcome === 'consumed') return consume.finish(result);
@@ -290,16 +318,30 @@ export class SignInService {
       const userId = await this.store.userOf({ userHash: result.userHash, candidateId: newUserId(new Date(nowSeconds * 1000)), createdAt: nowSeconds, email: result.email, signInId: id });
       await this.store.setSignInUser({ id, userId });
       const accessToken = await this.accessTokens.issue({ userId, email: result.email, signInId: id }, new Date(nowSeconds * 1000));
+      const continueTo = result.authorizationRequest === undefined ? undefined : await this.authorizationCode(result.authorizationRequest, { userId, email: result.email, signInId: id, nowSeconds, sessionExpiresAt, method });
       return {
         session: { token: session.token, expiresAt: new Date(sessionExpiresAt * 1000) },
         user: { id: userId, email: result.email },
         accessToken,
         ...(result.redirectTo === undefined ? {} : { redirectTo: result.redirectTo }),
+        ...(continueTo === undefined ? {} : { continueTo }),
       };
     };
     return { request, finish };
   }
 
+  /** A sign-in asked through `/oauth2/authorize` also gets a single-use code for its client: one more write. */
+  private async authorizationCode(
+    request: AuthorizationRequest,
+    subject: { userId: string; email: string; signInId: string; nowSeconds: number; sessionExpiresAt: number; method: SignInMethod },
+  ): Promise<string> {
+    const { code, item } = newAuthorizationCode(
+      { request, userId: subject.userId, email: subject.email, signInId: subject.signInId, authTime: subject.nowSeconds, method: subject.method, sessionExpiresAt: subject.sessionExpiresAt },
+      RECORD_RETENTION_SECONDS,
+    );
+    await this.store.saveAuthorizationCode(item);
+    return authorizationResponse(request, code, this.settings.issuer);
+  }
 }
 
 /**

@@ -7,6 +7,8 @@
 export type Refusal =
   /** The request names a redirect URL the deployment's allowlist does not hold. */
   | 'redirect_not_allowed'
+  /** The OpenID Connect authorization request names no registered client or redirect URI, or is not one `/oauth2/authorize` accepts. */
+  | 'authorization_request_invalid'
   | 'ip_limit_exceeded'
   | 'email_limit_exceeded'
   | 'capacity_exceeded'

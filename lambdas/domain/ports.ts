@@ -3,6 +3,7 @@
  * AWS; the domain never imports an AWS SDK.
  */
 import type { MailBudgetShard, RateLimitWindow } from './limits';
+import type { AuthorizationRequest, NewAuthorizationCode } from './oidc';
 
 export interface NewLink {
   /** Hash of the link token: the record's identity. */
@@ -19,6 +20,8 @@ export interface NewLink {
   readonly codeHash: string;
   /** Where the person goes after signing in, already checked against the allowlist. */
   readonly redirectTo?: string;
+  /** The OpenID Connect authorization request the sign-in was asked with, already checked against the registry. */
+  readonly authorizationRequest?: AuthorizationRequest;
   /**
    * The address's unkeyed hash (`userHash`): how signing out everywhere finds this sign-in, and the key of
    * the address's one live code, which this sign-in's code replaces.
@@ -86,7 +89,7 @@ export interface ConsumeLink {
 export type SignInMethod = 'link' | 'code';
 
 export type ConsumeOutcome =
-  | { readonly outcome: 'consumed'; readonly email: string; readonly userHash: string; readonly redirectTo?: string }
+  | { readonly outcome: 'consumed'; readonly email: string; readonly userHash: string; readonly redirectTo?: string; readonly authorizationRequest?: AuthorizationRequest }
   | { readonly outcome: 'refused'; readonly record: SignInSnapshot | null };
 
 export interface SessionRecord {
@@ -135,7 +138,60 @@ export interface LiveCode {
   /** The sign-in's binding, when it has one. */
   readonly challenge?: string;
   readonly redirectTo?: string;
+  readonly authorizationRequest?: AuthorizationRequest;
 }
+
+/** An authorization code as the token endpoint gets it back once exchanged. */
+export interface StoredAuthorizationCode {
+  readonly scope: string;
+  readonly nonce?: string;
+  readonly userId: string;
+  readonly email: string;
+  readonly signInId: string;
+  readonly authTime: number;
+  /** The session's end: the refresh family's too. */
+  readonly sessionExpiresAt: number;
+}
+
+/** Exchanging a code: only its client, redirect URI and (when it has one) PKCE challenge, once, while unexpired. */
+export interface ExchangeAuthorizationCode {
+  readonly codeHash: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  /** S256 of the `code_verifier` sent, if any. */
+  readonly challenge?: string;
+  readonly now: number;
+  /** The refresh family the exchange starts, recorded on the code so a second use can revoke it. */
+  readonly familyId: string;
+}
+
+export type ExchangeOutcome =
+  | { readonly outcome: 'exchanged'; readonly code: StoredAuthorizationCode }
+  /** Used before: `familyId` is what the first use started. */
+  | { readonly outcome: 'used'; readonly familyId?: string }
+  /** Unknown, expired, or for another client, redirect URI or verifier. */
+  | { readonly outcome: 'refused' };
+
+export interface NewRefreshFamily {
+  readonly familyId: string;
+  /** SHA-256 of the current refresh token's secret. */
+  readonly refreshHash: string;
+  readonly clientId: string;
+  readonly scope: string;
+  readonly userId: string;
+  readonly email: string;
+  readonly signInId: string;
+  readonly authTime: number;
+  readonly sessionExpiresAt: number;
+  readonly retainUntil: number;
+}
+
+export type RotateOutcome =
+  | { readonly outcome: 'rotated'; readonly family: Pick<NewRefreshFamily, 'scope' | 'userId' | 'email' | 'signInId'> }
+  /** A token of the family that is not its current one (a rotated one, replayed). */
+  | { readonly outcome: 'reused' }
+  /** No such family, another client's, revoked, or its session ended or was signed out. */
+  | { readonly outcome: 'refused' };
 
 export interface AuthStore {
   /** Counts the request against its three limits and the mail budget and stores the link and code, in one atomic step. */
@@ -179,6 +235,8 @@ export interface AuthStore {
    * session, every unused link, and its live code. How many sign-ins (links and sessions) it ended.
    */
   revokeAll(request: { readonly userHash: string; readonly now: number; readonly retainUntil: number }): Promise<number>;
+  /** Stores a new authorization code (only where none has its hash). */
+  saveAuthorizationCode(code: NewAuthorizationCode): Promise<void>;
 }
 
 export interface OutgoingEmail {
@@ -190,6 +248,25 @@ export interface OutgoingEmail {
 
 export interface Mailer {
   send(email: OutgoingEmail): Promise<void>;
+}
+
+/** The token endpoint's part of the store, and the session read a refresh checks. */
+export interface OidcStore extends Pick<AuthStore, 'getSession'> {
+  /** Marks a code exchanged, once, only for its client, redirect URI and challenge, while unexpired; with the session's end. */
+  exchangeAuthorizationCode(request: ExchangeAuthorizationCode): Promise<ExchangeOutcome>;
+  /** Starts a refresh family; `revoked` when a second use of its code revoked it first. */
+  createRefreshFamily(family: NewRefreshFamily): Promise<'created' | 'revoked'>;
+  /** Replaces the family's current refresh token by the next, only while it and its session are live and `refreshHash` is current. */
+  rotateRefreshToken(request: { readonly familyId: string; readonly refreshHash: string; readonly nextHash: string; readonly clientId: string; readonly now: number }): Promise<RotateOutcome>;
+  /** Ends a refresh family at once (reuse detected, or its code used twice), even one not started yet. */
+  revokeRefreshFamily(request: { readonly familyId: string; readonly now: number }): Promise<void>;
+  /** Counts a failed client authentication of one client from one network in its window, while under `limit`. */
+  countClientFailure(request: { readonly clientId: string; readonly ipKey: string; readonly window: RateLimitWindow; readonly limit: number }): Promise<'counted' | 'limit_exceeded'>;
+}
+
+/** The confidential clients' secrets, by client id (undefined for a client without one); read once per container. */
+export interface ClientSecrets {
+  get(clientId: string): Promise<string | undefined>;
 }
 
 /** The deployment's secret that keys the one-time codes' hashes; read once per container. */

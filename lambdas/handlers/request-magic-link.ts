@@ -9,12 +9,24 @@ const loadSignInHook = () => import('../adapters/lambda-sign-in-hook');
 
 /** POST /v1/auth/magic-link: 202 whether or not the address was seen before. */
 export const handler = httpHandler<unknown>({ operationId: 'requestMagicLink', jsonBody: true, metrics: outcomeMetrics }, async (event, { scope }) => {
-  const { email, code_challenge: challenge, redirect_to: redirectTo } = parseBody('requestMagicLink', event.body);
+  const { email, code_challenge: challenge, redirect_to: redirectTo, authorization_request: authorization } = parseBody('requestMagicLink', event.body);
   const service = magicLinkService(scope.config, loadSignInHook);
   logger.appendKeys({ email_hash: await service.emailHash(email), bound: challenge !== undefined });
   const { expiresIn, decision } = await service.requestMagicLink(email, event.requestContext.http.sourceIp, scope.receivedAt, {
     ...(challenge === undefined ? {} : { challenge }),
     ...(redirectTo === undefined ? {} : { redirectTo }),
+    ...(authorization === undefined
+      ? {}
+      : {
+          authorizationRequest: {
+            clientId: authorization.client_id,
+            redirectUri: authorization.redirect_uri,
+            scope: authorization.scope,
+            ...(authorization.state === undefined ? {} : { state: authorization.state }),
+            ...(authorization.nonce === undefined ? {} : { nonce: authorization.nonce }),
+            ...(authorization.code_challenge === undefined ? {} : { codeChallenge: authorization.code_challenge }),
+          },
+        }),
   });
   logPolicy(decision);
   // A refused address gets the very same answer: only the logs and the metric tell it apart.

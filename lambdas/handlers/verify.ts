@@ -25,6 +25,7 @@ export const handler = httpHandler<unknown>({ operationId: 'verify', jsonBody: t
     user: { id: signedIn.user.id, email: signedIn.user.email },
     access_token: { token: signedIn.accessToken.token, expires_at: timestamp(signedIn.accessToken.expiresAt) },
     ...(signedIn.redirectTo === undefined ? {} : { redirect_to: signedIn.redirectTo }),
+    ...(signedIn.continueTo === undefined ? {} : { continue_to: signedIn.continueTo }),
   };
   return { kind: 'data', status: 200, data, metric: 'token' in body ? 'verifiedByLink' : 'verifiedByCode' };
 });

@@ -5,22 +5,55 @@ import { SIGN_IN_APP_JS } from './app.generated';
  * The hosted sign-in page: static HTML, its stylesheet and its module (built from client/ by
  * `npm run docs`). No inline script or style, so the page runs under the chain's strict CSP.
  */
-const HTML = `<!doctype html>
+/** Text for HTML: the five characters that could end an element or an attribute, escaped. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/**
+ * A page of the hosted sign-in: its assets are found relative to the page (`base`: `` for `/sign-in`,
+ * `../` for `/oauth2/authorize`), since the API may be served under a path prefix (the emulator's).
+ */
+function html(options: { base: string; title: string; main: string }): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
-<title>Sign in</title>
-<link rel="stylesheet" href="sign-in/app.css">
-<script type="module" src="sign-in/app.js"></script>
-</head>
+<title>${escapeHtml(options.title)}</title>
+<link rel="stylesheet" href="${options.base}sign-in/app.css">
+${options.main.includes('id="sign-in"') ? `<script type="module" src="${options.base}sign-in/app.js"></script>\n` : ''}</head>
 <body>
-<main id="sign-in" class="mla"><noscript><p>This sign-in page needs JavaScript.</p></noscript></main>
+${options.main}
 </body>
 </html>
 `;
+}
+
+const HTML = html({ base: '', title: 'Sign in', main: '<main id="sign-in" class="mla"><noscript><p>This sign-in page needs JavaScript.</p></noscript></main>' });
+
+/** The sign-in page for a registered OpenID Connect client: the module reads the request from the page's URL. */
+export function authorizePage(clientName: string): { readonly body: string; readonly contentType: string } {
+  const name = escapeHtml(clientName);
+  return {
+    body: html({ base: '../', title: `Sign in to ${clientName}`, main: `<main id="sign-in" class="mla" data-client-name="${name}"><noscript><p>This sign-in page needs JavaScript.</p></noscript></main>` }),
+    contentType: 'text/html; charset=utf-8',
+  };
+}
+
+/** An authorization request that cannot be sent back to its client: said on a page, never redirected. */
+export function authorizeErrorPage(problem: string): { readonly body: string; readonly contentType: string } {
+  return {
+    body: html({
+      base: '../',
+      title: 'Sign-in request not valid',
+      main: `<main class="mla"><h1>This sign-in request is not valid</h1><p>${escapeHtml(problem)}</p><p>Go back to the app you came from and try again; if it keeps happening, tell the app's team.</p></main>`,
+    }),
+    contentType: 'text/html; charset=utf-8',
+  };
+}
 
 const CSS = `:root{color-scheme:light dark;font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;line-height:1.5}
 body{margin:0;display:flex;justify-content:center;padding:10vh 1rem}
@@ -44,7 +77,7 @@ const BODIES: Record<string, string> = { '/sign-in': HTML, '/sign-in/app.js': SI
 
 /** Each hosted route's body and media type, by route key (the routes and their media types come from ROUTES). */
 export const HOSTED_PAGE: Readonly<Record<string, { readonly body: string; readonly contentType: string }>> = Object.fromEntries(
-  ROUTES.filter((route) => route.handler === 'sign-in-page').map((route) => [
+  ROUTES.filter((route) => route.handler === 'sign-in-page' && !('oauth' in route)).map((route) => [
     `${route.method} ${route.path}`,
     { body: BODIES[route.path]!, contentType: `${'media' in route ? route.media : 'text/plain'}; charset=utf-8` },
   ]),

@@ -25,13 +25,16 @@ export type ApiContext = Context & { scope: RequestScope };
  * - `document`: a JSON document sent as it is (the OpenAPI document, discovery, the keys), with the
  *   `Cache-Control` it allows (none: `no-store`);
  * - `page`: a page or asset sent as it is, with its media type (the hosted sign-in page);
- * - `empty`: no body (204).
+ * - `empty`: no body (204);
+ * - `redirect`: a 302 to `location`.
  */
 export type Reply =
   | { readonly kind: 'data'; readonly status: number; readonly data: unknown; readonly metric?: MetricKey }
-  | { readonly kind: 'document'; readonly status: number; readonly document: unknown; readonly cacheControl?: string }
+  | { readonly kind: 'document'; readonly status: number; readonly document: unknown; readonly cacheControl?: string; readonly headers?: Readonly<Record<string, string>> }
   | { readonly kind: 'page'; readonly status: number; readonly page: { readonly body: string; readonly contentType: string } }
-  | { readonly kind: 'empty'; readonly status: 204 };
+  | { readonly kind: 'empty'; readonly status: 204 }
+  /** A redirect (the OAuth endpoints' answers to a client's redirect URI): no body, no cache. */
+  | { readonly kind: 'redirect'; readonly status: 302; readonly location: string };
 
 /** The response body a reply renders to (the page's media type is set with the headers). */
 function replyBody(reply: Reply, scope: { requestId: string; at: Date }): string {
@@ -43,6 +46,7 @@ function replyBody(reply: Reply, scope: { requestId: string; at: Date }): string
     case 'page':
       return reply.page.body;
     case 'empty':
+    case 'redirect':
       return '';
   }
 }
@@ -87,6 +91,8 @@ export function apiEnvelope(configResult: ConfigResult): middy.MiddlewareObj<API
       const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId };
       if (reply.kind === 'page') headers['content-type'] = reply.page.contentType;
       if (reply.kind === 'document' && reply.cacheControl !== undefined) headers['cache-control'] = reply.cacheControl;
+      if (reply.kind === 'document' && reply.headers !== undefined) Object.assign(headers, reply.headers);
+      if (reply.kind === 'redirect') headers.location = reply.location;
       request.response = { statusCode: reply.status, headers, body: replyBody(reply, { requestId, at: receivedAt }) };
       logger.info('request completed', { status: reply.status, outcome: 'ok' });
     },

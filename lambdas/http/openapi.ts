@@ -28,16 +28,42 @@ const DOCUMENTS: Readonly<Record<string, Schema>> = {
   getOpenApiDocument: { type: 'object', required: ['openapi', 'paths'] },
   getOpenIdConfiguration: {
     type: 'object',
-    required: ['issuer', 'jwks_uri', 'authorization_endpoint', 'token_endpoint', 'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported'],
+    required: ['issuer', 'jwks_uri', 'authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported'],
     properties: {
       issuer: URL_STRING,
       jwks_uri: URL_STRING,
-      authorization_endpoint: { ...URL_STRING, description: 'The hosted sign-in page: this service has no OpenID Connect authorization flow.' },
-      token_endpoint: { ...URL_STRING, description: '`POST /v1/auth/token`: a new access token on a live session.' },
-      response_types_supported: { type: 'array', items: { type: 'string' } },
+      authorization_endpoint: { ...URL_STRING, description: '`GET /oauth2/authorize`: the hosted sign-in page for a registered client.' },
+      token_endpoint: { ...URL_STRING, description: '`POST /oauth2/token`.' },
+      userinfo_endpoint: { ...URL_STRING, description: '`GET /oauth2/userinfo`.' },
+      response_types_supported: { type: 'array', items: { const: 'code' } },
+      grant_types_supported: { type: 'array', items: { enum: ['authorization_code', 'refresh_token'] } },
+      code_challenge_methods_supported: { type: 'array', items: { const: 'S256' } },
+      token_endpoint_auth_methods_supported: { type: 'array', items: { enum: ['client_secret_basic', 'client_secret_post', 'none'] } },
+      scopes_supported: { type: 'array', items: { type: 'string' } },
+      claims_supported: { type: 'array', items: { type: 'string' } },
       subject_types_supported: { type: 'array', items: { const: 'public' } },
       id_token_signing_alg_values_supported: { type: 'array', items: { const: 'RS256' } },
+      authorization_response_iss_parameter_supported: { const: true },
     },
+  },
+  oauthToken: {
+    type: 'object',
+    required: ['access_token', 'token_type', 'expires_in', 'refresh_token', 'scope'],
+    additionalProperties: false,
+    properties: {
+      access_token: { type: 'string', description: 'The RS256 access token (the same JWT as `verify` returns).' },
+      token_type: { const: 'Bearer' },
+      expires_in: { type: 'integer' },
+      refresh_token: { type: 'string', description: 'Opaque; rotated at every use. A rotated one used again ends the whole family.' },
+      scope: { type: 'string' },
+      id_token: { type: 'string', description: 'With grant_type=authorization_code: RS256, `aud` the client id; `nonce`, `auth_time`, `amr`, `sid`, `email`.' },
+    },
+  },
+  userInfo: {
+    type: 'object',
+    required: ['sub', 'email', 'email_verified'],
+    additionalProperties: false,
+    properties: { sub: { type: 'string' }, email: { type: 'string', format: 'email' }, email_verified: { const: true } },
   },
   getJwks: {
     type: 'object',
@@ -101,6 +127,40 @@ function errorResponses(codes: readonly ErrorCode[]) {
   return Object.fromEntries([...byStatus.entries()].sort(([a], [b]) => a - b).map(([status, group]) => [String(status), errorResponse(group)]));
 }
 
+/** OAuth's error JSON (RFC 6749 §5.2, RFC 6750 §3), which the OAuth endpoints answer instead of the envelope. */
+const OAUTH_ERROR = {
+  'application/json': {
+    schema: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, error_description: { type: 'string' } } },
+  },
+};
+
+const OAUTH_ERRORS: Readonly<Record<'query' | 'form' | 'bearer', Record<string, unknown>>> = {
+  query: {
+    '302': { description: 'Any error but an unknown client or redirect_uri: back to redirect_uri with `error`, `error_description`, `state` and `iss`.' },
+    '400': { description: 'An unknown client_id or a redirect_uri it did not register: an error page, never a redirect.', content: { 'text/html': { schema: { type: 'string' } } } },
+  },
+  form: {
+    '400': { description: '`invalid_request`, `invalid_grant`, `unsupported_grant_type`.', content: OAUTH_ERROR },
+    '401': { description: '`invalid_client`, with `WWW-Authenticate`.', content: OAUTH_ERROR },
+    '429': { description: '`invalid_client` after too many failed client authentications from this network (`Retry-After`).', content: OAUTH_ERROR },
+  },
+  bearer: { '401': { description: '`invalid_token` (or no token), with `WWW-Authenticate: Bearer`.', content: OAUTH_ERROR } },
+};
+
+/** How an OAuth endpoint takes its input: OpenID Connect's parameters, not a JSON body. */
+function oauthInput(kind: 'query' | 'form' | 'bearer'): Record<string, unknown> {
+  const names = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'];
+  if (kind === 'query') return { parameters: names.map((name) => ({ name, in: 'query', required: ['response_type', 'client_id', 'redirect_uri', 'scope'].includes(name), schema: { type: 'string' } })) };
+  if (kind === 'bearer') return { security: [{ accessToken: [] }] };
+  const fields = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'client_id', 'client_secret'];
+  return {
+    requestBody: {
+      required: true,
+      content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', required: ['grant_type'], properties: Object.fromEntries(fields.map((name) => [name, { type: 'string' }])) } } },
+    },
+  };
+}
+
 export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: string }): Schema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
@@ -115,6 +175,7 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
         ...(body
           ? { requestBody: { required: !('body' in route), content: { 'application/json': { schema: schemaOf(body) } } } }
           : {}),
+        ...('oauth' in route ? oauthInput(route.oauth) : {}),
         responses: {
           [String(route.successStatus)]: {
             description: route.summary,
@@ -132,6 +193,7 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
                   },
           },
           ...errorResponses(route.errors),
+          ...('oauth' in route ? OAUTH_ERRORS[route.oauth] : {}),
         },
       },
     };
@@ -150,7 +212,10 @@ export function openApiDocument(options: { docsBaseUrl: string; serverUrl?: stri
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     paths,
     components: {
-      securitySchemes: { session: { type: 'http', scheme: 'bearer', description: 'The session token from `POST /v1/auth/verify`.' } },
+      securitySchemes: {
+        session: { type: 'http', scheme: 'bearer', description: 'The session token from `POST /v1/auth/verify`.' },
+        accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from `POST /oauth2/token` or `POST /v1/auth/verify`.' },
+      },
       schemas: {
         ...Object.fromEntries(Object.entries(COMPONENTS).map(([name, shape]) => [name, schemaOf(shape, { components: false })])),
         SuccessEnvelope: {

@@ -102,18 +102,25 @@ describe('POST /v1/auth/token', () => {
 });
 
 describe('discovery and keys', () => {
-  it('the discovery document names the issuer, its keys, the refresh endpoint and RS256, cacheable for an hour', async () => {
+  it('the discovery document names the issuer, its keys, the OpenID Connect endpoints and what they support, cacheable for an hour', async () => {
     const response = await invokeRoute('GET', '/.well-known/openid-configuration');
     expect(response.status).toBe(200);
     expect(response.headers['cache-control']).toBe('public, max-age=3600');
     expect(response.body).toEqual({
       issuer: 'https://auth.example.com',
+      authorization_endpoint: 'https://auth.example.com/oauth2/authorize',
+      token_endpoint: 'https://auth.example.com/oauth2/token',
+      userinfo_endpoint: 'https://auth.example.com/oauth2/userinfo',
       jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
-      authorization_endpoint: 'https://auth.example.com/sign-in',
-      token_endpoint: 'https://auth.example.com/v1/auth/token',
-      response_types_supported: ['token'],
+      response_types_supported: ['code'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      scopes_supported: ['openid', 'email'],
+      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'sid', 'email', 'email_verified'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
+      authorization_response_iss_parameter_supported: true,
     });
   });
 

@@ -191,7 +191,7 @@ describe('POST /v1/auth/verify with the code', () => {
     expect(data.user).toEqual({ id: USER_ID, email: 'ada@example.com' });
     expect(data.session.token.split('.')[0]).toBe(ID);
     const get = aws.dynamo.commandCalls(GetCommand)[0]!.args[0].input;
-    expect(resolved(get)).toMatchObject({ Key: { pk: codeKey('ada@example.com') }, ConsistentRead: true, ProjectionExpression: 'signin, code_hash, link_expires_at, challenge, redirect_to' });
+    expect(resolved(get)).toMatchObject({ Key: { pk: codeKey('ada@example.com') }, ConsistentRead: true, ProjectionExpression: 'signin, code_hash, link_expires_at, challenge, redirect_to, oauth_request' });
     const items = aws.dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items).toHaveLength(4);
     const [ipBudget, budget, consume, code] = items;

@@ -41,6 +41,9 @@ describe('configuration', () => {
       beforeSignInOnError: 'refuse',
       beforeSignInFunctionArn: undefined,
       docsBaseUrl: 'https://docs.asterwise.com',
+      // No OpenID Connect client registered: none to authorize, no secret to read.
+      oidcClients: [],
+      oidcClientSecretArns: {},
     });
   });
 

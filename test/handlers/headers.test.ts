@@ -1,4 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { testAccessTokens, testSigner } from '../fixtures/access-tokens';
 import { createHash } from 'node:crypto';
 import { ERROR_CODES } from '../../lambdas/contract/errors';
 import { ROUTES, type Route } from '../../lambdas/contract/routes';
@@ -34,6 +35,23 @@ const successes: Record<Route['operationId'], (headers?: Record<string, string>)
   getOpenApiDocument: () => invokeRoute('GET', '/v1/openapi.json'),
   getOpenIdConfiguration: () => invokeRoute('GET', '/.well-known/openid-configuration'),
   getJwks: () => invokeRoute('GET', '/.well-known/jwks.json'),
+  authorize: () =>
+    invokeRoute('GET', '/oauth2/authorize', {
+      query: { response_type: 'code', client_id: 'spa-app', redirect_uri: 'https://app.example.com/callback', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' },
+    }),
+  oauthToken: () => {
+    aws.dynamo.on(UpdateCommand).resolves({ Attributes: { scope: 'openid', user_id: USER_ID, email: 'ada@example.com', signin: TOKEN, auth_time: 1, session_expires_at: Date.now() / 1000 + 3600 } });
+    aws.dynamo.on(GetCommand).resolves({ Item: { email: 'ada@example.com', session_expires_at: Date.now() / 1000 + 3600 } });
+    return invokeRoute('POST', '/oauth2/token', {
+      body: `grant_type=refresh_token&client_id=spa-app&refresh_token=${TOKEN}.${SECRET}`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+  },
+  userInfo: async () => {
+    // Signed with the deployment's current key (SIGNING_KEY_ARN in test/env.ts), which the JWKS publishes.
+    const { token } = await testAccessTokens(testSigner('22222222-2222-4222-8222-222222222222')).issue({ userId: USER_ID, email: 'ada@example.com', signInId: TOKEN }, new Date());
+    return invokeRoute('GET', '/oauth2/userinfo', { headers: { authorization: `Bearer ${token}` } });
+  },
 };
 
 /** What a response says besides its body: nothing deprecated, nothing empty. */

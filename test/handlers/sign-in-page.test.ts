@@ -2,7 +2,8 @@ import { ROUTES } from '../../lambdas/contract/routes';
 import { expectCommonHeaders } from '../fixtures/assertions';
 import { invokeRoute } from '../fixtures/handler-fetch';
 
-const pageRoutes = ROUTES.filter((route) => route.handler === 'sign-in-page');
+// The page's own routes; the function also serves /oauth2/authorize (test/handlers/oidc.test.ts).
+const pageRoutes = ROUTES.filter((route) => route.handler === 'sign-in-page' && !('oauth' in route));
 
 describe('GET /sign-in and its assets (the hosted page)', () => {
   it('serves the page, its module and its stylesheet, each with its media type, uncached', async () => {

@@ -208,9 +208,10 @@ describe('MagicLinkAuth', () => {
           };
         });
     const COUNTER = ['pk', 'cnt', 'ttl'];
-    const LINK = ['pk', 'email', 'email_hash', 'user_hash', 'link_expires_at', 'created_at', 'challenge', 'redirect_to', 'ttl'];
+    const LINK = ['pk', 'email', 'email_hash', 'user_hash', 'link_expires_at', 'created_at', 'challenge', 'redirect_to', 'oauth_request', 'ttl'];
     const SIGN_IN = [...LINK, 'used_at', 'used_by', 'session_hash', 'session_expires_at', 'user_id', 'revoked_at'];
-    const CODE = ['pk', 'signin', 'code_hash', 'link_expires_at', 'challenge', 'redirect_to', 'ttl'];
+    const CODE = ['pk', 'signin', 'code_hash', 'link_expires_at', 'challenge', 'redirect_to', 'oauth_request', 'ttl'];
+    const AUTH_CODE = ['pk', 'client_id', 'redirect_uri', 'challenge', 'nonce', 'scope', 'user_id', 'email', 'signin', 'auth_time', 'used_by', 'code_expires_at', 'session_expires_at', 'ttl'];
 
     it('lets the request function count (rl#), create links without any session attribute (signin#) and their codes (code#), and undo both (the code only while its own)', () => {
       expect(tableAccess('RequestMagicLink')).toEqual([
@@ -222,13 +223,14 @@ describe('MagicLinkAuth', () => {
       ]);
     });
 
-    it("lets verify consume sign-ins, look codes up and delete the one it signs in with, get or make the address's user, and count and check wrong codes, nothing else", () => {
+    it("lets verify consume sign-ins, look codes up and delete the one it signs in with, get or make the address's user, count and check wrong codes, and create authorization codes, nothing else", () => {
       expect(tableAccess('Verify')).toEqual([
         { Action: 'dynamodb:UpdateItem', Keys: ['signin#*'], Attributes: SIGN_IN, ReturnValues: ['NONE', 'ALL_NEW'] },
         { Action: 'dynamodb:GetItem', Keys: ['code#*'], Attributes: CODE, ReturnValues: undefined },
         { Action: 'dynamodb:UpdateItem', Keys: ['user#*'], Attributes: ['pk', 'user_id', 'email', 'created_at', 'signin'], ReturnValues: ['ALL_NEW'] },
         { Action: 'dynamodb:DeleteItem', Keys: ['code#*'], Attributes: ['pk', 'signin'], ReturnValues: ['NONE'] },
         { Action: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], Keys: ['rl#*'], Attributes: COUNTER, ReturnValues: ['NONE'] },
+        { Action: 'dynamodb:PutItem', Keys: ['authcode#*'], Attributes: AUTH_CODE, ReturnValues: ['NONE'] },
       ]);
     });
 

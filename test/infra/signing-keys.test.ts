@@ -72,13 +72,13 @@ describe('the access tokens\' signing keys', () => {
     expect(environmentKeys(template)).toEqual({ signing: ['SigningKey3'], published: ['SigningKey2', 'SigningKey3', 'SigningKey4'] });
   });
 
-  it('let verify and token sign with the current key only, the JWKS function read the public halves of the three, and no other function touch any', () => {
+  it('let verify, token and the OpenID Connect token endpoint sign with the current key only, the JWKS function read the public halves of the three, and no other function touch any', () => {
     const template = synth(3);
-    for (const name of ['verify', 'token']) expect(kmsAccess(template, name)).toEqual([{ Action: 'kms:Sign', keys: ['SigningKey3'] }]);
+    for (const name of ['verify', 'token', 'oauth-token']) expect(kmsAccess(template, name)).toEqual([{ Action: 'kms:Sign', keys: ['SigningKey3'] }]);
     expect(kmsAccess(template, 'openid')).toEqual(
       ['SigningKey2', 'SigningKey3', 'SigningKey4'].map((key) => ({ Action: 'kms:GetPublicKey', keys: [key] })),
     );
-    for (const name of FUNCTION_NAMES.filter((fn) => !['verify', 'token', 'openid'].includes(fn))) expect(kmsAccess(template, name)).toEqual([]);
+    for (const name of FUNCTION_NAMES.filter((fn) => !['verify', 'token', 'oauth-token', 'openid'].includes(fn))) expect(kmsAccess(template, name)).toEqual([]);
   });
 
   it('refuses a generation that is not a whole number from 1', () => {

@@ -49,13 +49,13 @@ describe('access tokens, through the deployed stack and its KMS keys', () => {
     await expect(verifier.verify([header, tampered, signature].join('.'))).rejects.toThrow('Invalid signature');
   });
 
-  it('publishes discovery naming the issuer, its keys (served by the API) and the refresh endpoint, cacheable for an hour', async () => {
+  it('publishes discovery naming the issuer, its keys (served by the API) and the token endpoint, cacheable for an hour', async () => {
     const discovery = await call('GET', '/.well-known/openid-configuration');
     expect(discovery.status).toBe(200);
     expect(discovery.headers['cache-control']).toBe('public, max-age=3600');
     // The issuer is the API's own URL, as on AWS: the document is found where OIDC Discovery says.
     expect(issuer()).toBe(deployment().apiBaseUrl);
-    expect(discovery.body).toMatchObject({ issuer: issuer(), jwks_uri: `${issuer()}/.well-known/jwks.json`, token_endpoint: `${issuer()}/v1/auth/token`, id_token_signing_alg_values_supported: ['RS256'] });
+    expect(discovery.body).toMatchObject({ issuer: issuer(), jwks_uri: `${issuer()}/.well-known/jwks.json`, token_endpoint: `${issuer()}/oauth2/token`, id_token_signing_alg_values_supported: ['RS256'] });
     const jwks = await fetch(discovery.body.jwks_uri);
     expect(jwks.status).toBe(200);
     const { keys } = (await jwks.json()) as { keys: Record<string, unknown>[] };
