@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SETTINGS } from '../lambdas/settings';
+import { normalizeRedirectUri } from '../lambdas/domain/oidc';
 import { deployToEmulator, emulatorAwsEnv } from './local/deploy';
 import { portInUse, startEmulator, type Emulator } from './local/emulator';
 import { onLambdaNode, runOnLambdaNode } from './local/lambda-node';
@@ -17,6 +18,9 @@ const EMULATOR_PORT = Number(process.env.MINISTACK_PORT ?? 4566);
 /** Where the hosted page may send people after sign-in (the `redirectUrls` setting), comma-separated. */
 const REDIRECT_URLS = SETTINGS.redirectUrls.kind.fromText(process.env.REDIRECT_URLS ?? '');
 const log = (line: string) => console.log(`[local] ${line}`);
+/** The one OpenID Connect client local mode registers (public: PKCE), and where it gets its code. */
+const OIDC_REDIRECT_URI = normalizeRedirectUri(process.env.OIDC_REDIRECT_URI ?? `http://127.0.0.1:${PORT}/callback`);
+const LOCAL_CLIENT = { clientId: 'local-app', name: 'Local app', redirectUris: [OIDC_REDIRECT_URI ?? ''], type: 'public' } as const;
 
 /**
  * What would make the start fail, found in milliseconds before anything is installed or deployed:
@@ -25,6 +29,7 @@ const log = (line: string) => console.log(`[local] ${line}`);
 async function startProblems(): Promise<string[]> {
   const problems: string[] = [];
   if (!REDIRECT_URLS.ok) problems.push(`REDIRECT_URLS ${REDIRECT_URLS.problem}`);
+  if (OIDC_REDIRECT_URI === null) problems.push('OIDC_REDIRECT_URI must be an absolute https URL (http only on a loopback host) without a fragment');
   const ports = [{ variable: 'PORT', port: PORT, what: 'the API and its sign-in page' }];
   // With AWS_ENDPOINT_URL the emulator is someone else's: no port of ours.
   if (!process.env.AWS_ENDPOINT_URL) ports.push({ variable: 'MINISTACK_PORT', port: EMULATOR_PORT, what: 'the emulator (MiniStack)' });
@@ -35,6 +40,21 @@ async function startProblems(): Promise<string[]> {
     }
   }
   return problems;
+}
+
+/**
+ * The local client's redirect URI, when it is this server's: prints the code (or the error) the
+ * sign-in sent back and answers with a page saying so, for trying the code exchange by hand.
+ */
+function answeredAsLocalApp(origin: string, req: IncomingMessage, res: ServerResponse): boolean {
+  const url = new URL(req.url ?? '/', origin);
+  const redirect = new URL(OIDC_REDIRECT_URI!);
+  if (redirect.origin !== origin || url.pathname !== redirect.pathname || req.method !== 'GET') return false;
+  const code = url.searchParams.get('code');
+  const line = code ? `code ${code} state ${url.searchParams.get('state') ?? '(none)'}` : `error ${url.searchParams.get('error')}: ${url.searchParams.get('error_description')}`;
+  console.log(`[oidc] ${LOCAL_CLIENT.clientId} got ${line}`);
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(`${LOCAL_CLIENT.name} received ${line}\nExchange the code at ${origin}/oauth2/token (grant_type=authorization_code, client_id=${LOCAL_CLIENT.clientId}, redirect_uri, code_verifier) within 60 seconds.\n`);
+  return true;
 }
 
 async function forward(apiBaseUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -123,6 +143,7 @@ async function main(): Promise<void> {
         senderAddress: process.env.SENDER_ADDRESS ?? 'no-reply@example.com',
         ...(REDIRECT_URLS.ok && REDIRECT_URLS.value.length > 0 ? { redirectUrls: SETTINGS.redirectUrls.kind.toText(REDIRECT_URLS.value) } : {}),
         signInUrl: `${origin}/sign-in`,
+        oidcClients: JSON.stringify([LOCAL_CLIENT]),
         // The emulator's own API URL is http on a host that is not loopback: the issuer is this proxy.
         issuer: origin,
         allowedOrigins: origin,
@@ -136,6 +157,7 @@ async function main(): Promise<void> {
 
     // Everything, the hosted sign-in page included, is the deployed API's answer.
     const server = createServer((req, res) => {
+      if (answeredAsLocalApp(origin, req, res)) return;
       forward(deployment.apiBaseUrl, req, res).catch((error: Error) => {
         res.writeHead(502, { 'content-type': 'text/plain' }).end(`local forwarder: ${error.message}`);
       });
@@ -173,6 +195,8 @@ async function main(): Promise<void> {
     console.log(`  curl -X POST ${origin}/v1/auth/magic-link -H 'content-type: application/json' -d '{"email":"a@example.com"}'`);
     console.log(`  then open the printed link, or: curl -X POST ${origin}/v1/auth/verify -H 'content-type: application/json' -d '{"token":"<token>"}'`);
     console.log(`  or sign in with the printed code: -d '{"email":"a@example.com","code":"<code>"}'\n`);
+    console.log(`OIDC client: ${LOCAL_CLIENT.clientId} ${OIDC_REDIRECT_URI}`);
+    console.log(`  its discovery: ${origin}/.well-known/openid-configuration (public client: PKCE S256, no secret)\n`);
     console.log('Ctrl-C stops it.');
   } catch (error) {
     console.error(`[local] ${(error as Error).message}`);
