@@ -1,6 +1,7 @@
 /**
  * Jest runs TypeScript through ts-jest (transpile only: `npm run typecheck` is the type gate).
- * Middy 6 and jose (the integration suite's token verifier) ship ES modules only, so they are transformed too.
+ * Middy 6, jose, openid-client and oauth4webapi (the integration suite's token verifiers and relying parties)
+ * ship ES modules only, so they are transformed too.
  * @type {import('jest').Config}
  */
 const base = {
@@ -8,7 +9,7 @@ const base = {
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true, esModuleInterop: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|openid-client|oauth4webapi)/)'],
   setupFiles: ['<rootDir>/test/env.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
 };

@@ -26,14 +26,36 @@ export function rememberSecrets(values: readonly unknown[]): void {
   if (strings.length > 0) appendFileSync(path.join(DIR, `${process.pid}.txt`), `${strings.join('\n')}\n`);
 }
 
-/** The secrets a request and its answer carry. */
+/** The secrets a request and its answer carry (a JSON body or an OAuth form, the envelope or OAuth's own JSON). */
 export function secretsOf(body: unknown, response: unknown): unknown[] {
-  const request = (body ?? {}) as Record<string, unknown>;
-  const answer = ((response as { data?: unknown } | undefined)?.data ?? {}) as { session?: { token?: string }; access_token?: { token?: string } };
+  const request = (typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : (body ?? {})) as Record<string, unknown>;
+  const answer = ((response as { data?: unknown } | undefined)?.data ?? {}) as { session?: { token?: string }; access_token?: { token?: string }; continue_to?: string };
   const session = answer.session?.token;
   // An access token's signature is what makes it work: it counts alone too (its header and claims are public).
   const access = answer.access_token?.token;
-  return [request.email, request.code_verifier, request.code_challenge, request.token, session, ...(session ? session.split('.') : []), access, access?.split('.')[2]];
+  const code = answer.continue_to === undefined ? undefined : new URL(answer.continue_to).searchParams.get('code');
+  return [
+    request.email,
+    request.code_verifier,
+    request.code_challenge,
+    request.token,
+    session,
+    ...(session ? session.split('.') : []),
+    access,
+    access?.split('.')[2],
+    code,
+    ...oauthSecretsOf(request, response),
+  ];
+}
+
+/**
+ * The OpenID Connect secrets: authorization codes, refresh tokens (and their secret half), ID and
+ * access tokens (and their signatures), client secrets, sent in a token request or answered by one.
+ */
+export function oauthSecretsOf(request: Record<string, unknown>, response: unknown): unknown[] {
+  const answer = (response ?? {}) as { access_token?: unknown; refresh_token?: unknown; id_token?: unknown };
+  const tokens = [request.code, request.refresh_token, request.client_secret, answer.access_token, answer.refresh_token, answer.id_token].filter((value): value is string => typeof value === 'string');
+  return [...tokens, ...tokens.flatMap((token) => token.split('.').slice(1))];
 }
 
 /** Every log group's name, every page of them. */

@@ -4,7 +4,8 @@
  *
  * - `main`: product defaults except a one-minute link lifetime (so expiry is observable), an IP
  *   limit and a per-network wrong-code cap high enough for the whole suite's traffic, one
- *   allowlisted redirect URL, and a queue every lifecycle event is delivered to.
+ *   allowlisted redirect URL, a queue every lifecycle event is delivered to, and two OpenID Connect
+ *   clients (`OIDC_CLIENTS`).
  * - `ipLimited`: an IP limit of 3, to exhaust it on purpose without starving the other tests; and the
  *   default per-network wrong-code cap, which only the test of that cap spends.
  * - `budget`: a mail budget of 3 per hour for the whole deployment.
@@ -17,6 +18,16 @@
 /** The one page the main deployment may send people to after sign-in (the browser tests fulfil it). */
 export const REDIRECT_URL = 'https://app.example.test/after';
 
+/**
+ * The main deployment's OpenID Connect clients: a public one (a single-page or native app: PKCE, no
+ * secret) whose redirect URI is on loopback, and a confidential one (a server: a generated secret).
+ * Nothing needs to listen at the redirect URIs: the tests read the code from the URL they are sent to.
+ */
+export const OIDC_CLIENTS = {
+  public: { clientId: 'it-spa', name: 'Integration SPA', redirectUris: ['http://127.0.0.1:47813/callback'], type: 'public' },
+  confidential: { clientId: 'it-server', name: 'Integration Server', redirectUris: ['https://rp.example.test/oidc/callback'], type: 'confidential' },
+} as const;
+
 const common = {
   senderAddress: 'no-reply@example.com',
   signInUrl: 'http://127.0.0.1:3000/sign-in',
@@ -28,7 +39,15 @@ export const TEST_STACKS = {
   main: {
     stackName: 'MagicLinkAuthIt',
     // eventQueue: a rule delivers every lifecycle event to a queue the events test reads.
-    context: { ...common, linkLifetimeSeconds: '60', ipLimitPerHour: '100000', ipCodeAttemptsPerHour: '100000', redirectUrls: REDIRECT_URL, eventQueue: 'true' },
+    context: {
+      ...common,
+      linkLifetimeSeconds: '60',
+      ipLimitPerHour: '100000',
+      ipCodeAttemptsPerHour: '100000',
+      redirectUrls: REDIRECT_URL,
+      eventQueue: 'true',
+      oidcClients: JSON.stringify(Object.values(OIDC_CLIENTS)),
+    },
   },
   ipLimited: { stackName: 'MagicLinkAuthItIp', context: { ...common, ipLimitPerHour: '3' } },
   // A deployment-wide mail budget of 3 an hour, to reach it on purpose.
