@@ -82,10 +82,9 @@ describe('authorization codes', () => {
 });
 
 describe('refresh families', () => {
-  async function family(overrides: { sessionExpiresAt?: number } = {}) {
-    const familyId = generateToken();
-    const secret = generateToken();
-    const created = await store.createRefreshFamily({
+  /** Starts family `familyId` with the refresh token secret `secret`, for client `spa`, its session live an hour. */
+  const start = (familyId: string, secret: string) =>
+    store.createRefreshFamily({
       familyId,
       refreshHash: hashToken(secret),
       clientId: 'spa',
@@ -94,10 +93,13 @@ describe('refresh families', () => {
       email: 'ada@example.com',
       signInId: generateToken(),
       authTime: NOW,
-      sessionExpiresAt: overrides.sessionExpiresAt ?? NOW + 3600,
+      sessionExpiresAt: NOW + 3600,
       retainUntil: NOW + 90_000,
     });
-    expect(created).toBe('created');
+  async function family() {
+    const familyId = generateToken();
+    const secret = generateToken();
+    expect(await start(familyId, secret)).toBe('created');
     return { familyId, secret };
   }
   const rotate = (familyId: string, presented: string, next: string, extra: { clientId?: string; now?: number } = {}) =>
@@ -132,19 +134,7 @@ describe('refresh families', () => {
   it('a family revoked before it started (a code used twice at once) never starts', async () => {
     const familyId = generateToken();
     await store.revokeRefreshFamily({ familyId, now: NOW });
-    const created = await store.createRefreshFamily({
-      familyId,
-      refreshHash: hashToken(generateToken()),
-      clientId: 'spa',
-      scope: 'openid',
-      userId: 'usr_01KBQ6F8R3T5V7X9Z1B3D5F7H9',
-      email: 'ada@example.com',
-      signInId: generateToken(),
-      authTime: NOW,
-      sessionExpiresAt: NOW + 3600,
-      retainUntil: NOW + 90_000,
-    });
-    expect(created).toBe('revoked');
+    expect(await start(familyId, generateToken())).toBe('revoked');
   });
 
   it('counts failed client authentications per client and network, up to the cap', async () => {
