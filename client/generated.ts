@@ -54,9 +54,7 @@ export interface RequestMagicLinkBody {
     readonly client_id: string;
     readonly redirect_uri: string;
     readonly scope: string;
-    /** Returned unchanged with the code. */
     readonly state?: string;
-    /** Put into the ID token. */
     readonly nonce?: string;
     /** Binds the link to this browser: base64url (unpadded) SHA-256 of a random `code_verifier` the browser keeps (RFC 7636, S256). */
     readonly code_challenge?: string;

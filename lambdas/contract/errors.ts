@@ -212,7 +212,7 @@ const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
 const REFUSAL_DETAILS: Partial<Record<Refusal, readonly FieldIssue[]>> = {
   redirect_not_allowed: [{ field: 'redirect_to', issue: 'must be one of the redirect URLs this deployment allows' }],
   source_ip_invalid: [{ field: 'requestContext.http.sourceIp', issue: 'must be an IPv4 or IPv6 address' }],
-  authorization_request_invalid: [{ field: 'authorization_request', issue: 'must be a request /oauth2/authorize accepts: a registered client and redirect_uri, scope with openid, and code_challenge for a public client' }],
+  authorization_request_invalid: [{ field: 'authorization_request', issue: 'must be a request /oauth2/authorize accepts' }],
 };
 
 /** The catalogued code for anything thrown while handling a request; unknown errors are bugs. */

@@ -8,7 +8,6 @@
 import * as v from 'valibot';
 import { CHALLENGE_PATTERN, CODE_PATTERN, VERIFIER_PATTERN } from '../domain/codes';
 import { normalizeEmail, MAX_EMAIL_LENGTH } from '../domain/email';
-import { CLIENT_ID_PATTERN } from '../domain/oidc';
 import { SESSION_TOKEN_PATTERN } from '../domain/sessions';
 import { TOKEN_PATTERN } from '../domain/tokens';
 import { USER_ID_PATTERN } from '../domain/users';
@@ -114,17 +113,18 @@ const redirectTo = v.pipe(
   v.description('Where the hosted page sends the person after sign-in, with the session in the URL fragment. Must match one of the deployment\'s `redirectUrls` exactly.'),
 );
 
-const opaque = (description: string) => v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(1024, 'must be at most 1024 characters'), v.description(description));
-
-/** An OpenID Connect authorization request, as the hosted page read it from `/oauth2/authorize`'s URL. */
+/**
+ * An OpenID Connect authorization request, as the hosted page read it from `/oauth2/authorize`. Only
+ * its form here: the domain checks it as the authorize endpoint does (`authorization_request_invalid`).
+ */
 const authorizationRequest = v.pipe(
   v.strictObject(
     {
-      client_id: v.pipe(v.string(stringMessage), v.regex(CLIENT_ID_PATTERN, 'must be a registered client_id')),
-      redirect_uri: v.pipe(v.string(stringMessage), v.nonEmpty('is required'), v.maxLength(2048, 'must be at most 2048 characters')),
-      scope: v.pipe(v.string(stringMessage), v.maxLength(512, 'must be at most 512 characters')),
-      state: v.optional(opaque('Returned unchanged with the code.')),
-      nonce: v.optional(opaque('Put into the ID token.')),
+      client_id: v.string(stringMessage),
+      redirect_uri: v.string(stringMessage),
+      scope: v.string(stringMessage),
+      state: v.optional(v.string(stringMessage)),
+      nonce: v.optional(v.string(stringMessage)),
       code_challenge: v.optional(codeChallenge),
     },
     'must be an object',
