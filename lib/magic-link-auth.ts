@@ -20,7 +20,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS, ROUTES, pathOf, type Route } from '../lambdas/contract/routes';
 import { RESOURCE_ENV, SETTINGS, type Checked } from '../lambdas/settings';
 import { EVENT_ITEM_PREFIXES, TABLE_KEYS, USER_INDEX } from '../lambdas/table-layout';
-import { EVENT_SOURCE, EVENT_TYPES, type EventType } from '../lambdas/contract/events';
+import { EVENT_SOURCE, EVENT_TYPES, type EventType } from '../lambdas/contract/event-types';
 import { METRICS_DEPLOYMENT_ENV, METRICS_NAMESPACE } from '../lambdas/contract/metrics';
 import { EVENTS_FUNCTION, FUNCTION_NAMES, createFunction, pascal, type FunctionName, type MagicLinkAuthFunctionProps } from './functions';
 import { Monitoring, SERVICE_NAME, type AlarmName } from './monitoring';

@@ -10,9 +10,9 @@
  */
 import * as v from 'valibot';
 import { USER_ID_PATTERN } from '../domain/users';
+import type { EventType } from './event-types';
 
-/** EventBridge `source` of every event. */
-export const EVENT_SOURCE = 'magic-link-auth';
+export { EVENT_SOURCE, EVENT_TYPES, type EventType } from './event-types';
 
 const EVENT_ID_PATTERN = /^evt_[0-9a-f]{32}$/;
 /** A SHA-256 in base64url, as the access tokens' `sid` is. */
@@ -66,10 +66,7 @@ export const EVENT_DETAILS = {
     bound,
     expires_at: v.pipe(v.string(), v.isoTimestamp(), v.description('When the link and code stop working.')),
   }),
-} as const;
-
-export type EventType = keyof typeof EVENT_DETAILS;
-export const EVENT_TYPES = Object.keys(EVENT_DETAILS) as EventType[];
+} as const satisfies Record<EventType, v.GenericSchema>;
 
 /** An event's `detail`, by type. */
 export type EventDetail<T extends EventType = EventType> = { [K in T]: v.InferOutput<(typeof EVENT_DETAILS)[K]> }[T];

@@ -30,6 +30,14 @@ describe('layering', () => {
     expect(files).toEqual(expect.arrayContaining(['lambdas/settings.ts', 'lambdas/table-layout.ts', 'lambdas/contract/routes.ts']));
   });
 
+  it("lib/ imports only packages an adopter's app has: the package's own dependencies and Node's", () => {
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+    const installed = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const { packages } = importGraph('lib/index.ts');
+    const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    expect(packages.filter((specifier) => !specifier.startsWith('node:') && !installed.has(packageName(specifier)))).toEqual([]);
+  });
+
   const domainFiles = readdirSync(path.join(root, 'lambdas/domain')).map((name) => `lambdas/domain/${name}`);
 
   it.each(domainFiles)('%s imports no AWS SDK, adapter, contract or HTTP module, and names no HTTP status', (file) => {
