@@ -277,7 +277,8 @@ export class OidcTokenService {
     const stored = await this.secrets.get(client.clientId);
     if (credentials.secret !== undefined && stored !== undefined && secretsEqual(credentials.secret, stored)) return client;
     const ipKey = ipRateLimitKey(sourceIp);
-    if (ipKey === null) throw new Error('API Gateway reported a source IP that is not an IP address');
+    // API Gateway always sends one; a direct invocation may not, and that is the caller's error.
+    if (ipKey === null) throw new OAuthError('invalid_request', 'the request has no valid source address', scheme);
     const window = rateLimitWindow(Math.floor(now.getTime() / 1000));
     const counted = await this.store.countClientFailure({ clientId: client.clientId, ipKey, window, limit: CLIENT_FAILURES_PER_HOUR });
     if (counted === 'limit_exceeded') {
