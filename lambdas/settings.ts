@@ -263,6 +263,7 @@ export const SETTINGS = {
   inboxLimitPerHour: setting({ kind: count(RANGES.perHour), default: 20, runtime: true }),
   mailBudgetPerHour: setting({ kind: count(RANGES.perHour), default: 1000, runtime: true }),
   codeAttemptsPerHour: setting({ kind: count({ min: 1, max: 100 }), default: 5, runtime: true }),
+  inboxCodeAttemptsPerHour: setting({ kind: count({ min: 1, max: 1000 }), default: 20, runtime: true }),
   ipCodeAttemptsPerHour: setting({ kind: count({ min: 1, max: 100_000 }), default: 20, runtime: true }),
   allowedEmailDomains: setting({ kind: domains(), default: [], runtime: true }),
   beforeSignInTimeout: setting({ kind: seconds(RANGES.beforeSignInTimeout), default: 2, runtime: true }),

@@ -12,7 +12,8 @@
  * | `rl#email#<ip key>#<email hash>#<window start>` | requests from one network for one address (limit `email`)   | `cnt`, `ttl` (window end) |
  * | `rl#inbox#<email hash>#<window start>`          | requests for one address from every network (limit `inbox`) | `cnt`, `ttl` (window end) |
  * | `rl#mail#<window start>#<shard>`                | one shard of the deployment's hourly mail budget            | `cnt`, `ttl` (window end) |
- * | `rl#code#<email hash>#<window start>`           | wrong codes for one address in one hour                     | `cnt`, `ttl` (window end) |
+ * | `rl#code#<email hash>#<window start>`           | wrong codes for one address in one hour, all networks       | `cnt`, `ttl` (window end) |
+ * | `rl#codenet#<ip key>#<email hash>#<window start>` | wrong codes from one network for one address in one hour  | `cnt`, `ttl` (window end) |
  * | `rl#ipcode#<ip key>#<window start>`             | wrong codes from one network in one hour, across addresses  | `cnt`, `ttl` (window end) |
  * | `signin#<token hash>`                           | a magic link, then its session                              | `email`, `email_hash`, `user_hash`, `link_expires_at`, `created_at`, `challenge` (bound only), `redirect_to` (when asked), `oauth_request` (asked through the authorize endpoint), `used_at`, `used_by` (link or code), `session_hash`, `session_expires_at`, `user_id` (set once signed in), `revoked_at` (signed out, or never used and ended by signing out everywhere), `ttl` |
  * | `code#<user hash>`                              | the address's one live code: its newest sign-in's           | `signin` (the sign-in's id), `code_hash`, `link_expires_at`, `challenge` (bound only), `redirect_to` (when asked), `oauth_request` (asked through the authorize endpoint), `ttl` |
@@ -112,6 +113,8 @@ export const KEYS = {
   mailBudgetShard: (windowStart: number | string, shard: number | string) => `${KEY_PREFIX.rateLimit}mail#${windowStart}#${shard}`,
   /** Wrong one-time codes entered for one address. */
   codeAttempts: (emailHash: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}code#${emailHash}#${windowStart}`,
+  /** Wrong one-time codes entered from one network for one address (its share of the address's ceiling). */
+  networkCodeAttempts: (ipKey: string, emailHash: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}codenet#${ipKey}#${emailHash}#${windowStart}`,
   /** Wrong one-time codes entered from one network, across addresses. */
   ipCodeAttempts: (ipKey: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}ipcode#${ipKey}#${windowStart}`,
   /** A magic link and, once used, its session: by the link token's hash. */
@@ -215,10 +218,10 @@ export function counterKeys(request: {
  * The items of a sign-in by code: the address's and the network's wrong-code budgets, checked, the
  * sign-in, consumed, and the address's code, deleted (a used sign-in's code then reads as no code).
  */
-export const CODE_SIGN_IN_ITEMS = ['ipAttempts', 'attempts', 'signIn', 'code'] as const;
+export const CODE_SIGN_IN_ITEMS = ['ipAttempts', 'networkAttempts', 'attempts', 'signIn', 'code'] as const;
 
 /** The items of counting a wrong code: the network's and the address's budgets, each while under its cap. */
-export const WRONG_CODE_ITEMS = ['ipAttempts', 'attempts'] as const;
+export const WRONG_CODE_ITEMS = ['ipAttempts', 'networkAttempts', 'attempts'] as const;
 
 /** A transaction's items in the order of `names`: what its `TransactItems` are. */
 export function inOrder<N extends string, T>(names: readonly N[], items: Readonly<Record<N, T>>): T[] {

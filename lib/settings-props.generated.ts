@@ -107,12 +107,20 @@ export interface MagicLinkAuthSettings {
   readonly mailBudgetPerHour?: number;
 
   /**
-   * Wrong one-time codes allowed per email address per hour. Past it, code entry for that address is refused until the hour ends (links keep working); a new link does not reset the count.
+   * Wrong one-time codes one network (an IPv4 address, an IPv6 /64) may enter for any one email address per hour. Past it, code entry for that address from that network is refused until the hour ends (links keep working; other networks keep their share); a new link does not reset the count.
    *
    * Range: 1 to 100. Context key `codeAttemptsPerHour`; environment variable `CODE_ATTEMPTS_PER_HOUR`.
    * @default 5
    */
   readonly codeAttemptsPerHour?: number;
+
+  /**
+   * Wrong one-time codes allowed for one email address per hour from all networks together: the ceiling on guessing an address's code, however many networks guess. At the defaults one network cannot lock a person's code entry (it takes four), and an address's live code is guessed with at most 20 in 10^6 per hour. Keep it above `codeAttemptsPerHour`.
+   *
+   * Range: 1 to 1000. Context key `inboxCodeAttemptsPerHour`; environment variable `INBOX_CODE_ATTEMPTS_PER_HOUR`.
+   * @default 20
+   */
+  readonly inboxCodeAttemptsPerHour?: number;
 
   /**
    * Wrong one-time codes allowed per source network (an IPv4 address, an IPv6 /64) per hour, across all addresses. Past it, code entry from that network answers `magic_link_code_ip_limit_exceeded` until the hour ends (links keep working): one network cannot spread its guesses over many addresses. `docs/threat-model.md` shows what it lets an attacker reach.

@@ -404,6 +404,7 @@ export class DynamoAuthStore implements AuthStore {
     const { attempts } = request;
     const items: Record<(typeof CODE_SIGN_IN_ITEMS)[number], TransactItem> = {
       ipAttempts: this.underLimit(KEYS.ipCodeAttempts(attempts.ipKey, attempts.window.start), attempts.limits.ipAttempts),
+      networkAttempts: this.underLimit(KEYS.networkCodeAttempts(attempts.ipKey, attempts.emailHash, attempts.window.start), attempts.limits.networkAttempts),
       attempts: this.underLimit(KEYS.codeAttempts(attempts.emailHash, attempts.window.start), attempts.limits.attempts),
       signIn: { Update: this.consumeUpdate(request) },
       code: this.deleteOwnCode(KEYS.code(request.userHash), request.id),
@@ -421,7 +422,7 @@ export class DynamoAuthStore implements AuthStore {
     }
     const failed = byItem(CODE_SIGN_IN_ITEMS, refused.codes, 'None');
     if (failed.ipAttempts === 'ConditionalCheckFailed') return { outcome: 'ip_attempts_exceeded' };
-    if (failed.attempts === 'ConditionalCheckFailed') return { outcome: 'attempts_exceeded' };
+    if (failed.networkAttempts === 'ConditionalCheckFailed' || failed.attempts === 'ConditionalCheckFailed') return { outcome: 'attempts_exceeded' };
     return { outcome: 'refused', record: snapshot(byItem(CODE_SIGN_IN_ITEMS, refused.error.CancellationReasons ?? [], undefined).signIn?.Item) };
   }
 
@@ -477,6 +478,7 @@ export class DynamoAuthStore implements AuthStore {
     const { window, limits } = attempts;
     const items: Record<(typeof WRONG_CODE_ITEMS)[number], TransactItem> = {
       ipAttempts: { Update: this.counter(KEYS.ipCodeAttempts(attempts.ipKey, window.start), limits.ipAttempts, window.end) },
+      networkAttempts: { Update: this.counter(KEYS.networkCodeAttempts(attempts.ipKey, attempts.emailHash, window.start), limits.networkAttempts, window.end) },
       attempts: { Update: this.counter(KEYS.codeAttempts(attempts.emailHash, window.start), limits.attempts, window.end) },
     };
     const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(WRONG_CODE_ITEMS, items) }));

@@ -26,6 +26,7 @@ export interface AuthSettings {
   readonly inboxLimitPerHour: number;
   readonly mailBudgetPerHour: number;
   readonly codeAttemptsPerHour: number;
+  readonly inboxCodeAttemptsPerHour: number;
   readonly ipCodeAttemptsPerHour: number;
   /** The registered OpenID Connect clients. */
   readonly oidcClients: readonly OidcClient[];
@@ -224,7 +225,7 @@ export class SignInService {
   constructor(
     private readonly store: AuthStore,
     private readonly codeSecret: CodeSecret,
-    private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour' | 'ipCodeAttemptsPerHour' | 'issuer'>,
+    private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour' | 'inboxCodeAttemptsPerHour' | 'ipCodeAttemptsPerHour' | 'issuer'>,
     private readonly accessTokens: AccessTokens,
     private readonly policy: SignInPolicy = SignInPolicy.OPEN,
   ) {}
@@ -268,7 +269,7 @@ export class SignInService {
       emailHash: emailHash(secret, email),
       ipKey,
       window: rateLimitWindow(nowSeconds),
-      limits: { attempts: this.settings.codeAttemptsPerHour, ipAttempts: this.settings.ipCodeAttemptsPerHour },
+      limits: { networkAttempts: this.settings.codeAttemptsPerHour, attempts: this.settings.inboxCodeAttemptsPerHour, ipAttempts: this.settings.ipCodeAttemptsPerHour },
     };
     const challenge = verifier === undefined ? undefined : challengeFor(verifier);
     const user = userHash(email);

@@ -110,7 +110,8 @@ export interface RevokeSession {
 
 /**
  * The wrong-code budgets a code entry counts against in one window, each by its setting's name:
- * - `attempts` (`codeAttemptsPerHour`): wrong codes for one address;
+ * - `networkAttempts` (`codeAttemptsPerHour`): wrong codes from one network for one address;
+ * - `attempts` (`inboxCodeAttemptsPerHour`): wrong codes for one address from every network, the ceiling;
  * - `ipAttempts` (`ipCodeAttemptsPerHour`): wrong codes from one network, across addresses.
  */
 export interface AttemptBudget {
@@ -119,7 +120,7 @@ export interface AttemptBudget {
   /** The entering network (`ipRateLimitKey`). */
   readonly ipKey: string;
   readonly window: RateLimitWindow;
-  readonly limits: { readonly attempts: number; readonly ipAttempts: number };
+  readonly limits: { readonly networkAttempts: number; readonly attempts: number; readonly ipAttempts: number };
 }
 
 /** Which budget refused a code entry; when both are spent, the network's. */

@@ -15,6 +15,7 @@ export const README_BLOCK_END = '<!-- End of generated text. -->';
 /** The settings the page quotes, in the order its table lists them. */
 export const QUOTED_SETTINGS = [
   'codeAttemptsPerHour',
+  'inboxCodeAttemptsPerHour',
   'ipCodeAttemptsPerHour',
   'ipLimitPerHour',
   'emailLimitPerHour',
@@ -57,7 +58,7 @@ function chanceText(guesses: number, values: number): string {
 
 /** Every figure the page and the README quote, worked out from the settings. */
 export function figures(inputs: ThreatInputs = defaultInputs()) {
-  const { codeAttemptsPerHour: perAddress, ipCodeAttemptsPerHour: perNetwork, ipLimitPerHour, emailLimitPerHour, inboxLimitPerHour, mailBudgetPerHour } = inputs;
+  const { codeAttemptsPerHour: share, inboxCodeAttemptsPerHour: perAddress, ipCodeAttemptsPerHour: perNetwork, ipLimitPerHour, emailLimitPerHour, inboxLimitPerHour, mailBudgetPerHour } = inputs;
   const values = codeValues();
   // A code mailed late in one clock hour is live in the next one too: each hour's budget applies to it.
   const codeHours = Math.ceil(inputs.linkLifetime / HOUR) + 1;
@@ -70,14 +71,19 @@ export function figures(inputs: ThreatInputs = defaultInputs()) {
     dayChance: chanceText(day(perHour), values),
     monthChance: chanceText(month(perHour), values),
   });
-  const liveCodeGuesses = (networks: number) => codeHours * perAddress * Math.min(networks * ipLimitPerHour, mailBudgetPerHour);
+  // A live code meets each network's share of its address's ceiling, up to the ceiling.
+  const perCode = (networks: number) => Math.min(networks * share, perAddress);
+  const liveCodeGuesses = (networks: number) => codeHours * perCode(networks) * Math.min(networks * ipLimitPerHour, mailBudgetPerHour);
   const botnetOnPaper = BOTNET_NETWORKS * perNetwork;
   return {
     values,
     codeHours,
+    targetedByOne: reach(share),
     targeted: reach(perAddress),
+    networksToReachCeiling: Math.ceil(perAddress / share),
+    botnetPerCode: perCode(BOTNET_NETWORKS),
     oneNetwork: reach(Math.min(perNetwork, liveCodeGuesses(1))),
-    addressesPerNetworkHour: Math.ceil(perNetwork / perAddress),
+    addressesPerNetworkHour: Math.ceil(perNetwork / share),
     botnetOnPaper,
     botnetMailBound: liveCodeGuesses(BOTNET_NETWORKS),
     botnet: reach(Math.min(botnetOnPaper, liveCodeGuesses(BOTNET_NETWORKS))),
@@ -120,7 +126,7 @@ const bullet = (...sentences: string[]) => fill(sentences.join(' '), '- ', '  ')
 
 export function renderThreatModel(inputs: ThreatInputs = defaultInputs()): string {
   const f = figures(inputs);
-  const { codeAttemptsPerHour: A, ipCodeAttemptsPerHour: N, ipLimitPerHour: I, emailLimitPerHour: E, inboxLimitPerHour: X, mailBudgetPerHour: M } = inputs;
+  const { codeAttemptsPerHour: A, inboxCodeAttemptsPerHour: C, ipCodeAttemptsPerHour: N, ipLimitPerHour: I, emailLimitPerHour: E, inboxLimitPerHour: X, mailBudgetPerHour: M } = inputs;
   const link = describeDuration(inputs.linkLifetime);
   const session = describeDuration(inputs.sessionLifetime);
   const odds = `1 in ${int(f.values)}`;
@@ -151,8 +157,9 @@ export function renderThreatModel(inputs: ThreatInputs = defaultInputs()): strin
       'A guess learns nothing but "no".',
     ),
     bullet(
-      `Wrong codes are capped at \`codeAttemptsPerHour\` (${A}) per address per hour, from all networks together,`,
-      `and at \`ipCodeAttemptsPerHour\` (${N}) per network (an IPv4 address, an IPv6 /64) per hour, across addresses.`,
+      `Wrong codes are capped at \`codeAttemptsPerHour\` (${A}) per address per network (an IPv4 address, an IPv6 /64) per hour,`,
+      `at \`inboxCodeAttemptsPerHour\` (${C}) per address per hour from all networks together,`,
+      `and at \`ipCodeAttemptsPerHour\` (${N}) per network per hour, across addresses.`,
     ),
     bullet(
       'Windows are fixed clock hours: a burst across an hour boundary can reach twice a cap within a few minutes,',
@@ -165,7 +172,7 @@ export function renderThreatModel(inputs: ThreatInputs = defaultInputs()): strin
     '| Attacker | Wrong codes per hour | Per day | Chance of a sign-in per day | Per 30 days |',
     '|---|---|---|---|---|',
     '| A mail scanner | — | — | none | none |',
-    guessing('One network, one target address', f.targeted),
+    guessing('One network, one target address', f.targetedByOne),
     guessing('One network, any addresses', f.oneNetwork),
     guessing(`${int(BOTNET_NETWORKS)} networks, one target address`, f.targeted),
     guessing(`${int(BOTNET_NETWORKS)} networks, any addresses`, f.botnet),
@@ -184,9 +191,9 @@ export function renderThreatModel(inputs: ThreatInputs = defaultInputs()): strin
     '## A stranger with one network',
     '',
     para(
-      `**One target address.** At most ${A} wrong codes an hour reach the address (${2 * A} within minutes across an hour boundary),`,
-      `so ${int(f.targeted.day)} a day and ${int(f.targeted.month)} in 30 days, each ${odds}:`,
-      `a chance of ${f.targeted.dayChance} a day and ${f.targeted.monthChance} in 30 days.`,
+      `**One target address.** At most ${A} wrong codes an hour from one network reach the address (${2 * A} within minutes across an hour boundary),`,
+      `so ${int(f.targetedByOne.day)} a day and ${int(f.targetedByOne.month)} in 30 days, each ${odds}:`,
+      `a chance of ${f.targetedByOne.dayChance} a day and ${f.targetedByOne.monthChance} in 30 days.`,
       `A guess needs a live code, so the stranger must also request links for the address (\`emailLimitPerHour\`: ${E} an hour from one network),`,
       'each of which mails the owner and makes the previous code stop working: requesting more links adds no chance.',
     ),
@@ -200,15 +207,16 @@ export function renderThreatModel(inputs: ThreatInputs = defaultInputs()): strin
     ),
     '',
     para(
-      `**What it can deny.** ${A} wrong codes refuse code entry for an address until the hour ends (its links keep working).`,
+      `**What it can deny.** ${A} wrong codes refuse code entry for an address from that network until the hour ends; the owner's own network keeps its share (and links keep working).`,
+      `Locking an address's code entry for everyone takes ${f.networksToReachCeiling} networks (\`inboxCodeAttemptsPerHour\` ${C} at ${A} each).`,
       `It can make ${E} link requests an hour for one address (the owner's own network keeps its share), ${I} an hour in all.`,
     ),
     '',
     `## A botnet of ${int(BOTNET_NETWORKS)} networks`,
     '',
     para(
-      '**One target address.** The per-address cap counts every network together, so the botnet gets no further than one network:',
-      `${int(f.targeted.day)} guesses a day, ${f.targeted.dayChance}.`,
+      `**One target address.** The address's ceiling counts every network together, so the botnet gets no further than ${f.networksToReachCeiling} networks:`,
+      `${C} guesses an hour, ${int(f.targeted.day)} a day, ${f.targeted.dayChance}.`,
       `It can fill the owner's inbox up to \`inboxLimitPerHour\` (${X} mails an hour, which takes ${f.networksToLockInbox} networks at ${E} each)`,
       'and so refuse the owner new links for the rest of the hour.',
     ),
@@ -216,9 +224,9 @@ export function renderThreatModel(inputs: ThreatInputs = defaultInputs()): strin
     para(
       `**Any addresses.** On paper ${int(BOTNET_NETWORKS)} networks × ${N} = ${int(f.botnetOnPaper)} wrong codes an hour.`,
       'But only a live code can be hit, and every live code was mailed:',
-      `the deployment mails at most \`mailBudgetPerHour\` (${int(M)}) an hour, each to an address that takes at most ${A} wrong codes an hour,`,
+      `the deployment mails at most \`mailBudgetPerHour\` (${int(M)}) an hour, each to an address that takes at most ${f.botnetPerCode} wrong codes an hour,`,
       `and a code mailed in the last minutes of an hour is live in the next one too (a link lives ${link}),`,
-      `so each mailed code can meet at most ${f.codeHours} × ${A} guesses: ${f.codeHours} × ${A} × ${int(M)} = ${int(f.botnetMailBound)} an hour, whoever sends them.`,
+      `so each mailed code can meet at most ${f.codeHours} × ${f.botnetPerCode} guesses: ${f.codeHours} × ${f.botnetPerCode} × ${int(M)} = ${int(f.botnetMailBound)} an hour, whoever sends them.`,
       `The botnet reaches ${int(f.botnet.hour)} an hour, ${int(f.botnet.day)} a day:`,
       `a chance of ${f.botnet.dayChance} a day and ${f.botnet.monthChance} in 30 days of one sign-in at some address it asked for,`,
       `and still ${f.targeted.dayChance} a day at any one address.`,
@@ -271,7 +279,7 @@ export function renderReadmeBlock(inputs: ThreatInputs = defaultInputs()): strin
       `and ${int(BOTNET_NETWORKS)} networks at most ${int(f.botnet.day)} a day (${f.botnet.dayChance}):`,
       `not the ${int(f.botnetOnPaper)} an hour their per-network caps add up to, because a guess needs a live code and the mail budget bounds those,`,
       'and reaching that spends the mail budget for everyone.',
-      `One address takes at most ${int(f.targeted.day)} a day (${f.targeted.dayChance}), however many networks try.`,
+      `One address takes at most ${int(f.targetedByOne.day)} a day from one network (${f.targetedByOne.dayChance}) and ${int(f.targeted.day)} a day (${f.targeted.dayChance}) however many networks try (\`inboxCodeAttemptsPerHour\`).`,
       'The arithmetic, attacker by attacker: [docs/threat-model.md](docs/threat-model.md).',
     ),
     README_BLOCK_END,

@@ -34,6 +34,8 @@ const attemptsKey = (email: string) => `rl#code#${expectedEmailHash(email)}#${WI
 /** `apiEvent`'s default source IP, as a network key. */
 const NETWORK = 'v4:203.0.113.10';
 const ipAttemptsKey = (network = NETWORK) => `rl#ipcode#${network}#${WINDOW_START}`;
+/** This network's share of the address's wrong codes. */
+const networkAttemptsKey = (email: string, network = NETWORK) => `rl#codenet#${network}#${expectedEmailHash(email)}#${WINDOW_START}`;
 
 beforeEach(() => {
   succeedEverywhere(aws);
@@ -60,7 +62,8 @@ function expectCountedWrongCode(call: number, email = 'ada@example.com', network
   const items = aws.dynamo.commandCalls(TransactWriteCommand)[call]!.args[0].input.TransactItems!;
   expect(items.map(({ Update, ...rest }) => ({ ...rest, Update: resolved(Update) }))).toEqual([
     { Update: counter(ipAttemptsKey(network), 20) },
-    { Update: counter(attemptsKey(email), 5) },
+    { Update: counter(networkAttemptsKey(email, network), 5) },
+    { Update: counter(attemptsKey(email), 20) },
   ]);
 }
 
@@ -186,17 +189,18 @@ describe('POST /v1/auth/verify with the code', () => {
     return error;
   };
 
-  it('finds the address\'s code with one consistent read and consumes its sign-in in one transaction that checks both wrong-code budgets and deletes the code', async () => {
+  it('finds the address\'s code with one consistent read and consumes its sign-in in one transaction that checks the three wrong-code budgets and deletes the code', async () => {
     const data = expectSuccess(await verifyBody({ email: ' Ada@Example.com', code: '012345' }), 200);
     expect(data.user).toEqual({ id: USER_ID, email: 'ada@example.com' });
     expect(data.session.token.split('.')[0]).toBe(ID);
     const get = aws.dynamo.commandCalls(GetCommand)[0]!.args[0].input;
     expect(resolved(get)).toMatchObject({ Key: { pk: codeKey('ada@example.com') }, ConsistentRead: true, ProjectionExpression: 'signin, code_hash, link_expires_at, challenge, redirect_to, oauth_request' });
     const items = aws.dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(items).toHaveLength(4);
-    const [ipBudget, budget, consume, code] = items;
+    expect(items).toHaveLength(5);
+    const [ipBudget, networkBudget, budget, consume, code] = items;
     expect(resolved(ipBudget!.ConditionCheck)).toMatchObject({ Key: { pk: ipAttemptsKey() }, ConditionExpression: 'attribute_not_exists(cnt) OR cnt < :limit', ExpressionAttributeValues: { ':limit': 20 } });
-    expect(resolved(budget!.ConditionCheck)).toMatchObject({ Key: { pk: attemptsKey('ada@example.com') }, ConditionExpression: 'attribute_not_exists(cnt) OR cnt < :limit', ExpressionAttributeValues: { ':limit': 5 } });
+    expect(resolved(networkBudget!.ConditionCheck)).toMatchObject({ Key: { pk: networkAttemptsKey('ada@example.com') }, ConditionExpression: 'attribute_not_exists(cnt) OR cnt < :limit', ExpressionAttributeValues: { ':limit': 5 } });
+    expect(resolved(budget!.ConditionCheck)).toMatchObject({ Key: { pk: attemptsKey('ada@example.com') }, ConditionExpression: 'attribute_not_exists(cnt) OR cnt < :limit', ExpressionAttributeValues: { ':limit': 20 } });
     expect(resolved(consume!.Update)).toMatchObject({
       Key: { pk: `signin#${ID}` },
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(used_at) AND attribute_not_exists(revoked_at) AND link_expires_at > :now AND (attribute_not_exists(challenge) OR challenge = :challenge)',
@@ -221,7 +225,7 @@ describe('POST /v1/auth/verify with the code', () => {
   it('passes the verifier of a bound sign-in into the same transaction', async () => {
     aws.dynamo.on(GetCommand).resolves({ Item: live({ challenge: CHALLENGE }) });
     expectSuccess(await verifyBody({ email: 'ada@example.com', code: '012345', code_verifier: VERIFIER }), 200);
-    const consume = aws.dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![2]!.Update!;
+    const consume = aws.dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![3]!.Update!;
     expect(consume.ExpressionAttributeValues).toMatchObject({ ':challenge': CHALLENGE });
   });
 
@@ -253,11 +257,11 @@ describe('POST /v1/auth/verify with the code', () => {
     });
 
     it.each([
-      ['used (by its link, or a racing entry of the code)', ['None', 'None', 'ConditionalCheckFailed', 'None'], { link_expires_at: NOW_S + 60, used_at: NOW_S - 5 }],
-      ['ended by signing out everywhere', ['None', 'None', 'ConditionalCheckFailed', 'None'], { link_expires_at: NOW_S + 60, revoked_at: NOW_S - 5 }],
-      ['expired meanwhile', ['None', 'None', 'ConditionalCheckFailed', 'None'], { link_expires_at: NOW_S }],
-      ['gone', ['None', 'None', 'ConditionalCheckFailed', 'None'], undefined],
-      ['live, but its code replaced by a newer request meanwhile', ['None', 'None', 'None', 'ConditionalCheckFailed'], undefined],
+      ['used (by its link, or a racing entry of the code)', ['None', 'None', 'None', 'ConditionalCheckFailed', 'None'], { link_expires_at: NOW_S + 60, used_at: NOW_S - 5 }],
+      ['ended by signing out everywhere', ['None', 'None', 'None', 'ConditionalCheckFailed', 'None'], { link_expires_at: NOW_S + 60, revoked_at: NOW_S - 5 }],
+      ['expired meanwhile', ['None', 'None', 'None', 'ConditionalCheckFailed', 'None'], { link_expires_at: NOW_S }],
+      ['gone', ['None', 'None', 'None', 'ConditionalCheckFailed', 'None'], undefined],
+      ['live, but its code replaced by a newer request meanwhile', ['None', 'None', 'None', 'None', 'ConditionalCheckFailed'], undefined],
     ])('a sign-in found %s when consumed: refused, then counted in a second transaction', async (_label, codes, signIn) => {
       aws.dynamo.on(TransactWriteCommand).rejectsOnce(cancelled(codes, signIn)).resolves({});
       const response = await verifyBody({ email: 'ada@example.com', code: '012345' });
@@ -282,7 +286,7 @@ describe('POST /v1/auth/verify with the code', () => {
   });
 
   it('retries a transaction that lost a race, then reports what it finds', async () => {
-    aws.dynamo.on(TransactWriteCommand).rejectsOnce(transactionCanceled(['None', 'None', 'TransactionConflict', 'None'])).resolves({});
+    aws.dynamo.on(TransactWriteCommand).rejectsOnce(transactionCanceled(['None', 'None', 'None', 'TransactionConflict', 'None'])).resolves({});
     expectSuccess(await verifyBody({ email: 'ada@example.com', code: '012345' }), 200);
     expect(aws.dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
   });
@@ -309,9 +313,12 @@ describe('POST /v1/auth/verify with the code', () => {
     expect(unknown.body.error).toBe(known.body.error);
   });
 
-  it('answers 429 magic_link_code_attempts_exceeded once the budget is spent, counting nothing more', async () => {
+  it.each([
+    ["this network's share of the address's", ['None', 'ConditionalCheckFailed', 'None']],
+    ["the address's ceiling across networks", ['None', 'None', 'ConditionalCheckFailed']],
+  ])('answers 429 magic_link_code_attempts_exceeded once %s budget is spent, counting nothing more', async (_label, reasons) => {
     aws.dynamo.on(GetCommand).resolves({});
-    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed']));
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(reasons));
     const response = await verifyBody({ email: 'ada@example.com', code: '999999' });
     expectError(response, 'magic_link_code_attempts_exceeded');
     expect(response.headers['retry-after']).toBe('3600');
@@ -320,7 +327,7 @@ describe('POST /v1/auth/verify with the code', () => {
 
   it('answers 429 magic_link_code_ip_limit_exceeded with retry_after once the network\'s budget is spent, whatever the address', async () => {
     aws.dynamo.on(GetCommand).resolves({});
-    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['ConditionalCheckFailed', 'None']));
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['ConditionalCheckFailed', 'None', 'None']));
     for (const email of ['ada@example.com', 'grace@example.com']) {
       const response = await verifyBody({ email, code: '999999' });
       expectError(response, 'magic_link_code_ip_limit_exceeded');

@@ -35,6 +35,7 @@ describe('configuration', () => {
       inboxLimitPerHour: 20,
       mailBudgetPerHour: 1000,
       codeAttemptsPerHour: 5,
+      inboxCodeAttemptsPerHour: 20,
       ipCodeAttemptsPerHour: 20,
       allowedEmailDomains: [],
       beforeSignInTimeoutSeconds: 2,

@@ -76,15 +76,15 @@ describe('metrics: what each handler counts for each outcome', () => {
     ['a wrong code', () => aws.dynamo.on(GetCommand).resolves({}), verifyCode, ['CodeInvalid']],
     ['the right code of a used sign-in (counted as a wrong code)', () => {
       aws.dynamo.on(GetCommand).resolves({ Item: liveCodeItem('ada@example.com', '123456', 'abc', NOW_S + 60) });
-      aws.dynamo.on(TransactWriteCommand).rejectsOnce(transactionCanceled(['None', 'None', 'ConditionalCheckFailed', 'None'])).resolves({});
+      aws.dynamo.on(TransactWriteCommand).rejectsOnce(transactionCanceled(['None', 'None', 'None', 'ConditionalCheckFailed', 'None'])).resolves({});
     }, verifyCode, ['CodeInvalid']],
     ['a spent wrong-code budget', () => {
       aws.dynamo.on(GetCommand).resolves({});
-      aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed']));
+      aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed', 'None']));
     }, verifyCode, ['CodeAttemptsExceeded']],
     ['a spent network wrong-code budget', () => {
       aws.dynamo.on(GetCommand).resolves({});
-      aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['ConditionalCheckFailed', 'None']));
+      aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['ConditionalCheckFailed', 'None', 'None']));
     }, verifyCode, ['CodeIpLimitExceeded']],
   ])('verify: %s', async (_name, arrange, run, expected) => {
     arrange();

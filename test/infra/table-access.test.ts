@@ -144,7 +144,7 @@ const linkRequest = (challenge?: string, redirectTo?: string): LinkRequest => ({
   link: { id: 'abc', codeHash: 'def', email: 'a@example.com', userHash: 'u', expiresAt: now + 900, createdAt: now, retainUntil: now + 86400, ...(challenge ? { challenge } : {}), ...(redirectTo ? { redirectTo } : {}) },
 });
 const consume = { id: 'abc', now, challenge: 'c', sessionSecretHash: 'h', sessionExpiresAt: now + 3600, retainUntil: now + 86400, method: 'link' as const };
-const attempts = { emailHash: 'y', ipKey: 'x', window: { start: now, end: now + 3600 }, limits: { attempts: 5, ipAttempts: 20 } };
+const attempts = { emailHash: 'y', ipKey: 'x', window: { start: now, end: now + 3600 }, limits: { networkAttempts: 5, attempts: 20, ipAttempts: 20 } };
 
 /** What each function does with the store, by the domain service it runs. */
 const USES: Record<string, (store: DynamoAuthStore) => Promise<unknown>> = {

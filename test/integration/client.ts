@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Deployment } from '../../scripts/local/deploy';
+import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { apiEvent } from '../../scripts/local/api-events';
+import { emulatorAwsEnv, type Deployment } from '../../scripts/local/deploy';
 import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { rememberInvocation, rememberSecrets, secretsOf } from './log-scan';
 import { ENV_KEY, type TestStack } from './settings';
@@ -85,3 +87,29 @@ export async function signIn(email: string, options: { count?: number; stack?: T
   if (verified.status !== 200) throw new Error(`verify answered ${verified.status}: ${verified.rawBody}`);
   return { session: verified.body.data.session.token, accessToken: verified.body.data.access_token.token, userId: verified.body.data.user.id };
 }
+
+/**
+ * Invokes one of a deployment's functions directly with an API Gateway event, as the gateway would
+ * from `sourceIp` (the emulator's gateway reports every caller as 127.0.0.1). `handler` is the
+ * function's construct name (`RequestMagicLink`, `Verify`, ...).
+ */
+export async function invokeAs(sourceIp: string, handler: string, request: { path: string; body: object }, stack: TestStack = 'main'): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { endpoint, stackName } = deployment(stack);
+  const env = emulatorAwsEnv(endpoint);
+  const lambda = new LambdaClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+  try {
+    functionNames[stack] ??= (await lambda.send(new ListFunctionsCommand({ MaxItems: 500 }))).Functions?.map((fn) => fn.FunctionName!).filter((name) => name.startsWith(`${stackName}-`)) ?? [];
+    const name = functionNames[stack]!.find((candidate) => candidate.includes(`${handler}Function`));
+    if (!name) throw new Error(`no ${handler} function in ${stackName}`);
+    const event = apiEvent({ path: request.path, body: request.body, sourceIp });
+    const { Payload } = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)) }));
+    const result = JSON.parse(Buffer.from(Payload!).toString()) as { statusCode: number; body: string; headers?: Record<string, string> };
+    const body = JSON.parse(result.body);
+    rememberSecrets([...secretsOf(request.body, body)]);
+    if (result.headers?.['x-request-id'] ?? result.headers?.['X-Request-Id']) rememberInvocation();
+    return { status: result.statusCode, body };
+  } finally {
+    lambda.destroy();
+  }
+}
+const functionNames: Partial<Record<TestStack, string[]>> = {};

@@ -4,7 +4,7 @@ import { emulatorDynamoClient } from '../../scripts/local/deploy';
 import { codeIn, magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { USER_ID_SHAPE, expectError } from '../fixtures/assertions';
 import { SETTINGS } from '../../lambdas/settings';
-import { call, deployment, freshEmail } from './client';
+import { call, deployment, freshEmail, invokeAs } from './client';
 
 /** A fresh RFC 7636 pair, as a browser would make it. */
 function pkce() {
@@ -135,6 +135,31 @@ describe('the one-time code in the same email', () => {
     // ...and links keep working.
     expect((await verify({ token })).status).toBe(200);
   });
+  // Source networks are set by invoking the verify function directly, as API Gateway would (the
+  // emulator's gateway reports every caller as 127.0.0.1).
+  it("five wrong codes from one network leave the right code working from another; the address's ceiling holds across networks", async () => {
+    const entry = (network: string, email: string, code: string) => invokeAs(network, 'Verify', { path: '/v1/auth/verify', body: { email, code } });
+    const email = freshEmail('shared');
+    const { code } = await requestSignIn(email);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const first = [];
+    for (let i = 0; i < 6; i++) first.push((await entry('198.51.100.21', email, wrong)).body.error);
+    expect(first).toEqual([...Array(5).fill('magic_link_code_invalid'), 'magic_link_code_attempts_exceeded']);
+    // That network's share is spent: even the right code is refused from it, and works from another.
+    expect((await entry('198.51.100.21', email, code)).body.error).toBe('magic_link_code_attempts_exceeded');
+    expect((await entry('198.51.100.22', email, code)).status).toBe(200);
+
+    // The ceiling: four networks' shares spend the address's 20, then a fifth network is refused too.
+    const target = freshEmail('ceiling');
+    const live = await requestSignIn(target);
+    const other = String((Number(live.code) + 1) % 1_000_000).padStart(6, '0');
+    const answers: string[] = [];
+    for (const network of ['198.51.100.31', '198.51.100.32', '198.51.100.33', '198.51.100.34']) {
+      for (let i = 0; i < SETTINGS.codeAttemptsPerHour.default; i++) answers.push((await entry(network, target, other)).body.error);
+    }
+    expect(answers).toEqual(Array(SETTINGS.inboxCodeAttemptsPerHour.default).fill('magic_link_code_invalid'));
+    expect((await entry('198.51.100.35', target, live.code)).body.error).toBe('magic_link_code_attempts_exceeded');
+  }, 60_000);
 });
 
 describe('links bound to the browser that asked (code_challenge)', () => {

@@ -1,12 +1,10 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
-import { apiEvent } from '../../scripts/local/api-events';
-import { emulatorAwsEnv, emulatorDynamoClient } from '../../scripts/local/deploy';
+import { emulatorDynamoClient } from '../../scripts/local/deploy';
 import { mailTo } from '../../scripts/local/mailbox';
 import { expectError } from '../fixtures/assertions';
-import { call, deployment, freshEmail } from './client';
+import { call, deployment, freshEmail, invokeAs } from './client';
 
 /** Everything in the `unverified` deployment's table. */
 async function items(): Promise<Record<string, unknown>[]> {
@@ -41,22 +39,11 @@ describe('a failed send undoes itself (SES really refuses this deployment\'s sen
   // The emulator reports every caller as 127.0.0.1; the function is invoked directly, as API Gateway
   // would with another source address, so this network's count is its own.
   it('with SES refusing, 60 requests from one network stop at its limit (50 sends tried, then 429)', async () => {
-    const { endpoint, stackName } = deployment('unverified');
-    const env = emulatorAwsEnv(endpoint);
-    const lambda = new LambdaClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
-    try {
-      const { Functions = [] } = await lambda.send(new ListFunctionsCommand({ MaxItems: 200 }));
-      const requestFunction = Functions.find((fn) => fn.FunctionName?.startsWith(`${stackName}-`) && fn.FunctionName.includes('RequestMagicLink'))!.FunctionName!;
-      const codes: string[] = [];
-      for (let i = 0; i < 60; i++) {
-        const event = apiEvent({ body: { email: freshEmail(`network-${i}`) }, sourceIp: '198.51.100.60' });
-        const { Payload } = await lambda.send(new InvokeCommand({ FunctionName: requestFunction, Payload: Buffer.from(JSON.stringify(event)) }));
-        codes.push(JSON.parse(JSON.parse(Buffer.from(Payload!).toString()).body).error);
-      }
-      expect(codes.slice(0, 50)).toEqual(Array(50).fill('email_delivery_failed'));
-      expect(codes.slice(50)).toEqual(Array(10).fill('magic_link_ip_limit_exceeded'));
-    } finally {
-      lambda.destroy();
+    const codes: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      codes.push((await invokeAs('198.51.100.60', 'RequestMagicLink', { path: '/v1/auth/magic-link', body: { email: freshEmail(`network-${i}`) } }, 'unverified')).body.error);
     }
+    expect(codes.slice(0, 50)).toEqual(Array(50).fill('email_delivery_failed'));
+    expect(codes.slice(50)).toEqual(Array(10).fill('magic_link_ip_limit_exceeded'));
   }, 120_000);
 });

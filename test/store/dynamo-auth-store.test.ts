@@ -289,11 +289,11 @@ describe('consumeLink', () => {
 });
 
 describe('codes', () => {
-  const attempts = (limits: { attempts?: number; ipAttempts?: number } = {}, ipKey = unique('net'), emailHash = unique('attempts')) => ({
+  const attempts = (limits: { networkAttempts?: number; attempts?: number; ipAttempts?: number } = {}, ipKey = unique('net'), emailHash = unique('attempts')) => ({
     emailHash,
     ipKey,
     window: WINDOW,
-    limits: { attempts: limits.attempts ?? 5, ipAttempts: limits.ipAttempts ?? 20 },
+    limits: { networkAttempts: limits.networkAttempts ?? 5, attempts: limits.attempts ?? 20, ipAttempts: limits.ipAttempts ?? 20 },
   });
   const attemptsKey = (budget: { emailHash: string }) => KEYS.codeAttempts(budget.emailHash, WINDOW.start);
   const ipAttemptsKey = (budget: { ipKey: string }) => KEYS.ipCodeAttempts(budget.ipKey, WINDOW.start);
@@ -586,7 +586,7 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
                 ...consume(request.link.id),
                 email: 'ada@example.com',
                 userHash: request.link.userHash,
-                attempts: { emailHash: unique('att'), ipKey: unique('net'), window: WINDOW, limits: { attempts: 5, ipAttempts: 20 } },
+                attempts: { emailHash: unique('att'), ipKey: unique('net'), window: WINDOW, limits: { networkAttempts: 5, attempts: 20, ipAttempts: 20 } },
               }),
         ),
       );
@@ -599,7 +599,7 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
     for (let round = 0; round < 10; round++) {
       const emailHash = unique('race-wrong');
       const outcomes = await Promise.all(
-        Array.from({ length: 200 }, () => racing.countWrongCode({ emailHash, ipKey: unique('net'), window: WINDOW, limits: { attempts: 5, ipAttempts: 20 } })),
+        Array.from({ length: 200 }, () => racing.countWrongCode({ emailHash, ipKey: unique('net'), window: WINDOW, limits: { networkAttempts: 5, attempts: 5, ipAttempts: 20 } })),
       );
       expect(outcomes.filter((outcome) => outcome === 'counted')).toHaveLength(5);
       expect(outcomes.filter((outcome) => outcome === 'attempts_exceeded')).toHaveLength(195);
@@ -611,7 +611,7 @@ describe('races, with real parallel requests (200-way, 10 times each)', () => {
     for (let round = 0; round < 10; round++) {
       const ipKey = unique('race-net');
       const outcomes = await Promise.all(
-        Array.from({ length: 200 }, () => racing.countWrongCode({ emailHash: unique('addr'), ipKey, window: WINDOW, limits: { attempts: 5, ipAttempts: 20 } })),
+        Array.from({ length: 200 }, () => racing.countWrongCode({ emailHash: unique('addr'), ipKey, window: WINDOW, limits: { networkAttempts: 5, attempts: 20, ipAttempts: 20 } })),
       );
       expect(outcomes.filter((outcome) => outcome === 'counted')).toHaveLength(20);
       expect(outcomes.filter((outcome) => outcome === 'ip_attempts_exceeded')).toHaveLength(180);

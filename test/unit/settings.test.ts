@@ -28,6 +28,7 @@ describe('the settings schema', () => {
       ['inboxLimitPerHour', 'inboxLimitPerHour', 'INBOX_LIMIT_PER_HOUR'],
       ['mailBudgetPerHour', 'mailBudgetPerHour', 'MAIL_BUDGET_PER_HOUR'],
       ['codeAttemptsPerHour', 'codeAttemptsPerHour', 'CODE_ATTEMPTS_PER_HOUR'],
+      ['inboxCodeAttemptsPerHour', 'inboxCodeAttemptsPerHour', 'INBOX_CODE_ATTEMPTS_PER_HOUR'],
       ['ipCodeAttemptsPerHour', 'ipCodeAttemptsPerHour', 'IP_CODE_ATTEMPTS_PER_HOUR'],
       ['allowedEmailDomains', 'allowedEmailDomains', 'ALLOWED_EMAIL_DOMAINS'],
       ['beforeSignInTimeout', 'beforeSignInTimeoutSeconds', 'BEFORE_SIGN_IN_TIMEOUT_SECONDS'],

@@ -48,12 +48,14 @@ describe('the threat model page', () => {
 
   it('works its guessing figures out from the current defaults', () => {
     const text = page();
-    const perAddress = defaultOf('codeAttemptsPerHour');
+    // One network's share of an address, and the address's ceiling across networks.
+    const share = defaultOf('codeAttemptsPerHour');
+    const perAddress = defaultOf('inboxCodeAttemptsPerHour');
     const perNetwork = defaultOf('ipCodeAttemptsPerHour');
-    expect(summaryRow(text, 'One network, one target address')).toEqual([grouped(perAddress), grouped(24 * perAddress)]);
+    expect(summaryRow(text, 'One network, one target address')).toEqual([grouped(share), grouped(24 * share)]);
     expect(summaryRow(text, `${grouped(BOTNET_NETWORKS)} networks, one target address`)).toEqual([grouped(perAddress), grouped(24 * perAddress)]);
     expect(summaryRow(text, 'One network, any addresses')).toEqual([grouped(perNetwork), grouped(24 * perNetwork)]);
-    // A botnet is held by the mail budget: each mailed code meets at most two clock hours' worth of guesses.
+    // A botnet is held by the mail budget: each mailed code meets at most two clock hours' worth of its address's ceiling.
     const botnetHour = Math.min(BOTNET_NETWORKS * perNetwork, 2 * perAddress * defaultOf('mailBudgetPerHour'));
     expect(summaryRow(text, `${grouped(BOTNET_NETWORKS)} networks, any addresses`)).toEqual([grouped(botnetHour), grouped(24 * botnetHour)]);
   });
