@@ -14,7 +14,7 @@ export function escapeHtml(text: string): string {
  * A page of the hosted sign-in: its assets are found relative to the page (`base`: `` for `/sign-in`,
  * `../` for `/oauth2/authorize`), since the API may be served under a path prefix (the emulator's).
  */
-function html(options: { base: string; title: string; main: string }): string {
+export function html(options: { base: string; title: string; main: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -33,27 +33,6 @@ ${options.main}
 }
 
 const HTML = html({ base: '', title: 'Sign in', main: '<main id="sign-in" class="mla"><noscript><p>This sign-in page needs JavaScript.</p></noscript></main>' });
-
-/** The sign-in page for a registered OpenID Connect client: the module reads the request from the page's URL. */
-export function authorizePage(clientName: string): { readonly body: string; readonly contentType: string } {
-  const name = escapeHtml(clientName);
-  return {
-    body: html({ base: '../', title: `Sign in to ${clientName}`, main: `<main id="sign-in" class="mla" data-client-name="${name}"><noscript><p>This sign-in page needs JavaScript.</p></noscript></main>` }),
-    contentType: 'text/html; charset=utf-8',
-  };
-}
-
-/** An authorization request that cannot be sent back to its client: said on a page, never redirected. */
-export function authorizeErrorPage(problem: string): { readonly body: string; readonly contentType: string } {
-  return {
-    body: html({
-      base: '../',
-      title: 'Sign-in request not valid',
-      main: `<main class="mla"><h1>This sign-in request is not valid</h1><p>${escapeHtml(problem)}</p><p>Go back to the app you came from and try again; if it keeps happening, tell the app's team.</p></main>`,
-    }),
-    contentType: 'text/html; charset=utf-8',
-  };
-}
 
 const CSS = `:root{color-scheme:light dark;font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;line-height:1.5}
 body{margin:0;display:flex;justify-content:center;padding:10vh 1rem}
