@@ -5,7 +5,7 @@ import { MagicLinkAuthStack, propsFromContext } from '../lib/magic-link-auth-sta
 
 // The repository's app deploys this clone's code: cdk.json's `build` step (`npm run bundle`) writes
 // the bundles before the CLI runs this file (unchanged bundles keep their asset hashes).
-/** `-c signingKeyGeneration=2` rotates the access tokens' signing key (README, "The signing key"). */
+/** `-c signingKeyGeneration=2` rotates the access tokens' signing key (docs/api.md, "The signing key"). */
 function generation(raw: unknown): number | undefined {
   return raw === undefined || raw === '' ? undefined : Number(raw);
 }

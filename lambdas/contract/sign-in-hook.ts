@@ -1,6 +1,6 @@
 /**
  * The `beforeSignIn` function's contract, defined once: the event the request and verify functions
- * send it (a synchronous invoke) and the answer they accept. The README documents both from here.
+ * send it (a synchronous invoke) and the answer they accept. docs/api.md documents both from here.
  */
 import type { SignInAttempt } from '../domain/ports';
 

@@ -1,14 +1,14 @@
 /**
  * `npm run docs`: writes the error pages, their index, the OpenAPI document, the client's types, the
- * threat model and the README's figures.
+ * threat model and the API page's figures.
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ERRORS_DIR, renderAll } from './render';
-import { README_PATH, renderThreatModelFiles } from './threat-model';
+import { API_PAGE_PATH, renderThreatModelFiles } from './threat-model';
 
 const root = path.resolve(__dirname, '..', '..');
-const files = new Map([...renderAll(), ...renderThreatModelFiles(readFileSync(path.join(root, README_PATH), 'utf8'))]);
+const files = new Map([...renderAll(), ...renderThreatModelFiles(readFileSync(path.join(root, API_PAGE_PATH), 'utf8'))]);
 mkdirSync(path.join(root, ERRORS_DIR), { recursive: true });
 // A page whose code left the catalog goes too.
 for (const name of readdirSync(path.join(root, ERRORS_DIR))) {

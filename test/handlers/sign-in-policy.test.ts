@@ -1,7 +1,7 @@
 /**
  * The sign-in policy through the request and verify functions' full Middy chains, each loaded with the
  * environment the construct would give it (`handlersWith`), the AWS SDK stubbed at its boundary. The
- * calls each path makes are counted here: what the README states as its round trips.
+ * calls each path makes are counted here: what docs/api.md states as its round trips.
  */
 import { apiEvent, invoke, type ParsedResponse } from '../../scripts/local/api-events';
 import { expectError, expectSuccess } from '../fixtures/assertions';

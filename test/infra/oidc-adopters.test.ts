@@ -9,20 +9,20 @@ import * as ts from 'typescript';
 import { MagicLinkAuth } from '../../lib/magic-link-auth';
 
 /**
- * The README's adopter configurations of the OpenID Connect provider, synthesized as the README
+ * The API page's adopter configurations of the OpenID Connect provider, synthesized as docs/api.md
  * writes them (its ```ts alb and ```ts cognito blocks): an Application Load Balancer's
  * `authenticate-oidc` action and a Cognito user pool's OIDC identity provider, each a confidential
  * client of the service. Neither may put the client secret in the template as text.
  */
-const README = readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+const API_PAGE = readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'api.md'), 'utf8');
 
 function block(name: string): string {
-  const match = new RegExp(`^\`\`\`ts ${name}\\n([\\s\\S]*?)^\`\`\`$`, 'm').exec(README);
-  if (!match) throw new Error(`README has no \`\`\`ts ${name} block`);
+  const match = new RegExp(`^\`\`\`ts ${name}\\n([\\s\\S]*?)^\`\`\`$`, 'm').exec(API_PAGE);
+  if (!match) throw new Error(`docs/api.md has no \`\`\`ts ${name} block`);
   return ts.transpileModule(match[1]!, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
 }
 
-/** Runs a README block as an adopter's stack constructor would, with what it names in scope. */
+/** Runs a documented block as an adopter's stack constructor would, with what it names in scope. */
 function run(code: string, stack: Stack, scope: Record<string, unknown>): void {
   new Function(...Object.keys(scope), code).call(stack, ...Object.values(scope));
 }
@@ -41,7 +41,7 @@ function adopter() {
   return { stack, auth };
 }
 
-describe("adopters of the OpenID Connect provider, as the README configures them", () => {
+describe("adopters of the OpenID Connect provider, as docs/api.md configures them", () => {
   it('an Application Load Balancer authenticates every request with authenticate-oidc, the secret by reference', () => {
     const { stack, auth } = adopter();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });

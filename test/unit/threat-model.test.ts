@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SETTINGS, SETTING_NAMES, type SettingName, type SettingSpec } from '../../lambdas/settings';
 import {
+  API_PAGE_BLOCK_END,
+  API_PAGE_BLOCK_START,
+  API_PAGE_PATH,
   BOTNET_NETWORKS,
-  README_BLOCK_END,
-  README_BLOCK_START,
-  README_PATH,
   THREAT_MODEL_PATH,
   defaultInputs,
   renderThreatModel,
@@ -29,8 +29,8 @@ function summaryRow(text: string, attacker: string): [string, string] {
 }
 
 describe('the threat model page', () => {
-  it('and the README\'s paragraph are exactly what `npm run docs` writes', () => {
-    const stale = [...renderThreatModelFiles(read(README_PATH))].filter(([file, content]) => read(file) !== content).map(([file]) => file);
+  it('and the API page\'s paragraph are exactly what `npm run docs` writes', () => {
+    const stale = [...renderThreatModelFiles(read(API_PAGE_PATH))].filter(([file, content]) => read(file) !== content).map(([file]) => file);
     expect(stale).toEqual([]);
   });
 
@@ -67,15 +67,16 @@ describe('the threat model page', () => {
   });
 });
 
-describe('the README', () => {
+describe('the API page', () => {
   it('states the per-network cap at its default, with the same per-day figures as the page', () => {
-    const readme = read(README_PATH);
-    const block = readme.slice(readme.indexOf(README_BLOCK_START), readme.indexOf(README_BLOCK_END));
+    const apiPage = read(API_PAGE_PATH);
+    const block = apiPage.slice(apiPage.indexOf(API_PAGE_BLOCK_START), apiPage.indexOf(API_PAGE_BLOCK_END));
     expect(block).toContain(`\`ipCodeAttemptsPerHour\` (default ${defaultOf('ipCodeAttemptsPerHour')})`);
     const text = page();
     for (const attacker of ['One network, any addresses', `${grouped(BOTNET_NETWORKS)} networks, any addresses`, 'One network, one target address']) {
       expect(block).toMatch(new RegExp(` ${summaryRow(text, attacker)[1]}( guesses)? a day`));
     }
-    expect(block).toContain('docs/threat-model.md');
+    // The link is relative to the page it is in.
+    expect(block).toContain(`](${path.posix.relative(path.posix.dirname(API_PAGE_PATH), THREAT_MODEL_PATH)})`);
   });
 });
