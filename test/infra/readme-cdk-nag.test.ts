@@ -2,33 +2,23 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import * as ts from 'typescript';
+import { documentationFiles } from '../fixtures/documentation';
 
 /**
- * The README's CDK examples, as an adopter pastes them into a stack of their own, pass cdk-nag's
+ * The documentation's CDK examples, as an adopter pastes them into a stack of their own, pass cdk-nag's
  * AwsSolutions pack the way the README says to run it (cdk-nag 3: `Validations.of(app).addPlugins`).
  * The examples are read from the documentation itself (README.md and the pages under docs/): every
  * TypeScript block that imports aws-cdk-lib, run in order in one stack, so an example that drifts into
  * a finding fails here.
  */
-const ROOT = path.resolve(__dirname, '..', '..');
-
-function markdownFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'src' ? [] : markdownFiles(full);
-    return entry.name.endsWith('.md') ? [full] : [];
-  });
-}
-
 /**
  * Every ```ts block of an adopter's stack (it imports aws-cdk-lib and builds in `this` or uses `auth`),
  * the one that makes `auth` first, then in document order: README, then docs/.
  */
 function cdkExamples(): string[] {
-  const blocks = [path.join(ROOT, 'README.md'), ...markdownFiles(path.join(ROOT, 'docs'))].flatMap((file) =>
+  const blocks = documentationFiles().flatMap((file) =>
     [...readFileSync(file, 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]!),
   );
   const stackCode = blocks.filter((code) => /from 'aws-cdk-lib(\/[\w-]+)?'/.test(code) && /\bthis\b|\bauth\./.test(code));
@@ -42,7 +32,7 @@ function adoptersFunction(stack: Stack, id: string): lambda.Function {
   return new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_LATEST, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})'), role });
 }
 
-describe("the README's CDK examples under cdk-nag 3", () => {
+describe("the documentation's CDK examples under cdk-nag 3", () => {
   const examples = cdkExamples();
 
   it('finds the construct example, with an alarm topic, and the examples that use what it made', () => {
