@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { apiEvent } from '../../scripts/local/api-events';
 import { emulatorAwsEnv, type Deployment } from '../../scripts/local/deploy';
 import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
@@ -89,18 +89,48 @@ export async function signIn(email: string, options: { count?: number; stack?: T
 }
 
 /**
+ * The physical name of one of a deployment's functions, by its construct name (`RequestMagicLink`,
+ * `Verify`, `PublishEvents`, ...): read from the CloudFormation tags the emulator puts on each function
+ * (a long stack name truncates the physical name, so the name alone does not say).
+ */
+export async function functionName(handler: string, stack: TestStack = 'main'): Promise<string> {
+  const { endpoint, stackName } = deployment(stack);
+  const env = emulatorAwsEnv(endpoint);
+  const lambda = new LambdaClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+  try {
+    if (!functionNames[stack]) {
+      const byLogicalId: Record<string, string> = {};
+      let marker: string | undefined;
+      do {
+        const page = await lambda.send(new ListFunctionsCommand({ MaxItems: 50, Marker: marker }));
+        for (const fn of page.Functions ?? []) {
+          const { Tags = {} } = await lambda.send(new GetFunctionCommand({ FunctionName: fn.FunctionName }));
+          if (Tags['aws:cloudformation:stack-name'] === stackName) byLogicalId[Tags['aws:cloudformation:logical-id'] ?? ''] = fn.FunctionName!;
+        }
+        marker = page.NextMarker;
+      } while (marker);
+      functionNames[stack] = byLogicalId;
+    }
+    const found = Object.entries(functionNames[stack]!).find(([logicalId]) => logicalId.startsWith(`MagicLinkAuth${handler}Function`));
+    if (!found) throw new Error(`no ${handler} function in ${stackName}`);
+    return found[1];
+  } finally {
+    lambda.destroy();
+  }
+}
+const functionNames: Partial<Record<TestStack, Record<string, string>>> = {};
+
+/**
  * Invokes one of a deployment's functions directly with an API Gateway event, as the gateway would
  * from `sourceIp` (the emulator's gateway reports every caller as 127.0.0.1). `handler` is the
  * function's construct name (`RequestMagicLink`, `Verify`, ...).
  */
 export async function invokeAs(sourceIp: string, handler: string, request: { path: string; body: object }, stack: TestStack = 'main'): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const { endpoint, stackName } = deployment(stack);
+  const name = await functionName(handler, stack);
+  const { endpoint } = deployment(stack);
   const env = emulatorAwsEnv(endpoint);
   const lambda = new LambdaClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
   try {
-    functionNames[stack] ??= (await lambda.send(new ListFunctionsCommand({ MaxItems: 500 }))).Functions?.map((fn) => fn.FunctionName!).filter((name) => name.startsWith(`${stackName}-`)) ?? [];
-    const name = functionNames[stack]!.find((candidate) => candidate.includes(`${handler}Function`));
-    if (!name) throw new Error(`no ${handler} function in ${stackName}`);
     const event = apiEvent({ path: request.path, body: request.body, sourceIp });
     const { Payload } = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)) }));
     const result = JSON.parse(Buffer.from(Payload!).toString()) as { statusCode: number; body: string; headers?: Record<string, string> };
@@ -112,4 +142,3 @@ export async function invokeAs(sourceIp: string, handler: string, request: { pat
     lambda.destroy();
   }
 }
-const functionNames: Partial<Record<TestStack, string[]>> = {};

@@ -1,5 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -13,7 +13,7 @@ import { rateLimitWindow } from '../../lambdas/domain/limits';
 import { generateToken, hashToken, userHash } from '../../lambdas/domain/tokens';
 import { emulatorAwsEnv, emulatorDynamoClient } from '../../scripts/local/deploy';
 import { eventSchemaPath } from '../../scripts/docs/events';
-import { call, deployment, freshEmail, signIn } from './client';
+import { call, deployment, freshEmail, functionName, signIn } from './client';
 import { logGroupLines } from './function-logs';
 
 /**
@@ -163,9 +163,7 @@ describe('lifecycle events through the deployed stack, its stream, its publisher
   it('loses nothing while EventBridge cannot be reached: the stream retries, and every event arrives once it can', async () => {
     const lambda = new LambdaClient(clientConfig());
     try {
-      const { Functions = [] } = await lambda.send(new ListFunctionsCommand({ MaxItems: 200 }));
-      const publisher = Functions.find((fn) => fn.FunctionName?.startsWith(`${deployment().stackName}-`) && fn.FunctionName.includes('PublishEvents'))!;
-      expect(publisher).toBeDefined();
+      const publisher = { FunctionName: await functionName('PublishEvents') };
       const { Environment, LoggingConfig } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: publisher.FunctionName }));
       const logGroup = LoggingConfig?.LogGroup ?? `/aws/lambda/${publisher.FunctionName}`;
       const refusalsBefore = (await logGroupLines(deployment().endpoint, logGroup)).filter((line) => line.includes('ECONNREFUSED')).length;
