@@ -2,7 +2,11 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { GetFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { apiEvent } from '../../scripts/local/api-events';
-import { emulatorAwsEnv, type Deployment } from '../../scripts/local/deploy';
+import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
+import { rateLimitWindow } from '../../lambdas/domain/limits';
+import { generateToken, hashToken, userHash } from '../../lambdas/domain/tokens';
+import { emulatorAwsEnv, emulatorDynamoClient, type Deployment } from '../../scripts/local/deploy';
+import { createHash, randomInt } from 'node:crypto';
 import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { rememberInvocation, rememberSecrets, secretsOf } from './log-scan';
 import { ENV_KEY, type TestStack } from './settings';
@@ -141,4 +145,36 @@ export async function invokeAs(sourceIp: string, handler: string, request: { pat
   } finally {
     lambda.destroy();
   }
+}
+
+/**
+ * `count` live links of one address, written into a deployment's table as the mail function writes
+ * them (the store, the same layout): a race of first sign-ins needs more links than the deployment
+ * takes requests for one address in an hour. Their tokens, as the mails would carry them.
+ */
+export async function storedLinks(email: string, count: number, stack: TestStack = 'main'): Promise<string[]> {
+  const { endpoint, tableName } = deployment(stack);
+  const client = emulatorDynamoClient(endpoint);
+  const tokens: string[] = [];
+  try {
+    const store = new DynamoAuthStore({ tableName, client });
+    const now = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < count; i++) {
+      const token = generateToken();
+      tokens.push(token);
+      const outcome = await store.recordLinkRequest({
+        ipKey: `stored-${i}`,
+        // Shaped as the keyed hash the mail function records (64 hex digits).
+        emailHash: createHash('sha256').update(email).digest('hex'),
+        window: rateLimitWindow(now),
+        limits: { ip: 1000, email: 1000, inbox: 1000 },
+        mailBudget: { shard: randomInt(1_000, 1_000_000), limit: 1000 },
+        link: { id: hashToken(token), codeHash: hashToken(`code-${token}`), email, userHash: userHash(email), expiresAt: now + 60, createdAt: now, retainUntil: now + 3600 },
+      });
+      if (outcome !== 'created') throw new Error(`storing a link answered ${outcome}`);
+    }
+  } finally {
+    client.destroy();
+  }
+  return tokens;
 }

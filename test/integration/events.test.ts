@@ -4,16 +4,12 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aw
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { decodeJwt } from 'jose';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
 import { EVENT_TYPES, type EventType } from '../../lambdas/contract/events';
-import { rateLimitWindow } from '../../lambdas/domain/limits';
-import { generateToken, hashToken, userHash } from '../../lambdas/domain/tokens';
 import { emulatorAwsEnv, emulatorDynamoClient } from '../../scripts/local/deploy';
 import { eventSchemaPath } from '../../scripts/docs/events';
-import { call, deployment, freshEmail, functionName, signIn } from './client';
+import { call, deployment, freshEmail, functionName, signIn, storedLinks } from './client';
 import { logGroupLines } from './function-logs';
 
 /**
@@ -127,29 +123,7 @@ describe('lifecycle events through the deployed stack, its stream, its publisher
   // written into its table as the mail function writes them (the store, the same layout).
   it('20 first sign-ins of one new address, verified at once, make exactly one user.created and 20 user.signed_in', async () => {
     const email = freshEmail('events-race');
-    const { endpoint, tableName } = deployment();
-    const client = emulatorDynamoClient(endpoint);
-    const tokens: string[] = [];
-    try {
-      const store = new DynamoAuthStore({ tableName, client });
-      const now = Math.floor(Date.now() / 1000);
-      for (let i = 0; i < 20; i++) {
-        const token = generateToken();
-        tokens.push(token);
-        const outcome = await store.recordLinkRequest({
-          ipKey: `events-race-${i}`,
-          // Shaped as the keyed hash the mail function records (64 hex digits).
-          emailHash: createHash('sha256').update(email).digest('hex'),
-          window: rateLimitWindow(now),
-          limits: { ip: 1000, email: 1000, inbox: 1000 },
-          mailBudget: { shard: 2000 + i, limit: 1000 },
-          link: { id: hashToken(token), codeHash: hashToken(`code-${token}`), email, userHash: userHash(email), expiresAt: now + 60, createdAt: now, retainUntil: now + 3600 },
-        });
-        expect(outcome).toBe('created');
-      }
-    } finally {
-      client.destroy();
-    }
+    const tokens = await storedLinks(email, 20);
     const verified = await Promise.all(tokens.map((token) => call('POST', '/v1/auth/verify', { body: { token } })));
     expect(verified.map((response) => response.status)).toEqual(Array(20).fill(200));
     const userId = verified[0]!.body.data.user.id as string;

@@ -1,10 +1,6 @@
-import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
-import { rateLimitWindow } from '../../lambdas/domain/limits';
-import { generateToken, hashToken, userHash } from '../../lambdas/domain/tokens';
-import { emulatorDynamoClient } from '../../scripts/local/deploy';
 import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { USER_ID_SHAPE } from '../fixtures/assertions';
-import { call, deployment, freshEmail } from './client';
+import { call, deployment, freshEmail, storedLinks } from './client';
 
 describe('the whole sign-in, through the emulator\'s API Gateway', () => {
   it('mails a working link, verifies it once, serves the session and signs out', async () => {
@@ -70,28 +66,7 @@ describe('the whole sign-in, through the emulator\'s API Gateway', () => {
   // race are written into its table as the mail function writes them (the store, the same layout).
   it("gives 50 first sign-ins of one new address, verified at once through the gateway, one user id, and a later sign-in the same", async () => {
     const email = freshEmail('fifty');
-    const { endpoint, tableName } = deployment();
-    const client = emulatorDynamoClient(endpoint);
-    const tokens: string[] = [];
-    try {
-      const store = new DynamoAuthStore({ tableName, client });
-      const now = Math.floor(Date.now() / 1000);
-      for (let i = 0; i < 50; i++) {
-        const token = generateToken();
-        tokens.push(token);
-        const outcome = await store.recordLinkRequest({
-          ipKey: `fifty-${i}`,
-          emailHash: `fifty-${email}`,
-          window: rateLimitWindow(now),
-          limits: { ip: 1000, email: 1000, inbox: 1000 },
-          mailBudget: { shard: 1000 + i, limit: 1000 },
-          link: { id: hashToken(token), codeHash: hashToken(`code-${token}`), email, userHash: userHash(email), expiresAt: now + 60, createdAt: now, retainUntil: now + 3600 },
-        });
-        expect(outcome).toBe('created');
-      }
-    } finally {
-      client.destroy();
-    }
+    const tokens = await storedLinks(email, 50);
     const verified = await Promise.all(tokens.map((token) => call('POST', '/v1/auth/verify', { body: { token } })));
     expect(verified.map((response) => response.status)).toEqual(Array(50).fill(200));
     const ids = new Set(verified.map((response) => response.body.data.user.id));
