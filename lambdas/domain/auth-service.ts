@@ -4,7 +4,7 @@ import { RefusedError, SignInNotAllowedError, type Refusal } from './errors';
 import { networkOf } from './ip';
 import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
-import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SignInMethod, SignInSnapshot } from './ports';
+import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SessionStore, SignInMethod, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
 import { SignInPolicy, type PolicyDecision } from './sign-in-policy';
 import { generateToken, hashToken, hashesEqual, userHash } from './tokens';
@@ -351,7 +351,7 @@ export class SignInService {
  */
 export class SessionService {
   constructor(
-    private readonly store: AuthStore,
+    private readonly store: SessionStore,
     private readonly accessTokens?: AccessTokens,
   ) {}
 

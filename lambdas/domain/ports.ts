@@ -194,6 +194,9 @@ export type RotateOutcome =
   /** No such family, another client's, revoked, or its session ended or was signed out. */
   | { readonly outcome: 'refused' };
 
+/** What checking, refreshing and ending sessions needs of the store, and nothing else. */
+export type SessionStore = Pick<AuthStore, 'getSession' | 'revokeSession' | 'revokeAll'>;
+
 export interface AuthStore {
   /** Counts the request against its three limits and the mail budget and stores the link and code, in one atomic step. */
   recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome>;

@@ -1,4 +1,5 @@
 import { DynamoAuthStore } from '../adapters/dynamo-auth-store';
+import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { KmsTokenSigner } from '../adapters/kms-token-signer';
 import { SecretsManagerCodeSecret } from '../adapters/secrets-manager-code-secret';
 import { SesMailer } from '../adapters/ses-mailer';
@@ -70,9 +71,9 @@ export const signInService = /* @__PURE__ */ perConfig(
 );
 
 /** Checking and ending sessions: the table only. */
-export const sessionService = /* @__PURE__ */ perConfig((config) => new SessionService(new DynamoAuthStore({ tableName: config.tableName })));
+export const sessionService = /* @__PURE__ */ perConfig((config) => new SessionService(new DynamoSessionStore({ tableName: config.tableName })));
 
 /** Access tokens on a live session: the table's session read and the signing key. */
 export const tokenService = /* @__PURE__ */ perConfig(
-  (config) => new SessionService(new DynamoAuthStore({ tableName: config.tableName }), new AccessTokens(new KmsTokenSigner(config.signingKeyArn), config)),
+  (config) => new SessionService(new DynamoSessionStore({ tableName: config.tableName }), new AccessTokens(new KmsTokenSigner(config.signingKeyArn), config)),
 );
