@@ -54,7 +54,10 @@ export function secretsOf(body: unknown, response: unknown): unknown[] {
  */
 export function oauthSecretsOf(request: Record<string, unknown>, response: unknown): unknown[] {
   const answer = (response ?? {}) as { access_token?: unknown; refresh_token?: unknown; id_token?: unknown };
-  const tokens = [request.code, request.refresh_token, request.client_secret, answer.access_token, answer.refresh_token, answer.id_token].filter((value): value is string => typeof value === 'string');
+  // `code` is an authorization code only in a token request: in a verify body it is the 6-digit sign-in code, which
+  // the scan looks for standing alone (from the mails), not as a substring of any longer number.
+  const authorizationCode = request.grant_type === 'authorization_code' ? request.code : undefined;
+  const tokens = [authorizationCode, request.refresh_token, request.client_secret, answer.access_token, answer.refresh_token, answer.id_token].filter((value): value is string => typeof value === 'string');
   return [...tokens, ...tokens.flatMap((token) => token.split('.').slice(1))];
 }
 
