@@ -2,6 +2,7 @@ import type { AccessToken, AccessTokens } from './access-tokens';
 import { challengeFor, codeHash, emailHash, generateCode } from './codes';
 import { RefusedError, SignInNotAllowedError, type Refusal } from './errors';
 import { networkOf } from './ip';
+import { allowedRedirect } from './redirects';
 import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
 import { magicLinkUrl, renderMagicLinkEmail } from './mail';
 import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SessionStore, SignInMethod, SignInSnapshot } from './ports';
@@ -119,14 +120,9 @@ export class MagicLinkService {
     return emailHash(await this.codeSecret.get(), email);
   }
 
-  /**
-   * The allowlisted URL a request names, matched exactly after the same URL normalization the
-   * allowlist had: no prefixes or wildcards, so `https://app.example.com.evil.test` or an extra path
-   * segment never passes.
-   */
+  /** The allowlisted URL a request names (`allowedRedirect`), else refused. */
   private allowedRedirect(redirectTo: string): string {
-    const normalized = URL.canParse(redirectTo) ? new URL(redirectTo).href : undefined;
-    const allowed = this.settings.redirectUrls.find((url) => url === normalized);
+    const allowed = allowedRedirect(this.settings.redirectUrls, redirectTo);
     if (allowed === undefined) throw new RefusedError('redirect_not_allowed');
     return allowed;
   }

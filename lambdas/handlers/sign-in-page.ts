@@ -5,6 +5,7 @@ import { HOSTED_PAGE } from '../hosted/page';
 
 /**
  * GET /sign-in, /sign-in/app.js, /sign-in/app.css: the hosted sign-in page, and GET /oauth2/authorize.
+ * A `redirect_to` the deployment does not allow gets a page saying so instead of the form.
  * No AWS call: the page's module talks to this API from the browser, and only after a person clicks.
  */
 export const handler = httpHandler({ jsonBody: false }, async (event, { scope }) => {
@@ -12,5 +13,8 @@ export const handler = httpHandler({ jsonBody: false }, async (event, { scope })
   if (event.routeKey === `GET ${pathOf('authorize')}`) return (await import('../hosted/authorize')).authorize(event.rawQueryString, scope.config);
   const page = HOSTED_PAGE[event.routeKey];
   if (page === undefined) throw new ApiError('route_not_found');
-  return { kind: 'page', status: 200, page };
+  const redirectTo = new URLSearchParams(event.rawQueryString).get('redirect_to');
+  const refused = redirectTo === null ? undefined : (await import('../hosted/redirect-refused')).refusedRedirectPage(scope.config.redirectUrls, redirectTo);
+  if (refused) return { kind: 'page', status: 400, page: refused };
+  return { kind: 'page', status: 200, page: { body: await page.body(), contentType: page.contentType } };
 });

@@ -1,5 +1,5 @@
 import { ROUTES } from '../contract/routes';
-import { SIGN_IN_APP_JS } from './app.generated';
+import { FAVICON_PATH } from './favicon';
 
 /**
  * The hosted sign-in page: static HTML, its stylesheet and its module (built from client/ by
@@ -24,6 +24,7 @@ export function html(options: { base: string; title: string; main: string }): st
 <meta name="robots" content="noindex">
 <title>${escapeHtml(options.title)}</title>
 <link rel="stylesheet" href="${options.base}sign-in/app.css">
+<link rel="icon" href="${options.base}${FAVICON_PATH.slice(1)}">
 ${options.main.includes('id="sign-in"') ? `<script type="module" src="${options.base}sign-in/app.js"></script>\n` : ''}</head>
 <body>
 ${options.main}
@@ -52,10 +53,15 @@ body{margin:0;display:flex;justify-content:center;padding:10vh 1rem}
 .mla .mla-error{color:#b42318;font-weight:600}
 `;
 
-const BODIES: Record<string, string> = { '/sign-in': HTML, '/sign-in/app.js': SIGN_IN_APP_JS, '/sign-in/app.css': CSS };
+const BODIES: Record<string, () => string | Promise<string>> = {
+  '/sign-in': () => HTML,
+  // Imported on the module's own first request: a cold start that serves the HTML does not load it.
+  '/sign-in/app.js': async () => (await import('./app.generated')).SIGN_IN_APP_JS,
+  '/sign-in/app.css': () => CSS,
+};
 
 /** Each hosted route's body and media type, by route key (the routes and their media types come from ROUTES). */
-export const HOSTED_PAGE: Readonly<Record<string, { readonly body: string; readonly contentType: string }>> = Object.fromEntries(
+export const HOSTED_PAGE: Readonly<Record<string, { readonly body: () => string | Promise<string>; readonly contentType: string }>> = Object.fromEntries(
   ROUTES.filter((route) => route.handler === 'sign-in-page' && !('oauth' in route)).map((route) => [
     `${route.method} ${route.path}`,
     { body: BODIES[route.path]!, contentType: `${'media' in route ? route.media : 'text/plain'}; charset=utf-8` },

@@ -29,4 +29,13 @@ describe('$default route', () => {
     expect(response.rawBody).toBe('');
     expect(Object.keys(response.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
   });
+
+  it('answers GET /favicon.ico with the hosted pages\' small SVG icon, not a 404', async () => {
+    const response = await route('GET', '/favicon.ico');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('image/svg+xml');
+    expect(response.rawBody).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^]*<\/svg>$/);
+    expect(response.rawBody.length).toBeLessThan(400);
+    expectError(await route('POST', '/favicon.ico'), 'route_not_found');
+  });
 });

@@ -1,4 +1,5 @@
 import { ROUTES } from '../../lambdas/contract/routes';
+import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { expectCommonHeaders } from '../fixtures/assertions';
 import { invokeRoute } from '../fixtures/handler-fetch';
 
@@ -46,5 +47,48 @@ describe('GET /sign-in and its assets (the hosted page)', () => {
     const response = await invokeRoute('POST', '/sign-in');
     expect(response.status).toBe(405);
     expect(response.headers.allow).toBe('GET, OPTIONS');
+  });
+
+  it('links the icon, relative to the page like its other assets', async () => {
+    expect((await invokeRoute('GET', '/sign-in')).rawBody).toContain('<link rel="icon" href="favicon.ico">');
+  });
+});
+
+describe('GET /sign-in?redirect_to=… (the app names where to come back to)', () => {
+  const pageWith = async (redirectTo: string, env: Record<string, string> = {}) => {
+    const saved = process.env;
+    process.env = { ...saved, ...env };
+    try {
+      let handler: unknown;
+      jest.isolateModules(() => {
+        handler = require('../../lambdas/handlers/sign-in-page').handler; // eslint-disable-line @typescript-eslint/no-require-imports
+      });
+      return await invoke(handler, apiEvent({ method: 'GET', path: '/sign-in', routeKey: 'GET /sign-in', query: { redirect_to: redirectTo } }));
+    } finally {
+      process.env = saved;
+    }
+  };
+
+  it('says a redirect_to the deployment does not allow is the app\'s mistake, and asks for no address', async () => {
+    const response = await pageWith('https://app.example.com/after');
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.rawBody).toContain('This sign-in link is not allowed here');
+    expect(response.rawBody).toContain('It is not something you did');
+    // No form and no script: nothing on this page asks for an email address.
+    expect(response.rawBody).not.toMatch(/<script|<form|<input|id="sign-in"/);
+  });
+
+  it('serves the sign-in page for an allowed redirect_to, however the app spells it', async () => {
+    const response = await pageWith('HTTPS://App.Example.com/after', { REDIRECT_URLS: 'https://app.example.com/after' });
+    expect(response.status).toBe(200);
+    expect(response.rawBody).toContain('<main id="sign-in"');
+  });
+
+  it('refuses a near miss of an allowed URL', async () => {
+    const response = await pageWith('https://app.example.com/after/extra', { REDIRECT_URLS: 'https://app.example.com/after' });
+    expect(response.status).toBe(400);
+    expect(response.rawBody).not.toContain('id="sign-in"');
   });
 });
