@@ -4,8 +4,8 @@
  * Content-Security-Policy with Trusted Types.
  *
  * - Request: the address, sent with a fresh `code_challenge` (the verifier stays in this browser's
- *   `localStorage`, so a new tab of the same browser finds it when the link is opened). "Send another
- *   email" waits at least 60 seconds; a 429 is shown, never retried.
+ *   `localStorage`, so a new tab of the same browser finds it when the link is opened). Another email
+ *   to an address waits at least 60 seconds, also after "Use a different email"; a 429 is shown, never retried.
  * - Confirm (the page a link opens): the token is read from `#token=` and removed from the address bar
  *   and history at once. Nothing is sent until a person clicks "Sign in": a mail scanner that runs the
  *   page does not use the link up.
@@ -53,6 +53,8 @@ export interface SignInOptions {
 }
 
 const PENDING_KEY = 'magic-link-auth:pending';
+/** When a link was last sent to each address: the resend hold-off outlives "Use a different email". */
+const SENT_KEY = 'magic-link-auth:sent';
 
 interface Pending {
   readonly email: string;
@@ -87,6 +89,16 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     }
   };
 
+  const readSent = (): Record<string, number> => {
+    try {
+      return (JSON.parse(storage.getItem(SENT_KEY) ?? '{}') as Record<string, number>) ?? {};
+    } catch {
+      return {};
+    }
+  };
+  /** Seconds before another email may go to `email` (0: now). */
+  const waitFor = (email: string) => Math.max(0, Math.ceil(((readSent()[email] ?? 0) + resendAfter * 1000 - Date.now()) / 1000));
+
   /** Replaces the step shown, and moves focus to its heading so screen readers announce it. */
   const show = (...children: Node[]) => {
     for (const timer of timers) clearInterval(timer);
@@ -95,7 +107,13 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     root.querySelector<HTMLElement>('h1')?.focus();
   };
   const heading = (text: string) => h('h1', { tabindex: '-1' }, text);
-  const status = () => h('p', { role: 'status', 'aria-live': 'polite', class: 'mla-status' });
+  const status = (id = '') => h('p', { role: 'status', 'aria-live': 'polite', class: 'mla-status', id: id || false });
+  /** A field in error points at the text that says why. */
+  const invalid = (input: HTMLInputElement, region: HTMLElement, yes: boolean) => {
+    if (!yes) return input.removeAttribute('aria-invalid');
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', region.id);
+  };
   const say = (region: HTMLElement, text: string, kind: 'info' | 'error' = 'info') => {
     region.textContent = text;
     region.className = `mla-status mla-${kind}`;
@@ -119,6 +137,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
 
   const finish = (session: SignedInSession) => {
     storage.removeItem(PENDING_KEY);
+    storage.removeItem(SENT_KEY);
     const leaving = session.continueTo !== undefined || session.redirectTo !== undefined;
     show(
       heading("You're signed in"),
@@ -141,22 +160,26 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
   const requestStep = (email = '') => {
     const input = h('input', { id: 'mla-email', type: 'email', name: 'email', autocomplete: 'email', required: true, value: email });
     const button = h('button', { type: 'submit' }, 'Email me a sign-in link');
-    const region = status();
+    const region = status('mla-email-error');
     const form = h('form', { novalidate: false }, h('label', { for: 'mla-email' }, 'Email address'), input, button, region);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      void send(input.value.trim(), button, region);
+      const address = input.value.trim();
+      // Within the hold-off, this address's email is on its way: back to its code step, nothing sent.
+      if (waitFor(address) > 0) return codeStep(address);
+      void send(address, button, region, input);
     });
     show(heading(options.appName ? `Sign in to ${options.appName}` : 'Sign in'), h('p', {}, "We'll email you a sign-in link and a code."), form);
   };
 
   /** Requests a link for `email`, bound to this browser; on success, the code step. Never retried by itself. */
-  const send = async (email: string, button: HTMLButtonElement, region: HTMLElement) => {
+  const send = async (email: string, button: HTMLButtonElement, region: HTMLElement, input?: HTMLInputElement) => {
     button.disabled = true;
+    if (input) invalid(input, region, false);
     say(region, 'Sending…');
-    // One verifier per pending sign-in: a second email for the same address stays bound to this browser.
+    // One verifier while a sign-in is pending, whichever address: every email sent stays bound to this browser.
     const pending = readPending();
-    const pair = pending && pending.email === email ? null : await createPkcePair();
+    const pair = pending ? null : await createPkcePair();
     const verifier = pair?.verifier ?? pending!.verifier;
     const challenge = pair?.challenge ?? (await codeChallengeFor(verifier));
     storage.setItem(PENDING_KEY, JSON.stringify({ email, verifier } satisfies Pending));
@@ -166,8 +189,14 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
         ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}),
         ...(options.authorizationRequest ? { authorizationRequest: options.authorizationRequest } : {}),
       });
-      if (result.ok) return codeStep(email);
+      if (result.ok) {
+        const sent = readSent();
+        for (const address of Object.keys(sent)) if (waitFor(address) === 0) delete sent[address];
+        storage.setItem(SENT_KEY, JSON.stringify({ ...sent, [email]: Date.now() }));
+        return codeStep(email);
+      }
       refuse(button, region, result);
+      if (input && result.error === 'validation_failed') invalid(input, region, true);
     } catch {
       button.disabled = false;
       say(region, "We couldn't reach the sign-in service. Check your connection and try again.", 'error');
@@ -188,7 +217,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
   const codeStep = (email: string) => {
     const input = h('input', { id: 'mla-code', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true, maxlength: '12', spellcheck: 'false' });
     const submit = h('button', { type: 'submit' }, 'Sign in with code');
-    const region = status();
+    const region = status('mla-code-error');
     const form = h('form', {}, h('label', { for: 'mla-code' }, '6-digit code'), input, submit, region);
     const resend = h('button', { type: 'button', class: 'mla-secondary' }, 'Send another email');
     const resendStatus = status();
@@ -197,6 +226,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
       event.preventDefault();
       // Accept what people paste: "123 456", "123-456", a trailing newline.
       const code = input.value.replace(/\D/g, '');
+      invalid(input, region, code.length !== 6);
       if (code.length !== 6) return say(region, 'Please enter the 6-digit code from the email.', 'error');
       void verifyCode(email, code, input, submit, region);
     });
@@ -211,7 +241,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
       h('p', {}, resend, ' ', other),
       resendStatus,
     );
-    holdOff(resend, resendStatus, resendAfter, (left) => `You can ask for another email in ${left} seconds.`);
+    holdOff(resend, resendStatus, waitFor(email), (left) => `You can ask for another email in ${left} seconds.`);
   };
 
   const verifyCode = async (email: string, code: string, input: HTMLInputElement, button: HTMLButtonElement, region: HTMLElement) => {
@@ -227,6 +257,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
       }
       refuse(button, region, result);
       if (result.error === 'magic_link_code_invalid') {
+        invalid(input, region, true);
         input.select();
         input.focus();
       }

@@ -142,8 +142,40 @@ describe('the hosted sign-in page', () => {
     await page.getByLabel('6-digit code').fill(code === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Sign in with code' }).click();
     await expectVisible(page, '[role=status]', /That code isn't right/);
-    expect(await page.getByLabel('6-digit code').isEnabled()).toBe(true);
+    const field = page.getByLabel('6-digit code');
+    expect(await field.isEnabled()).toBe(true);
+    // Assistive technology hears that the field is in error, and why.
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await field.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`#${describedBy}`).textContent()).toMatch(/That code isn't right/);
     await screenshot(page, '6-wrong-code');
+  });
+
+  it('resend: the 60-second hold-off holds per address across "Use a different email"', async () => {
+    const email = freshEmail('hold-off');
+    const page = await profile();
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.url());
+    });
+    await requestInPage(page, email);
+    expect(posts).toHaveLength(1);
+    await page.getByRole('button', { name: 'Use a different email' }).click();
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    // Back at the code step, still waiting, and nothing was sent.
+    await expectVisible(page, 'h1', 'Check your email');
+    await expectVisible(page, '[role=status]', /You can ask for another email in \d+ seconds/);
+    expect(await page.getByRole('button', { name: 'Send another email' }).isDisabled()).toBe(true);
+    await page.waitForTimeout(1_000);
+    expect(posts).toHaveLength(1);
+    // Another address is not held off by the first one's wait.
+    await page.getByRole('button', { name: 'Use a different email' }).click();
+    await page.getByLabel('Email address').fill(freshEmail('hold-off-other'));
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await expectVisible(page, 'h1', 'Check your email');
+    expect(posts).toHaveLength(2);
+    await screenshot(page, '7a-resend-held-off-across-addresses');
   });
 
   it('limits: shows the 429 message and keeps the button disabled, sending nothing more by itself', async () => {
@@ -183,6 +215,25 @@ describe('the hosted sign-in page', () => {
     const current = await call('GET', '/v1/auth/session', { headers: { authorization: `Bearer ${session}` } });
     expect(current.status).toBe(200);
     expect(current.body.data.user).toEqual({ id: expect.stringMatching(USER_ID_SHAPE), email });
+  });
+
+  it('redirect: a redirect_to the deployment does not allow is reported as the app\'s mistake before any address is asked for', async () => {
+    const page = await profile();
+    await page.goto(pageUrl(`?redirect_to=${encodeURIComponent(`${REDIRECT_URL}/extra`)}`));
+    await expectVisible(page, 'h1', 'This sign-in link is not allowed here');
+    await expectVisible(page, 'p', /It is not something you did/);
+    expect(await page.getByLabel('Email address').count()).toBe(0);
+    expect(await page.locator('input').count()).toBe(0);
+    await screenshot(page, '9-redirect-not-allowed');
+  });
+
+  it('icon: the page links a favicon that is answered, not a 404', async () => {
+    const page = await profile();
+    await page.goto(pageUrl());
+    const href = await page.locator('link[rel=icon]').evaluate((link) => (link as unknown as { href: string }).href);
+    const icon = await page.request.get(href);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toBe('image/svg+xml');
   });
 
   it.each([
