@@ -99,6 +99,8 @@ describe('the hosted sign-in page', () => {
     await tab.getByRole('button', { name: 'Sign in' }).click();
     await expectVisible(tab, 'h1', "You're signed in");
     await expectVisible(tab, 'strong', email);
+    // Not a dead end: the person is told what to do next.
+    await expectVisible(tab, 'p', 'You can close this tab and go back to the app.');
     await screenshot(tab, '3-signed-in');
     expect(await tab.evaluate('location.href')).not.toContain('token');
     // History holds the blank page the tab opened with and the page without its fragment, nothing else.
