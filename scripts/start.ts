@@ -9,6 +9,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import { SETTINGS } from '../lambdas/settings';
 import { normalizeRedirectUri } from '../lambdas/domain/oidc';
 import { deployToEmulator, emulatorAwsEnv } from './local/deploy';
+import { deliveredEvent } from './local/events';
 import { portInUse, startEmulator, type Emulator } from './local/emulator';
 import { onLambdaNode, runOnLambdaNode } from './local/lambda-node';
 import { codeIn, magicLinkIn, readMailbox } from './local/mailbox';
@@ -90,9 +91,8 @@ function printEvents(endpoint: string, queueUrl: string): () => void {
     while (!stopped) {
       const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })).catch(() => ({ Messages: [] }));
       for (const message of Messages) {
-        const event = JSON.parse(message.Body ?? '{}') as { detail?: unknown };
-        const detail = (typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail) as { type?: string; user_id?: string } | undefined;
-        console.log(`[event] ${detail?.type} ${detail?.user_id ?? '(no user yet)'}`);
+        const { detail } = deliveredEvent(message.Body ?? '{}');
+        console.log(`[event] ${detail.type} ${'user_id' in detail ? detail.user_id : '(no user yet)'}`);
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle })).catch(() => undefined);
       }
     }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { EVENT_TYPES, type EventType } from '../../lambdas/contract/events';
 import { emulatorAwsEnv, emulatorDynamoClient } from '../../scripts/local/deploy';
 import { eventSchemaPath } from '../../scripts/docs/events';
+import { deliveredEvent } from '../../scripts/local/events';
 import { call, deployment, freshEmail, functionName, signIn, storedLinks } from './client';
 import { logGroupLines } from './function-logs';
 
@@ -52,9 +53,7 @@ async function drain(queueUrl: string): Promise<string[]> {
 
 async function readEvents(): Promise<void> {
   for (const body of await drain(deployment().outputs.EventQueueUrl!)) {
-    const event = JSON.parse(body) as { source: string; 'detail-type': string; resources: string[]; detail: unknown };
-    const detail = (typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail) as Received['detail'];
-    received.push({ source: event.source, detailType: event['detail-type'], resources: event.resources, detail });
+    received.push(deliveredEvent(body) as Received);
   }
 }
 
