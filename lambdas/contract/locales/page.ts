@@ -1,0 +1,52 @@
+/**
+ * The hosted sign-in page's words, one catalog per locale (`./<tag>/page.ts`), and the browser
+ * module's. `{appName}`, `{email}` and `{duration}` are filled in where they appear; nothing else is.
+ * Runs in Node and in browsers: no imports beyond the locales.
+ */
+export interface PageStrings {
+  /** The heading and title without an app name. */
+  readonly signIn: string;
+  /** The heading and title with one. */
+  readonly signInTo: string;
+  readonly intro: string;
+  readonly emailLabel: string;
+  readonly sendLink: string;
+  readonly sending: string;
+  /** No answer from the API (the network, not a refusal). */
+  readonly unreachable: string;
+  readonly checkEmail: string;
+  /** `{email}` is shown emphasised. */
+  readonly sentTo: string;
+  readonly codeLabel: string;
+  readonly signInWithCode: string;
+  /** Said before anything is sent, for a code that is not six digits. */
+  readonly enterCode: string;
+  readonly sendAnother: string;
+  /** `{duration}`: "45 seconds" in the page's language. */
+  readonly resendIn: string;
+  readonly useDifferentEmail: string;
+  readonly signingIn: string;
+  readonly finishSigningIn: string;
+  readonly clickToSignIn: string;
+  readonly emailNewLink: string;
+  readonly signedIn: string;
+  /** `{email}` is shown emphasised. */
+  readonly signedInAs: string;
+  readonly takingYouBack: string;
+  /** What a signed-in person without a redirect is told to do next. */
+  readonly nextStep: string;
+  readonly needsJavaScript: string;
+  /** The link to the brand's support address or page. */
+  readonly support: string;
+  readonly redirectRefusedTitle: string;
+  readonly redirectRefusedHeading: string;
+  readonly redirectRefusedText: string;
+  readonly requestInvalidTitle: string;
+  readonly requestInvalidHeading: string;
+  readonly requestInvalidAdvice: string;
+}
+
+/** A catalog string with its `{name}` placeholders filled in (an unknown one is left as it is). */
+export function fill(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
