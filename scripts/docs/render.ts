@@ -249,6 +249,11 @@ export function renderClientTypes(): string {
     '',
     'export type ErrorCode = keyof typeof ERROR_STATUS;',
     '',
+    '/** The longest `retry_after` of each code that sets one, in seconds. */',
+    'export const ERROR_RETRY_AFTER: Partial<Record<ErrorCode, number>> = {',
+    ...ERROR_CODES.flatMap((code) => (ERROR_CATALOG[code].retryAfter === null ? [] : [`  ${code}: ${ERROR_CATALOG[code].retryAfter},`])),
+    '};',
+    '',
   ];
   for (const [name, shape] of Object.entries(COMPONENTS)) {
     lines.push(tsDeclaration(name, schemaOf(shape, { components: false }), `Part of several responses.`), '');
