@@ -5,6 +5,8 @@
 import { ERROR_DOCS } from '../../docs/src/errors';
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode, type FieldIssue } from '../../lambdas/contract/errors';
 import { FALLBACK_ERRORS, ROUTES } from '../../lambdas/contract/routes';
+import { messages as englishMessages } from '../../lambdas/contract/locales/en/messages';
+import { VALIDATION_FIELDS } from '../../lambdas/contract/locales/messages';
 import { errorEnvelope } from '../../lambdas/http/envelope';
 import { COMPONENTS, openApiDocument, schemaOf } from '../../lambdas/http/openapi';
 import { REQUEST_BODIES, SUCCESS_DATA } from '../../lambdas/contract/shapes';
@@ -116,6 +118,45 @@ const PYTHON_CALLS: Record<string, { name: string; arg: string; payload: string;
   signOut: { name: 'sign_out', arg: 'session_token', payload: '', headers: '{**headers, "authorization": f"Bearer {session_token}"}' },
 };
 
+/**
+ * A Python string expression for one of the English catalog's sentences, a sentence a line as the
+ * seeds write them: `{minutes}` and `{seconds}` become the variables the example sets.
+ */
+function pythonString(template: string): string[] {
+  const pieces = template.split(/(?<=[.!?]) /).map((sentence, i, all) => (i < all.length - 1 ? `${sentence} ` : sentence));
+  const literal = (piece: string) => {
+    const escaped = piece.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    if (!/\{(minutes|seconds)\}/.test(piece)) return `"${escaped}"`;
+    return `f"${escaped.replace(/\{(?!(minutes|seconds)\})|(?<!\{(minutes|seconds))\}/g, (brace) => brace + brace)}"`;
+  };
+  return pieces.length === 1 ? [literal(pieces[0]!)] : ['(', ...pieces.map((piece) => `    ${literal(piece)}`), ')'];
+}
+
+/** The wait as the client's English `userMessage` says it (CLDR's English: "1 minute", "60 minutes", "1,000 seconds"). */
+const PYTHON_WAIT: Record<'minutes' | 'seconds', string[]> = {
+  minutes: ['n = max(1, -(-wait // 60))  # whole minutes, rounded up', 'minutes = f"{n:,} minute" if n == 1 else f"{n:,} minutes"'],
+  seconds: ['seconds = f"{wait:,} second" if wait == 1 else f"{wait:,} seconds"'],
+};
+
+/** What the example returns as `user_message`: the client's English sentence for the code, from the same catalog. */
+function pythonUserMessage(code: ErrorCode): string[] {
+  const assign = (template: string) => {
+    const [first, ...rest] = pythonString(template);
+    return [`user_message = ${first}`, ...rest];
+  };
+  if (code !== 'validation_failed') {
+    const waits = (['minutes', 'seconds'] as const).filter((name) => englishMessages[code].includes(`{${name}}`));
+    return [...waits.flatMap((name) => PYTHON_WAIT[name]), ...assign(englishMessages[code])];
+  }
+  // The first field the client has a sentence for decides, as in userMessage.
+  return [
+    'fields = [issue.get("field") for issue in body.get("details") or []]',
+    ...VALIDATION_FIELDS.flatMap((field, i) => [`${i === 0 ? 'if' : 'elif'} "${field}" in fields:`, ...assign(englishMessages[`validation_failed.${field}`]).map((line) => `    ${line}`)]),
+    'else:',
+    ...assign(englishMessages.validation_failed).map((line) => `    ${line}`),
+  ];
+}
+
 function pythonExample(code: ErrorCode): string {
   const { status, retryAfter } = ERROR_CATALOG[code];
   const route = ROUTES.find((r) => (r.errors as readonly ErrorCode[]).includes(code) && r.operationId !== 'getOpenApiDocument');
@@ -123,14 +164,13 @@ function pythonExample(code: ErrorCode): string {
   const shown = route ?? ROUTES.find((r) => r.operationId === 'getSession')!;
   const [method, path] = [shown.method, shown.path];
   const call = PYTHON_CALLS[CODE_FORM_ERRORS.includes(code) ? 'verifyCode' : shown.operationId]!;
-  const handling =
+  const handling = [
+    ...(retryAfter !== null ? [`wait = body.get("retry_after") or ${retryAfter}`] : []),
+    ...pythonUserMessage(code),
     retryAfter !== null
-      ? [
-          `wait = body.get("retry_after") or ${retryAfter}`,
-          'when = f"{max(1, wait // 60)} minutes" if wait >= 60 else f"{wait} seconds"',
-          'return {"ok": False, "retry_after": wait, "user_message": f"Please try again in {when}."}',
-        ]
-      : ['return {"ok": False, "error": body["error"], "request_id": body.get("request_id")}'];
+      ? 'return {"ok": False, "error": body["error"], "retry_after": wait, "user_message": user_message}'
+      : 'return {"ok": False, "error": body["error"], "request_id": body.get("request_id"), "user_message": user_message}',
+  ];
   return [
     'import httpx',
     '',
