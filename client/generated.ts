@@ -27,16 +27,6 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** The longest `retry_after` of each code that sets one, in seconds. */
-export const ERROR_RETRY_AFTER: Partial<Record<ErrorCode, number>> = {
-  magic_link_ip_limit_exceeded: 3600,
-  magic_link_email_limit_exceeded: 3600,
-  magic_link_capacity_exceeded: 3600,
-  magic_link_code_attempts_exceeded: 3600,
-  magic_link_code_ip_limit_exceeded: 3600,
-  service_unavailable: 5,
-};
-
 /** Part of several responses. */
 export interface User {
   /** The user's stable id: `usr_` and a ULID, made by the address's first completed sign-in and the same for every later one. Opaque (never derived from the address): key your own data on it. */
@@ -69,6 +59,8 @@ export interface RequestMagicLinkBody {
     /** Binds the link to this browser: base64url (unpadded) SHA-256 of a random `code_verifier` the browser keeps (RFC 7636, S256). */
     readonly code_challenge?: string;
   };
+  /** The language of the mail (BCP 47, e.g. `pt-BR`): used when the deployment speaks it, exactly or by its base language (`pt-PT` gets `pt-BR`); else the best match of `Accept-Language`, else the deployment's `defaultLocale`. An unsupported tag is not an error. */
+  readonly locale?: string;
 }
 
 /** `data` of a successful `POST /v1/auth/magic-link` (202). */

@@ -16,6 +16,16 @@ export const SETTING_DOCS: { readonly [N in SettingName]: SettingDoc } = {
   senderAddress: {
     description: 'The address sign-in emails come from. SES must be allowed to send as it: verify the address (or its domain) in SES before the first send.',
   },
+  appName: {
+    description: 'The name of your app or service, as the people signing in know it: the mail\'s subject ("Sign in to <appName>") and first line, and the hosted page\'s title and heading, so a reader can tell who is asking. 1 to 64 characters.',
+  },
+  brand: {
+    description: 'Your look: `logoUrl` (an https image URL), `primaryColor` (the buttons\' colour, `#rrggbb`; refused unless white text on it has WCAG AA contrast, 4.5:1) and `support` (an email address or https URL, shown in the mail\'s footer). As context or environment variable: the same object as JSON.',
+    defaultText: '- none: the service\'s own look, no support line',
+  },
+  defaultLocale: {
+    description: 'The language of the mail when the request names no locale the deployment has and its `Accept-Language` matches none.',
+  },
   signInUrl: {
     description: 'The page the emailed link opens, with `#token=...` in its fragment: the hosted page, or a page of your application that uses the sign-in module. Must be https (http is accepted for localhost) and carry no fragment.',
     defaultText: '- the hosted sign-in page, `<API URL>/sign-in`',

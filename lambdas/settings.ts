@@ -17,6 +17,8 @@
  *
  * No AWS SDK and no CDK imports: the functions bundle this file.
  */
+import { FALLBACK_LOCALE, LOCALES, type Locale } from './contract/locales';
+import { checkBrand, type Brand } from './domain/brand';
 import { normalizeDomain, normalizeEmail } from './domain/email';
 import { describeDuration } from './domain/mail';
 
@@ -29,6 +31,8 @@ const bad = (problem: string): Checked<never> => ({ ok: false, problem });
 export interface SettingKind<T> {
   /** The prop's TypeScript type in the construct (the generated props interface uses it). */
   readonly propType: string;
+  /** The module that declares `propType`, from the repository's root, when it is not a built-in or CDK type. */
+  readonly propTypeFrom?: string;
   /** `seconds` when the prop is a `Duration` and the text forms carry whole seconds. */
   readonly unit?: 'seconds';
   /** Bounds of a whole-number setting, for the docs. */
@@ -185,6 +189,39 @@ export function word(): SettingKind<string> {
   return { propType: 'string', check, fromText: check, toText: String, describe: (value) => `\`${value}\`` };
 }
 
+/** A name people read, such as the app's: 1 to 64 characters, no control characters or line breaks; trimmed. */
+export function displayName(): SettingKind<string> {
+  const check = (value: unknown): Checked<string> => {
+    // eslint-disable-next-line no-control-regex
+    if (typeof value !== 'string' || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) return bad(`must be a name without control characters or line breaks, got "${String(value)}"`);
+    const name = value.trim();
+    return name.length >= 1 && name.length <= 64 ? ok(name) : bad(`must be 1 to 64 characters, got "${value}"`);
+  };
+  return { propType: 'string', check, fromText: check, toText: String, describe: (value) => `\`${value}\`` };
+}
+
+/** The team's look (`Brand`): JSON as text. */
+export function brand(): SettingKind<Brand> {
+  const check = (value: unknown): Checked<Brand> => {
+    const checked = checkBrand(value);
+    return checked.ok ? ok(checked.brand) : bad(checked.issue);
+  };
+  return {
+    propType: 'Brand',
+    propTypeFrom: 'lambdas/domain/brand',
+    check,
+    fromText: (text) => {
+      try {
+        return check(JSON.parse(text));
+      } catch {
+        return bad(`must be JSON such as {"primaryColor":"#1a56db"}, got "${text}"`);
+      }
+    },
+    toText: (value) => JSON.stringify(value),
+    describe: (value) => (Object.keys(value).length === 0 ? 'none' : `\`${JSON.stringify(value)}\``),
+  };
+}
+
 /** One of a few words. */
 export function oneOf<const T extends string>(values: readonly T[], propType: string): SettingKind<T> {
   const check = (value: unknown): Checked<T> =>
@@ -241,6 +278,9 @@ export const RANGES = {
 
 export const SETTINGS = {
   senderAddress: setting({ kind: emailAddress(), runtime: true }),
+  appName: setting({ kind: displayName(), runtime: true }),
+  brand: setting({ kind: brand(), default: {}, runtime: true }),
+  defaultLocale: setting({ kind: oneOf<Locale>(LOCALES, LOCALES.map((tag) => `'${tag}'`).join(' | ')), default: FALLBACK_LOCALE, runtime: true }),
   signInUrl: setting({
     kind: httpsUrl({ trimTrailingSlash: false }),
     deploymentDefault: (deployment) => deployment.hostedSignInUrl,

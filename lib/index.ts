@@ -14,7 +14,8 @@ export {
   type OidcClient,
   type OidcEndpoints,
 } from './magic-link-auth';
-export { MagicLinkAuthStack, propsFromContext, type MagicLinkAuthStackProps } from './magic-link-auth-stack';
+export { DEFAULT_APP_NAME, MagicLinkAuthStack, propsFromContext, type MagicLinkAuthStackProps } from './magic-link-auth-stack';
 export { ALARM_THRESHOLDS, SERVICE_NAME, type AlarmName } from './monitoring';
 export type { MagicLinkAuthSettings } from './settings-props.generated';
+export type { Brand } from '../lambdas/domain/brand';
 export { METRICS, METRICS_NAMESPACE, type MetricKey } from '../lambdas/contract/metrics';

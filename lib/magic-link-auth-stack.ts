@@ -90,8 +90,12 @@ export class MagicLinkAuthStack extends Stack {
 /**
  * Reads the stack's settings from CDK context (`cdk.json`, or `-c key=value` on the command line),
  * each under its name in `lambdas/settings.ts` (durations in seconds: `linkLifetimeSeconds`).
- * Unset values keep the construct's defaults.
+ * Unset values keep the construct's defaults; `appName` defaults to `DEFAULT_APP_NAME` here.
  */
 export function propsFromContext(node: { tryGetContext(key: string): unknown }): MagicLinkAuthProps {
-  return settingsFromContext(node);
+  const given = (key: string): unknown => node.tryGetContext(key);
+  return settingsFromContext({ tryGetContext: (key) => (key === 'appName' ? given(key) || DEFAULT_APP_NAME : given(key)) });
 }
+
+/** The app's name in the mail and on the page when `-c appName=...` names none (the construct itself requires one). */
+export const DEFAULT_APP_NAME = 'Magic Link Auth';

@@ -1,5 +1,5 @@
 import { Duration, Fn, Token, Tokenization, type RemovalPolicy } from 'aws-cdk-lib';
-import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, isRequired, textName, type DeploymentFacts, type SettingName, type SettingSpec, type SettingValue } from '../lambdas/settings';
+import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, isRequired, textName, type DeploymentFacts, type SettingKind, type SettingName, type SettingSpec, type SettingValue } from '../lambdas/settings';
 import { resolveSettingValues } from '../lambdas/settings-resolver';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 
@@ -21,8 +21,9 @@ function unresolved(value: unknown): boolean {
   return Token.isUnresolved(value);
 }
 
-function asText(value: unknown): string {
-  if (typeof value === 'number') return Token.isUnresolved(value) ? Tokenization.stringifyNumber(value) : String(value);
+/** A value known only at deploy time, as text: its Tokens stay encoded. */
+function tokenText(value: unknown): string {
+  if (typeof value === 'number') return Tokenization.stringifyNumber(value);
   if (Array.isArray(value)) return value.join(',');
   return String(value);
 }
@@ -47,7 +48,7 @@ export function resolveSettings(props: MagicLinkAuthSettings, facts: DeploymentF
   const environment: Record<string, string> = {};
   for (const name of RUNTIME_SETTING_NAMES) {
     const value = resolved.values[name];
-    if (value !== undefined) environment[envName(name)] = asText(value);
+    if (value !== undefined) environment[envName(name)] = unresolved(value) ? tokenText(value) : (SETTINGS[name].kind as SettingKind<unknown>).toText(value);
   }
   return { values: resolved.values as Resolved, environment };
 }

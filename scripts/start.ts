@@ -141,6 +141,8 @@ async function main(): Promise<void> {
       stackName: 'MagicLinkAuthLocal',
       context: {
         senderAddress: process.env.SENDER_ADDRESS ?? 'no-reply@example.com',
+        // Unset, the app's own default name (DEFAULT_APP_NAME) applies.
+        ...(process.env.APP_NAME ? { appName: process.env.APP_NAME } : {}),
         ...(REDIRECT_URLS.ok && REDIRECT_URLS.value.length > 0 ? { redirectUrls: SETTINGS.redirectUrls.kind.toText(REDIRECT_URLS.value) } : {}),
         signInUrl: `${origin}/sign-in`,
         oidcClients: JSON.stringify([LOCAL_CLIENT]),

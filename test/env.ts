@@ -6,6 +6,7 @@
 Object.assign(process.env, {
   TABLE_NAME: 'magic-link-auth-test',
   SENDER_ADDRESS: 'no-reply@example.com',
+  APP_NAME: 'Example App',
   SES_CONFIGURATION_SET: 'magic-link-auth',
   CODE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CodeSecret-AbCdEf',
   SIGNING_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/22222222-2222-4222-8222-222222222222',

@@ -6,6 +6,14 @@
 export const LOCALES = ['en', 'de', 'fr', 'es', 'pt-BR', 'ja', 'ar'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/**
+ * The form of a BCP 47 tag a request may name (`pt-BR`, `zh-Hant-TW`): subtags of letters and digits,
+ * at most 35 characters (RFC 5646's advice for a buffer). Only the form: a tag the deployment does not
+ * speak falls back (`negotiateLocale`), it is not an error.
+ */
+export const LOCALE_TAG_PATTERN = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+export const MAX_LOCALE_TAG_LENGTH = 35;
+
 /** What a deployment speaks when the reader asks for nothing it has. */
 export const FALLBACK_LOCALE: Locale = 'en';
 
@@ -75,14 +83,7 @@ export function negotiateLocale(
  * platform's own CLDR data: whole days, hours or minutes when the value is one, else seconds.
  */
 export function formatDuration(seconds: number, locale: Locale): string {
-  const [value, unit]: [number, TimeUnit] =
+  const [value, unit] =
     seconds % 86_400 === 0 ? [seconds / 86_400, 'day'] : seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
-  return formatUnit(value, unit, locale);
-}
-
-export type TimeUnit = 'day' | 'hour' | 'minute' | 'second';
-
-/** A count of one unit as a reader of `locale` says it, plural and digits included ("1 minute", "60 Minuten", "دقيقتان"). */
-export function formatUnit(value: number, unit: TimeUnit, locale: Locale): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
 }

@@ -12,6 +12,7 @@ import { SESSION_TOKEN_PATTERN } from '../domain/sessions';
 import { TOKEN_PATTERN } from '../domain/tokens';
 import { USER_ID_PATTERN } from '../domain/users';
 import { ApiError, type FieldIssue } from './errors';
+import { LOCALE_TAG_PATTERN, MAX_LOCALE_TAG_LENGTH } from './locales';
 import type { Route } from './routes';
 
 /**
@@ -113,6 +114,17 @@ const redirectTo = v.pipe(
   v.description('Where the hosted page sends the person after sign-in, with the session in the URL fragment. Must match one of the deployment\'s `redirectUrls` exactly.'),
 );
 
+/** The reader's language. Only its form is checked: a well-formed tag the deployment does not speak falls back. */
+const locale = v.pipe(
+  v.string(stringMessage),
+  v.nonEmpty('is required'),
+  v.maxLength(MAX_LOCALE_TAG_LENGTH, `must be at most ${MAX_LOCALE_TAG_LENGTH} characters`),
+  v.regex(LOCALE_TAG_PATTERN, 'must be a BCP 47 language tag such as "pt-BR"'),
+  v.description(
+    'The language of the mail (BCP 47, e.g. `pt-BR`): used when the deployment speaks it, exactly or by its base language (`pt-PT` gets `pt-BR`); else the best match of `Accept-Language`, else the deployment\'s `defaultLocale`. An unsupported tag is not an error.',
+  ),
+);
+
 /**
  * An OpenID Connect authorization request, as the hosted page read it from `/oauth2/authorize`. Only
  * its form here: the domain checks it as the authorize endpoint does (`authorization_request_invalid`).
@@ -134,7 +146,13 @@ const authorizationRequest = v.pipe(
 
 /** What each route accepts as its JSON body (routes without one are absent). */
 export const REQUEST_BODIES = {
-  requestMagicLink: body({ email, code_challenge: v.optional(codeChallenge), redirect_to: v.optional(redirectTo), authorization_request: v.optional(authorizationRequest) }),
+  requestMagicLink: body({
+    email,
+    code_challenge: v.optional(codeChallenge),
+    redirect_to: v.optional(redirectTo),
+    authorization_request: v.optional(authorizationRequest),
+    locale: v.optional(locale),
+  }),
   signOut: body({
     everywhere: v.optional(
       v.pipe(v.boolean('must be true or false'), v.description('`true` also revokes every other live session of the same address.')),

@@ -174,7 +174,7 @@ function timeNode(args: string[], env: NodeJS.ProcessEnv): number {
  * median ranged from 35 to 52 ms).
  */
 function moduleLoad(names: string[], linkedDir: string): { bare: number[]; load: Record<string, Record<'maps' | 'plain', number[]>> } {
-  const env = { PATH: process.env.PATH, TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x', SENDER_ADDRESS: 'no-reply@example.com', AWS_REGION: 'us-east-1' };
+  const env = { PATH: process.env.PATH, TABLE_NAME: 't', CODE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:x', SENDER_ADDRESS: 'no-reply@example.com', APP_NAME: 'Bench', AWS_REGION: 'us-east-1' };
   const load: Record<string, Record<'maps' | 'plain', number[]>> = {};
   const bares: number[] = [];
   for (const name of names) load[name] = { maps: [], plain: [] };

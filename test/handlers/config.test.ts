@@ -7,6 +7,7 @@ import { captureLogs } from '../fixtures/logs';
 const base = {
   TABLE_NAME: 't',
   SENDER_ADDRESS: 'no-reply@example.com',
+  APP_NAME: 'Example App',
   SIGN_IN_URL: 'https://app.example.com/sign-in',
   CODE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:code',
   SIGNING_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/k2',
@@ -19,6 +20,9 @@ describe('configuration', () => {
     expect(parseConfig(base)).toEqual({
       tableName: 't',
       senderAddress: 'no-reply@example.com',
+      appName: 'Example App',
+      brand: {},
+      defaultLocale: 'en',
       sesConfigurationSet: undefined,
       codeSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:code',
       signingKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k2',
@@ -57,6 +61,10 @@ describe('configuration', () => {
     [{ AUDIENCE: 'two words' }, 'AUDIENCE must be 1 to 256 printable characters without spaces or commas'],
     [{ CODE_ATTEMPTS_PER_HOUR: '101' }, 'CODE_ATTEMPTS_PER_HOUR must be a whole number from 1 to 100'],
     [{ SENDER_ADDRESS: 'nobody' }, 'SENDER_ADDRESS must be a valid email address'],
+    [{ APP_NAME: '' }, 'APP_NAME is required but not set'],
+    [{ BRAND: '{"primaryColor":"blue"}' }, 'BRAND primaryColor must be a hex colour'],
+    [{ BRAND: 'not json' }, 'BRAND must be JSON'],
+    [{ DEFAULT_LOCALE: 'xx' }, 'DEFAULT_LOCALE must be one of "en", "de", "fr", "es", "pt-BR", "ja", "ar"'],
     [{ SIGN_IN_URL: 'http://app.example.com/sign-in' }, 'SIGN_IN_URL must use https'],
     [{ SIGN_IN_URL: 'https://app.example.com/sign-in#x' }, 'SIGN_IN_URL must not contain a fragment'],
     [{ SIGN_IN_URL: 'sign-in' }, 'SIGN_IN_URL must be an absolute URL'],

@@ -6,7 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { MagicLinkAuth, type MagicLinkAuthProps } from '../../lib/magic-link-auth';
 import { EVENT_TYPES } from '../../lambdas/contract/events';
 
-const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
+const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', appName: 'Example App', signInUrl: 'https://app.example.com/sign-in' };
 
 function synth(props: Partial<MagicLinkAuthProps> = {}, extra?: (stack: Stack, auth: MagicLinkAuth) => void) {
   const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Events');

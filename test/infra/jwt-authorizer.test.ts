@@ -10,7 +10,7 @@ import { MagicLinkAuthStack } from '../../lib/magic-link-auth-stack';
 function consumer(props: { issuer?: string; audience?: string } = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Consumer');
-  const auth = new MagicLinkAuth(stack, 'Auth', { senderAddress: 'no-reply@example.com', ...props });
+  const auth = new MagicLinkAuth(stack, 'Auth', { senderAddress: 'no-reply@example.com', appName: 'Example App', ...props });
   const api = new apigwv2.HttpApi(stack, 'AppApi');
   const fn = new lambda.Function(stack, 'Me', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
   api.addRoutes({ path: '/me', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Me', fn), authorizer: auth.jwtAuthorizer() });
@@ -51,7 +51,7 @@ describe('protecting your own routes with the access tokens', () => {
 
   it('the deployable stack outputs the issuer and audience another app needs', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new MagicLinkAuthStack(app, 'Service', { auth: { senderAddress: 'no-reply@example.com', audience: 'my-app' } });
+    const stack = new MagicLinkAuthStack(app, 'Service', { auth: { senderAddress: 'no-reply@example.com', appName: 'Example App', audience: 'my-app' } });
     const template = Template.fromStack(stack);
     template.hasOutput('Issuer', { Value: stack.resolve(stack.auth.api.apiEndpoint) });
     template.hasOutput('Audience', { Value: 'my-app' });

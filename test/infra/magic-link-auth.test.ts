@@ -14,7 +14,7 @@ import { MagicLinkAuthStack, propsFromContext } from '../../lib/magic-link-auth-
 import { ROUTES } from '../../lambdas/contract/routes';
 import { targetNodeMajor } from '../../scripts/local/lambda-node';
 
-const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
+const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', appName: 'Example App', signInUrl: 'https://app.example.com/sign-in' };
 
 /** Synthesizes without bundling: these tests read the template, not the code. */
 function synth(props: Partial<MagicLinkAuthProps> = {}) {
@@ -169,7 +169,7 @@ describe('MagicLinkAuth', () => {
   it('defaults signInUrl to the hosted page on its own API, and serves that page from a function with no AWS access', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const own = new Stack(app, 'Hosted');
-    const auth = new MagicLinkAuth(own, 'Auth', { senderAddress: 'no-reply@example.com' });
+    const auth = new MagicLinkAuth(own, 'Auth', { senderAddress: 'no-reply@example.com', appName: 'Example App' });
     const hosted = Template.fromStack(own);
     const variables = Object.values(hosted.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.Environment.Variables);
     const signInUrl = JSON.stringify(own.resolve(variables[0].SIGN_IN_URL));
@@ -333,7 +333,7 @@ describe('CORS by API Gateway', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const own = new Stack(app, 'Ssm');
     const signInUrl = ssm.StringParameter.valueForStringParameter(own, '/auth/sign-in-url');
-    new MagicLinkAuth(own, 'Auth', { senderAddress: 'no-reply@example.com', signInUrl });
+    new MagicLinkAuth(own, 'Auth', { senderAddress: 'no-reply@example.com', appName: 'Example App', signInUrl });
     expect(JSON.stringify(corsOf(Template.fromStack(own)).AllowOrigins)).toMatch(/Fn::Join.*Fn::Select.*Fn::Split/);
   });
 });

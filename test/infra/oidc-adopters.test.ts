@@ -30,7 +30,7 @@ function run(code: string, stack: Stack, scope: Record<string, unknown>): void {
 function adopter() {
   const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Adopter');
   const auth = new MagicLinkAuth(stack, 'Auth', {
-    senderAddress: 'no-reply@example.com',
+    senderAddress: 'no-reply@example.com', appName: 'Example App',
     issuer: 'https://auth.example.com',
     oidcClients: [
       { clientId: 'alb', name: 'Internal tools', type: 'confidential', redirectUris: ['https://tools.example.com/oauth2/idpresponse'] },

@@ -4,7 +4,7 @@ import { MagicLinkAuthStack } from '../../lib/magic-link-auth-stack';
 import type { MagicLinkAuthProps, OidcClient } from '../../lib/magic-link-auth';
 import { RESOURCE_ENV } from '../../lambdas/settings';
 
-const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in', issuer: 'https://auth.example.com' };
+const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', appName: 'Example App', signInUrl: 'https://app.example.com/sign-in', issuer: 'https://auth.example.com' };
 const CLIENTS: readonly OidcClient[] = [
   { clientId: 'spa', name: 'The SPA', redirectUris: ['https://app.example.com/callback', 'http://127.0.0.1:8080/cb'], type: 'public' },
   { clientId: 'alb.web', name: 'Load balancer', redirectUris: ['https://web.example.com/oauth2/idpresponse'], type: 'confidential' },

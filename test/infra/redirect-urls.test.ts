@@ -7,7 +7,7 @@ import { settingsFromContext } from '../../lib/settings';
  * wildcard) or carries a fragment (never sent to a server, and the session goes in the fragment)
  * could never be what its author meant: synth refuses it, naming it.
  */
-const required = { senderAddress: 'no-reply@example.com' };
+const required = { senderAddress: 'no-reply@example.com', appName: 'Example App' };
 const synth = (redirectUrls: string[]) => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   new MagicLinkAuth(new Stack(app, 'Redirects'), 'Auth', { ...required, redirectUrls });

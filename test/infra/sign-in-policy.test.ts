@@ -4,7 +4,7 @@ import { MagicLinkAuthStack } from '../../lib/magic-link-auth-stack';
 import type { MagicLinkAuthProps } from '../../lib/magic-link-auth';
 
 const HOOK_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:before-sign-in';
-const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
+const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', appName: 'Example App', signInUrl: 'https://app.example.com/sign-in' };
 
 /** Synthesizes the repository's stack without bundling, with the hook as the app's `-c beforeSignInFunctionArn` gives it. */
 function synth(props: Partial<MagicLinkAuthProps> = {}, beforeSignInFunctionArn?: string): Template {

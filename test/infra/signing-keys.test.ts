@@ -4,7 +4,7 @@ import { FUNCTION_NAMES, pascal } from '../../lib/functions';
 import { MagicLinkAuthStack } from '../../lib/magic-link-auth-stack';
 import type { MagicLinkAuthProps } from '../../lib/magic-link-auth';
 
-const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
+const required: MagicLinkAuthProps = { senderAddress: 'no-reply@example.com', appName: 'Example App', signInUrl: 'https://app.example.com/sign-in' };
 
 /** The template of a stack at a signing key generation (without bundling: the template is what is read). */
 function synth(signingKeyGeneration?: number): Template {

@@ -15,7 +15,7 @@ import { MagicLinkAuthStack } from '../../lib/magic-link-auth-stack';
  */
 
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = new MagicLinkAuthStack(app, 'Access', { auth: { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' } });
+const stack = new MagicLinkAuthStack(app, 'Access', { auth: { senderAddress: 'no-reply@example.com', appName: 'Example App', signInUrl: 'https://app.example.com/sign-in' } });
 const template = Template.fromStack(stack);
 const functions = template.findResources('AWS::Lambda::Function');
 

@@ -6,8 +6,9 @@ import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, textName, type
 import { MagicLinkAuth } from '../../lib/magic-link-auth';
 import { resolveSettingValues } from '../../lambdas/settings-resolver';
 import { originOf, resolveSettings, settingsFromContext } from '../../lib/settings';
+import { DEFAULT_APP_NAME, propsFromContext } from '../../lib/magic-link-auth-stack';
 
-const required = { senderAddress: 'no-reply@example.com', signInUrl: 'https://app.example.com/sign-in' };
+const required = { senderAddress: 'no-reply@example.com', appName: 'Example App', signInUrl: 'https://app.example.com/sign-in' };
 const FACTS = { hostedSignInUrl: 'https://api.example.com/sign-in', apiUrl: 'https://api.example.com' };
 const spec = (name: (typeof SETTING_NAMES)[number]) => SETTINGS[name] as SettingSpec<unknown>;
 
@@ -15,6 +16,9 @@ describe('the settings schema', () => {
   it('derives one name per setting for every layer', () => {
     expect(SETTING_NAMES.map((name) => [name, textName(name), SETTINGS[name].runtime ? envName(name) : null])).toEqual([
       ['senderAddress', 'senderAddress', 'SENDER_ADDRESS'],
+      ['appName', 'appName', 'APP_NAME'],
+      ['brand', 'brand', 'BRAND'],
+      ['defaultLocale', 'defaultLocale', 'DEFAULT_LOCALE'],
       ['signInUrl', 'signInUrl', 'SIGN_IN_URL'],
       ['redirectUrls', 'redirectUrls', 'REDIRECT_URLS'],
       ['allowedOrigins', 'allowedOrigins', null],
@@ -78,7 +82,7 @@ describe('one resolver for the construct and the functions', () => {
   });
 
   it('allows no other origin for the hosted page, which is served from the API itself', () => {
-    expect(resolveSettings({ senderAddress: required.senderAddress }, FACTS).values).toMatchObject({ signInUrl: FACTS.hostedSignInUrl, allowedOrigins: undefined });
+    expect(resolveSettings({ senderAddress: required.senderAddress, appName: required.appName }, FACTS).values).toMatchObject({ signInUrl: FACTS.hostedSignInUrl, allowedOrigins: undefined });
   });
 
   it('reads the origin of a literal sign-in URL at synth, and of a Token at deploy time', () => {
@@ -96,7 +100,7 @@ describe('the construct with values known only at deploy time (Tokens)', () => {
     const sender = ssm.StringParameter.valueForStringParameter(stack, '/auth/sender');
     const signInUrl = ssm.StringParameter.valueForStringParameter(stack, '/auth/sign-in-url');
     const limit = ssm.StringParameter.valueForTypedStringParameterV2(stack, '/auth/limit');
-    new MagicLinkAuth(stack, 'Auth', { senderAddress: sender, signInUrl, emailLimitPerHour: Number(limit) || 3 });
+    new MagicLinkAuth(stack, 'Auth', { senderAddress: sender, appName: 'Example App', signInUrl, emailLimitPerHour: Number(limit) || 3 });
     return Template.fromStack(stack);
   }
 
@@ -116,9 +120,41 @@ describe('the construct with values known only at deploy time (Tokens)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Bad');
     const sender = ssm.StringParameter.valueForStringParameter(stack, '/auth/sender');
-    expect(() => new MagicLinkAuth(stack, 'Auth', { senderAddress: sender, signInUrl: 'http://app.example.com' })).toThrow('MagicLinkAuth: signInUrl must use https');
-    expect(() => new MagicLinkAuth(stack, 'Auth2', { senderAddress: sender, signInUrl: 'https://app.example.com', linkLifetime: Duration.millis(1500) })).toThrow(
+    expect(() => new MagicLinkAuth(stack, 'Auth', { senderAddress: sender, appName: 'Example App', signInUrl: 'http://app.example.com' })).toThrow('MagicLinkAuth: signInUrl must use https');
+    expect(() => new MagicLinkAuth(stack, 'Auth2', { senderAddress: sender, appName: 'Example App', signInUrl: 'https://app.example.com', linkLifetime: Duration.millis(1500) })).toThrow(
       'MagicLinkAuth: linkLifetime must be a whole number from 60 to 86400 seconds, got 1.5',
     );
+  });
+});
+
+describe('who is asking: appName, brand and defaultLocale', () => {
+  it('requires appName, naming the prop; the repository\'s app gives a default one', () => {
+    expect(() => resolveSettings({ senderAddress: required.senderAddress } as never, FACTS)).toThrow('MagicLinkAuth: appName is required');
+    expect(propsFromContext({ tryGetContext: (key) => (key === 'senderAddress' ? required.senderAddress : undefined) }).appName).toBe(DEFAULT_APP_NAME);
+    expect(propsFromContext({ tryGetContext: (key) => ({ senderAddress: required.senderAddress, appName: 'Acme' })[key as 'appName'] }).appName).toBe('Acme');
+    expect(() => resolveSettings({ ...required, appName: 'Line\nbreak' }, FACTS)).toThrow('MagicLinkAuth: appName must be a name without control characters');
+  });
+
+  it('refuses a primary colour under WCAG AA contrast with the button text, with the measured ratio', () => {
+    // #777777 on white is 4.478...:1, just under AA (shown rounded down).
+    expect(() => resolveSettings({ ...required, brand: { primaryColor: '#777' } }, FACTS)).toThrow(
+      'MagicLinkAuth: brand primaryColor #777777 has a contrast ratio of 4.47:1 with the button text (#ffffff); WCAG AA needs at least 4.5:1',
+    );
+    expect(() => resolveSettings({ ...required, brand: { primaryColor: '#ffcc00' } }, FACTS)).toThrow('contrast ratio of 1.51:1');
+    expect(resolveSettings({ ...required, brand: { primaryColor: '#1A56DB' } }, FACTS).values.brand).toEqual({ primaryColor: '#1a56db' });
+  });
+
+  it('takes a logo over https only, and a support address or https URL', () => {
+    expect(() => resolveSettings({ ...required, brand: { logoUrl: 'http://cdn.example.com/logo.png' } }, FACTS)).toThrow('MagicLinkAuth: brand logoUrl must be an https URL');
+    expect(() => resolveSettings({ ...required, brand: { support: 'call us' } }, FACTS)).toThrow('MagicLinkAuth: brand support must be an email address or an https URL');
+    expect(() => resolveSettings({ ...required, brand: { colour: '#000' } as never }, FACTS)).toThrow('MagicLinkAuth: brand has no field "colour"');
+    const { environment } = resolveSettings({ ...required, brand: { logoUrl: 'https://cdn.example.com/logo.png', support: 'Help@Example.com' } }, FACTS);
+    expect(JSON.parse(environment.BRAND!)).toEqual({ logoUrl: 'https://cdn.example.com/logo.png', support: 'help@example.com' });
+  });
+
+  it('takes a default locale from the declared locales only', () => {
+    expect(resolveSettings(required, FACTS).values.defaultLocale).toBe('en');
+    expect(resolveSettings({ ...required, defaultLocale: 'pt-BR' }, FACTS).environment.DEFAULT_LOCALE).toBe('pt-BR');
+    expect(() => resolveSettings({ ...required, defaultLocale: 'pt' as never }, FACTS)).toThrow('MagicLinkAuth: defaultLocale must be one of "en", "de"');
   });
 });

@@ -47,14 +47,14 @@ describe('allowedEmailDomains', () => {
 
   it.each(['@example.com', 'ada@example.com', '*.example.com', 'example', 'exa mple.com', '.example.com', ''])('refuses %j, and synth fails naming the prop', (domain) => {
     expect(SETTINGS.allowedEmailDomains.kind.check([domain]).ok).toBe(false);
-    expect(() => resolveSettings({ senderAddress: 'no-reply@example.com', allowedEmailDomains: [domain] }, { hostedSignInUrl: 'https://x.example/sign-in', apiUrl: 'https://x.example' })).toThrow(
+    expect(() => resolveSettings({ senderAddress: 'no-reply@example.com', appName: 'Example App', allowedEmailDomains: [domain] }, { hostedSignInUrl: 'https://x.example/sign-in', apiUrl: 'https://x.example' })).toThrow(
       /^MagicLinkAuth: allowedEmailDomains must list mail domains/,
     );
   });
 
   it('takes beforeSignInTimeout from 1 to 5 seconds, and beforeSignInOnError as refuse or allow', () => {
     const facts = { hostedSignInUrl: 'https://x.example/sign-in', apiUrl: 'https://x.example' };
-    const env = (props: object) => resolveSettings({ senderAddress: 'no-reply@example.com', ...props }, facts).environment;
+    const env = (props: object) => resolveSettings({ senderAddress: 'no-reply@example.com', appName: 'Example App', ...props }, facts).environment;
     expect(env({})).toMatchObject({ ALLOWED_EMAIL_DOMAINS: '', BEFORE_SIGN_IN_TIMEOUT_SECONDS: '2', BEFORE_SIGN_IN_ON_ERROR: 'refuse' });
     expect(env({ beforeSignInTimeout: Duration.seconds(5), beforeSignInOnError: 'allow' })).toMatchObject({ BEFORE_SIGN_IN_TIMEOUT_SECONDS: '5', BEFORE_SIGN_IN_ON_ERROR: 'allow' });
     expect(() => env({ beforeSignInTimeout: Duration.seconds(6) })).toThrow('MagicLinkAuth: beforeSignInTimeout must be a whole number from 1 to 5 seconds');
