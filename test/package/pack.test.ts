@@ -140,7 +140,7 @@ describe('the packed construct library', () => {
     expect(JSON.stringify(template)).not.toContain(ROOT);
   });
 
-  it.each(['node10', 'node16', 'bundler'])('type-checks from a TypeScript app (moduleResolution %s), with the props, the grant, the client and the browser module typed', (resolution) => {
+  it.each(['node10', 'node16', 'bundler'])('type-checks from a TypeScript app (moduleResolution %s), with the props, the grant, the client, one locale of user messages and the browser module typed', (resolution) => {
     const app = path.join(work, 'app');
     writeFileSync(path.join(app, 'app.ts'), APP_TS);
     const module = { node10: 'commonjs', node16: 'node16', bundler: 'es2022' }[resolution];
