@@ -27,6 +27,16 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** The longest `retry_after` of each code that sets one, in seconds. */
+export const ERROR_RETRY_AFTER: Partial<Record<ErrorCode, number>> = {
+  magic_link_ip_limit_exceeded: 3600,
+  magic_link_email_limit_exceeded: 3600,
+  magic_link_capacity_exceeded: 3600,
+  magic_link_code_attempts_exceeded: 3600,
+  magic_link_code_ip_limit_exceeded: 3600,
+  service_unavailable: 5,
+};
+
 /** Part of several responses. */
 export interface User {
   /** The user's stable id: `usr_` and a ULID, made by the address's first completed sign-in and the same for every later one. Opaque (never derived from the address): key your own data on it. */

@@ -6,7 +6,12 @@
  * all a 429): it tells you `retryAfterSeconds` and gives a `userMessage` you can show as it is.
  * It throws only when no API answered (network failure, or a body that is not this API's envelope).
  */
+import { formatUnit } from '../lambdas/contract/locales';
+import { fill } from '../lambdas/contract/locales/page';
+import { messages as englishMessages } from '../lambdas/contract/locales/en/messages';
+import { VALIDATION_FIELDS, type MessageStrings } from '../lambdas/contract/locales/messages';
 import {
+  ERROR_RETRY_AFTER,
   ERROR_STATUS,
   type ErrorCode,
   type GetSessionData,
@@ -24,6 +29,8 @@ import {
 } from './generated';
 
 export * from './generated';
+export type { MessageStrings } from '../lambdas/contract/locales/messages';
+export type { Locale } from '../lambdas/contract/locales';
 
 export interface FieldIssue {
   readonly field: string;
@@ -73,55 +80,22 @@ export class MagicLinkTransportError extends Error {
   }
 }
 
-const minutes = (seconds: number | null) => Math.max(1, Math.ceil((seconds ?? 3600) / 60));
-
-/** The sentence to show a person for each code. */
-export function userMessage(code: ErrorCode, retryAfterSeconds: number | null, details: readonly FieldIssue[] = []): string {
-  switch (code) {
-    case 'magic_link_ip_limit_exceeded':
-      return `Too many sign-in requests from your network. Please try again in ${minutes(retryAfterSeconds)} minutes.`;
-    case 'magic_link_email_limit_exceeded':
-      return `Too many sign-in links were requested for this email address. Please check your inbox (and spam folder), or try again in ${minutes(retryAfterSeconds)} minutes.`;
-    case 'magic_link_capacity_exceeded':
-      return `Sign-in emails are paused for a while because of unusually high demand. Please try again in ${minutes(retryAfterSeconds)} minutes.`;
-    case 'magic_link_already_used':
-      return "This sign-in link was already used. If you're already signed in elsewhere, use that session. Otherwise, request a fresh link.";
-    case 'magic_link_device_mismatch':
-      return 'This sign-in was requested on another device or browser. Open the link there, or type the 6-digit code from the email on the device where you asked to sign in.';
-    case 'magic_link_code_invalid':
-      return "That code isn't right. Check the 6-digit code in your most recent sign-in email and try again.";
-    case 'magic_link_code_attempts_exceeded':
-      return `Too many wrong codes were entered for this email address. Please use the link in the email, or try again in ${minutes(retryAfterSeconds)} minutes.`;
-    case 'magic_link_code_ip_limit_exceeded':
-      return `Too many wrong codes were entered from this network. Please use the link in the email, or try again in ${minutes(retryAfterSeconds)} minutes.`;
-    case 'magic_link_expired':
-      return 'This sign-in link has expired. Please request a fresh link.';
-    case 'magic_link_not_found':
-      return "This sign-in link isn't valid. Make sure you opened the whole link from your most recent email, or request a fresh one.";
-    case 'session_invalid':
-      return 'Your session has ended. Please sign in again.';
-    case 'sign_in_not_allowed':
-      return "This email address can't be used to sign in here. Please use another address, or ask the service's operators to admit this one.";
-    case 'validation_failed':
-      return details.some((d) => d.field === 'email')
-        ? 'Please enter a valid email address.'
-        : details.some((d) => d.field === 'code')
-          ? 'Please enter the 6-digit code from the email.'
-          : details.some((d) => d.field === 'token')
-          ? "This sign-in link isn't complete. Open the whole link from your email, or request a fresh one."
-          : 'Some of the information sent was not valid. Please check it and try again.';
-    case 'email_delivery_failed':
-      return "We couldn't send the sign-in email. Please check the address and try again in a moment.";
-    case 'service_unavailable':
-      return `The service is busy right now. Please try again in ${retryAfterSeconds ?? 5} seconds.`;
-    case 'invalid_json':
-    case 'payload_too_large':
-    case 'unsupported_media_type':
-    case 'route_not_found':
-    case 'method_not_allowed':
-    case 'internal_error':
-      return 'Something went wrong. Please try again later.';
-  }
+/**
+ * The sentence to show a person for each code, in the language of `messages` (English by default;
+ * import another locale's from `magic-link-auth/messages/<tag>`, e.g. `messages/de`).
+ */
+export function userMessage(
+  code: ErrorCode,
+  retryAfterSeconds: number | null,
+  details: readonly FieldIssue[] = [],
+  messages: MessageStrings = englishMessages,
+): string {
+  const field = code === 'validation_failed' ? VALIDATION_FIELDS.find((name) => details.some((d) => d.field === name)) : undefined;
+  const wait = retryAfterSeconds ?? ERROR_RETRY_AFTER[code] ?? 0;
+  return fill(messages[field === undefined ? code : (`validation_failed.${field}` as const)], {
+    minutes: formatUnit(Math.max(1, Math.ceil(wait / 60)), 'minute', messages.locale),
+    seconds: formatUnit(wait, 'second', messages.locale),
+  });
 }
 
 /**
@@ -152,6 +126,11 @@ export interface MagicLinkClientOptions {
   readonly baseUrl: string;
   /** A `fetch` to use instead of the global one. */
   readonly fetch?: typeof fetch;
+  /**
+   * The language of every result's `userMessage` (English by default), e.g.
+   * `import { messages } from 'magic-link-auth/messages/de'`.
+   */
+  readonly messages?: MessageStrings;
 }
 
 interface Envelope {
@@ -168,10 +147,12 @@ interface Envelope {
 export class MagicLinkClient {
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly messages: MessageStrings;
 
   constructor(options: MagicLinkClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
+    this.messages = options.messages ?? englishMessages;
   }
 
   /**
@@ -270,7 +251,7 @@ export class MagicLinkClient {
       retryAfterSeconds,
       docUrl: envelope.doc_url ?? '',
       requestId: envelope.request_id ?? '',
-      userMessage: userMessage(code as ErrorCode, retryAfterSeconds, details),
+      userMessage: userMessage(code as ErrorCode, retryAfterSeconds, details, this.messages),
     };
   }
 }

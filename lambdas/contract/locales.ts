@@ -83,7 +83,14 @@ export function negotiateLocale(
  * platform's own CLDR data: whole days, hours or minutes when the value is one, else seconds.
  */
 export function formatDuration(seconds: number, locale: Locale): string {
-  const [value, unit] =
+  const [value, unit]: [number, TimeUnit] =
     seconds % 86_400 === 0 ? [seconds / 86_400, 'day'] : seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  return formatUnit(value, unit, locale);
+}
+
+export type TimeUnit = 'day' | 'hour' | 'minute' | 'second';
+
+/** A count of one unit as a reader of `locale` says it, plural and digits included ("1 minute", "60 Minuten", "دقيقتان"). */
+export function formatUnit(value: number, unit: TimeUnit, locale: Locale): string {
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FUNCTION_NAMES } from '../../lib/functions';
+import { LOCALES } from '../../lambdas/contract/locales';
 import { ALARM_THRESHOLDS } from '../../lib/monitoring';
 
 /**
@@ -73,7 +74,9 @@ export { threshold };
 // The typed client and the browser module, from their subpaths, with their types.
 import { MagicLinkClient, type SignedIn } from '${rootPackage.name}/client';
 import { mountSignIn, type SignInOptions } from '${rootPackage.name}/sign-in';
-const client = new MagicLinkClient({ baseUrl: 'https://auth.example.com' });
+// One locale's user messages, on its own subpath.
+import { messages as german } from '${rootPackage.name}/messages/de';
+const client = new MagicLinkClient({ baseUrl: 'https://auth.example.com', messages: german });
 const onSignedIn: SignInOptions['onSignedIn'] = (session) => void session.token.length;
 export const mount = (root: HTMLElement) => mountSignIn(root, { baseUrl: 'https://auth.example.com', onSignedIn });
 export async function signIn(token: string): Promise<SignedIn | undefined> {
@@ -95,7 +98,14 @@ const client = new MagicLinkClient({
 const sent = await client.requestMagicLink('ada@example.com');
 const { verifier, challenge } = await createPkcePair();
 const cjs = createRequire(import.meta.url)('${rootPackage.name}/client');
-console.log(JSON.stringify({ sent, verifier: verifier.length, challenge: challenge.length, mountSignIn: typeof mountSignIn, commonJs: typeof cjs.MagicLinkClient }));
+const limited = { success: false, error: 'magic_link_ip_limit_exceeded', message: 'Too many magic link requests from this IP.', details: [], retry_after: 3600, doc_url: '', request_id: 'req_01JD0000000000000000000000' };
+const german = new MagicLinkClient({
+  baseUrl: 'https://auth.example.com',
+  messages: (await import('${rootPackage.name}/messages/de')).messages,
+  fetch: async () => new Response(JSON.stringify(limited), { status: 429, headers: { 'content-type': 'application/json' } }),
+});
+const refused = await german.requestMagicLink('ada@example.com');
+console.log(JSON.stringify({ sent, verifier: verifier.length, challenge: challenge.length, mountSignIn: typeof mountSignIn, commonJs: typeof cjs.MagicLinkClient, germanMessage: refused.userMessage }));
 `;
 
 describe('the packed construct library', () => {
@@ -104,6 +114,10 @@ describe('the packed construct library', () => {
     expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/magic-link-auth.d.ts']));
     // The typed client and the browser module, with their types, and the license package.json names.
     expect(files).toEqual(expect.arrayContaining(['dist/client/index.js', 'dist/client/index.d.ts', 'client/dist/sign-in.js', 'dist/client/sign-in.d.ts', 'LICENSE']));
+    // Every locale's user messages, each a module of its own so an app ships only the languages it uses.
+    for (const locale of LOCALES) {
+      expect(files).toEqual(expect.arrayContaining([`dist/lambdas/contract/locales/${locale}/messages.js`, `dist/lambdas/contract/locales/${locale}/messages.d.ts`]));
+    }
     expect(rootPackage.license).toBe('MIT');
     expect(readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
     for (const name of ['request-magic-link', 'verify', 'get-session', 'sign-out', 'sign-in-page', 'openapi', 'fallback']) {
@@ -161,6 +175,7 @@ describe('the packed construct library', () => {
       challenge: 43,
       mountSignIn: 'function',
       commonJs: 'function',
+      germanMessage: 'Zu viele Anmeldeanfragen aus Ihrem Netzwerk. Bitte versuchen Sie es in 60 Minuten erneut.',
     });
   });
 
