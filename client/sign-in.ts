@@ -13,7 +13,12 @@
  *
  * On success the session goes to `onSignedIn`; this module never stores the session token itself.
  */
-import { MagicLinkClient, codeChallengeFor, createPkcePair, type ErrorCode, type Failure, type SignedIn } from './index';
+import { formatUnit } from '../lambdas/contract/locales';
+import { page as ENGLISH } from '../lambdas/contract/locales/en/page';
+import { fill, type Language } from '../lambdas/contract/locales/page';
+import { MagicLinkClient, codeChallengeFor, createPkcePair, userMessage, type ErrorCode, type Failure, type SignedIn } from './index';
+
+export type { Language, PageStrings } from '../lambdas/contract/locales/page';
 
 export interface SignedInSession {
   /** Send as `Authorization: Bearer <token>`. */
@@ -44,8 +49,14 @@ export interface SignInOptions {
   readonly authorizationRequest?: NonNullable<Parameters<MagicLinkClient['requestMagicLink']>[1]>['authorizationRequest'];
   /** The app the person signs in to: the headings say "Sign in to <appName>". */
   readonly appName?: string;
-  /** What a signed-in person without a redirect is told to do next. @default "You can close this tab and go back to the app." */
+  /** What a signed-in person without a redirect is told to do next. @default the language's `nextStep` ("You can close this tab and go back to the app.") */
   readonly nextStep?: string;
+  /**
+   * The language to speak: its tag (sent with the link request, so the mail is written in it too), the
+   * module's words (`lambdas/contract/locales/<tag>/page.ts`) and the error sentences (`…/messages.ts`).
+   * The hosted page gets one from `<API>/sign-in/language.js?locale=<tag>`. @default English
+   */
+  readonly language?: Language;
   /** Seconds before "Send another email" is offered. @default 60 */
   readonly resendAfterSeconds?: number;
   /** Where the pending sign-in's verifier and address are kept. @default localStorage */
@@ -75,10 +86,14 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<str
 }
 
 export function mountSignIn(root: HTMLElement, options: SignInOptions): { destroy(): void } {
-  const client = new MagicLinkClient({ baseUrl: options.baseUrl });
+  const client = new MagicLinkClient({ baseUrl: options.baseUrl, ...(options.language ? { messages: options.language.messages } : {}) });
   const storage = options.storage ?? window.localStorage;
   const resendAfter = Math.max(60, options.resendAfterSeconds ?? 60);
   const timers = new Set<ReturnType<typeof setInterval>>();
+  const locale = options.language?.locale ?? 'en';
+  const t = options.language?.page ?? ENGLISH;
+  /** A catalog string with `{email}` as an emphasised element (text nodes only: no markup is parsed). */
+  const withEmail = (template: string, email: string): Child[] => template.split('{email}').flatMap((part, index) => (index === 0 ? [part] : [h('strong', {}, email), part]));
 
   const readPending = (): Pending | null => {
     try {
@@ -140,10 +155,10 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     storage.removeItem(SENT_KEY);
     const leaving = session.continueTo !== undefined || session.redirectTo !== undefined;
     show(
-      heading("You're signed in"),
-      h('p', {}, 'Signed in as ', h('strong', {}, session.email), '.'),
+      heading(t.signedIn),
+      h('p', {}, ...withEmail(t.signedInAs, session.email)),
       // Never a dead end: either the page is about to leave, or the person is told what to do now.
-      h('p', {}, leaving ? 'Taking you back…' : (options.nextStep ?? 'You can close this tab and go back to the app.')),
+      h('p', {}, leaving ? t.takingYouBack : (options.nextStep ?? t.nextStep)),
     );
     options.onSignedIn(session);
   };
@@ -159,9 +174,9 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
 
   const requestStep = (email = '') => {
     const input = h('input', { id: 'mla-email', type: 'email', name: 'email', autocomplete: 'email', required: true, value: email });
-    const button = h('button', { type: 'submit' }, 'Email me a sign-in link');
+    const button = h('button', { type: 'submit' }, t.sendLink);
     const region = status('mla-email-error');
-    const form = h('form', { novalidate: false }, h('label', { for: 'mla-email' }, 'Email address'), input, button, region);
+    const form = h('form', { novalidate: false }, h('label', { for: 'mla-email' }, t.emailLabel), input, button, region);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const address = input.value.trim();
@@ -169,14 +184,14 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
       if (waitFor(address) > 0) return codeStep(address);
       void send(address, button, region, input);
     });
-    show(heading(options.appName ? `Sign in to ${options.appName}` : 'Sign in'), h('p', {}, "We'll email you a sign-in link and a code."), form);
+    show(heading(options.appName ? fill(t.signInTo, { appName: options.appName }) : t.signIn), h('p', {}, t.intro), form);
   };
 
   /** Requests a link for `email`, bound to this browser; on success, the code step. Never retried by itself. */
   const send = async (email: string, button: HTMLButtonElement, region: HTMLElement, input?: HTMLInputElement) => {
     button.disabled = true;
     if (input) invalid(input, region, false);
-    say(region, 'Sending…');
+    say(region, t.sending);
     // One verifier while a sign-in is pending, whichever address: every email sent stays bound to this browser.
     const pending = readPending();
     const pair = pending ? null : await createPkcePair();
@@ -186,6 +201,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     try {
       const result = await client.requestMagicLink(email, {
         codeChallenge: challenge,
+        ...(options.language ? { locale } : {}),
         ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}),
         ...(options.authorizationRequest ? { authorizationRequest: options.authorizationRequest } : {}),
       });
@@ -199,7 +215,7 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
       if (input && result.error === 'validation_failed') invalid(input, region, true);
     } catch {
       button.disabled = false;
-      say(region, "We couldn't reach the sign-in service. Check your connection and try again.", 'error');
+      say(region, t.unreachable, 'error');
     }
   };
 
@@ -216,18 +232,18 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
 
   const codeStep = (email: string) => {
     const input = h('input', { id: 'mla-code', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true, maxlength: '12', spellcheck: 'false' });
-    const submit = h('button', { type: 'submit' }, 'Sign in with code');
+    const submit = h('button', { type: 'submit' }, t.signInWithCode);
     const region = status('mla-code-error');
-    const form = h('form', {}, h('label', { for: 'mla-code' }, '6-digit code'), input, submit, region);
-    const resend = h('button', { type: 'button', class: 'mla-secondary' }, 'Send another email');
+    const form = h('form', {}, h('label', { for: 'mla-code' }, t.codeLabel), input, submit, region);
+    const resend = h('button', { type: 'button', class: 'mla-secondary' }, t.sendAnother);
     const resendStatus = status();
-    const other = h('button', { type: 'button', class: 'mla-link' }, 'Use a different email');
+    const other = h('button', { type: 'button', class: 'mla-link' }, t.useDifferentEmail);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       // Accept what people paste: "123 456", "123-456", a trailing newline.
       const code = input.value.replace(/\D/g, '');
       invalid(input, region, code.length !== 6);
-      if (code.length !== 6) return say(region, 'Please enter the 6-digit code from the email.', 'error');
+      if (code.length !== 6) return say(region, userMessage('validation_failed', null, [{ field: 'code', issue: '' }], options.language?.messages), 'error');
       void verifyCode(email, code, input, submit, region);
     });
     resend.addEventListener('click', () => {
@@ -235,18 +251,18 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
     });
     other.addEventListener('click', () => requestStep());
     show(
-      heading('Check your email'),
-      h('p', {}, 'We sent a sign-in link and a 6-digit code to ', h('strong', {}, email), '. Open the link in this browser, or type the code here.'),
+      heading(t.checkEmail),
+      h('p', {}, ...withEmail(t.sentTo, email)),
       form,
       h('p', {}, resend, ' ', other),
       resendStatus,
     );
-    holdOff(resend, resendStatus, waitFor(email), (left) => `You can ask for another email in ${left} seconds.`);
+    holdOff(resend, resendStatus, waitFor(email), (left) => fill(t.resendIn, { duration: formatUnit(left, 'second', locale) }));
   };
 
   const verifyCode = async (email: string, code: string, input: HTMLInputElement, button: HTMLButtonElement, region: HTMLElement) => {
     button.disabled = true;
-    say(region, 'Signing in…');
+    say(region, t.signingIn);
     try {
       const result = await client.verifyCode(email, code, { codeVerifier: readPending()?.verifier });
       if (result.ok) return finish(sessionOf(result.data));
@@ -263,17 +279,17 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
       }
     } catch {
       button.disabled = false;
-      say(region, "We couldn't reach the sign-in service. Check your connection and try again.", 'error');
+      say(region, t.unreachable, 'error');
     }
   };
 
   const confirmStep = (token: string) => {
-    const button = h('button', { type: 'button' }, 'Sign in');
+    const button = h('button', { type: 'button' }, t.signIn);
     const region = status();
     button.addEventListener('click', () => {
       void (async () => {
         button.disabled = true;
-        say(region, 'Signing in…');
+        say(region, t.signingIn);
         try {
           const result = await client.verify(token, { codeVerifier: readPending()?.verifier });
           if (result.ok) return finish(sessionOf(result.data));
@@ -281,17 +297,17 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
           if (result.error === 'magic_link_device_mismatch') return; // the link is not used up: nothing more to do here
           if (result.status >= 500) button.disabled = false;
           else {
-            const again = h('button', { type: 'button', class: 'mla-secondary' }, 'Email me a new link');
+            const again = h('button', { type: 'button', class: 'mla-secondary' }, t.emailNewLink);
             again.addEventListener('click', () => requestStep(readPending()?.email));
             region.after(h('p', {}, again));
           }
         } catch {
           button.disabled = false;
-          say(region, "We couldn't reach the sign-in service. Check your connection and try again.", 'error');
+          say(region, t.unreachable, 'error');
         }
       })();
     });
-    show(heading('Finish signing in'), h('p', {}, 'Click the button to sign in on this device.'), button, region);
+    show(heading(t.finishSigningIn), h('p', {}, t.clickToSignIn), button, region);
   };
 
   // A link opens this page with #token=…: take it, and drop it from the address bar and history at once.

@@ -207,6 +207,7 @@ export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apig
   getSignInPage: { rateLimit: 50, burstLimit: 100 },
   getSignInScript: { rateLimit: 50, burstLimit: 100 },
   getSignInStyles: { rateLimit: 50, burstLimit: 100 },
+  getSignInLanguage: { rateLimit: 50, burstLimit: 100 },
   // The OpenID Connect endpoints: a sign-in page view, a code exchange or refresh per sign-in, a UserInfo read.
   authorize: { rateLimit: 20, burstLimit: 40 },
   oauthToken: { rateLimit: 50, burstLimit: 100 },

@@ -77,7 +77,7 @@ export const ROUTES = [
     body: 'optional',
     errors: ['invalid_json', 'validation_failed', 'unsupported_media_type', 'session_invalid', ...CHAIN_ERRORS],
   },
-  // The hosted sign-in page: HTML, its module and its stylesheet, all from one function.
+  // The hosted sign-in page: HTML, its module, its stylesheet and its words, all from one function.
   {
     method: 'GET',
     path: '/sign-in',
@@ -107,6 +107,16 @@ export const ROUTES = [
     successStatus: 200,
     errors: [...CHAIN_ERRORS],
     media: 'text/css',
+  },
+  {
+    method: 'GET',
+    path: '/sign-in/language.js',
+    handler: 'sign-in-page',
+    operationId: 'getSignInLanguage',
+    summary: 'The hosted sign-in page\'s words and error sentences in one language, an ES module (`?locale=`, BCP 47; the deployment\'s default when it does not speak it)',
+    successStatus: 200,
+    errors: [...CHAIN_ERRORS],
+    media: 'text/javascript',
   },
   // OpenID Connect's authorization endpoint: the hosted page for a registered client, from the page's function.
   {

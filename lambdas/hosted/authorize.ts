@@ -3,26 +3,37 @@
  * imports on the route's first request only.
  */
 import type { ServiceConfig } from '../config';
+import { fill } from '../contract/locales/page';
 import { checkAuthorizationRequest, withQuery, type AuthorizeParameters } from '../domain/oidc';
 import type { Reply } from '../http/middlewares';
-import { escapeHtml, html } from './page';
+import { escapeHtml, html, pageLocale, signInMain, titleWithApp, type PageConfig } from './page';
+import { pageStrings } from './strings';
+
+type Page = { readonly body: string; readonly contentType: string };
 
 /** The sign-in page for a registered OpenID Connect client: the module reads the request from the page's URL. */
-export function authorizePage(clientName: string): { readonly body: string; readonly contentType: string } {
-  const name = escapeHtml(clientName);
+export async function authorizePage(config: PageConfig, clientName: string, acceptLanguage: string | undefined): Promise<Page> {
+  const locale = pageLocale(config, acceptLanguage);
+  const strings = await pageStrings(locale);
   return {
-    body: html({ base: '../', title: `Sign in to ${clientName}`, main: `<main id="sign-in" class="mla" data-client-name="${name}"><noscript><p>This sign-in page needs JavaScript.</p></noscript></main>` }),
+    body: html({ base: '../', locale, strings, config, title: fill(strings.signInTo, { appName: clientName }), main: signInMain({ config, strings, clientName }) }),
     contentType: 'text/html; charset=utf-8',
   };
 }
 
 /** An authorization request that cannot be sent back to its client: said on a page, never redirected. */
-export function authorizeErrorPage(problem: string): { readonly body: string; readonly contentType: string } {
+export async function authorizeErrorPage(config: PageConfig, problem: string, acceptLanguage: string | undefined): Promise<Page> {
+  const locale = pageLocale(config, acceptLanguage);
+  const strings = await pageStrings(locale);
   return {
     body: html({
       base: '../',
-      title: 'Sign-in request not valid',
-      main: `<main class="mla"><h1>This sign-in request is not valid</h1><p>${escapeHtml(problem)}</p><p>Go back to the app you came from and try again; if it keeps happening, tell the app's team.</p></main>`,
+      locale,
+      strings,
+      config,
+      title: titleWithApp(strings.requestInvalidTitle, config.appName),
+      // The problem is the protocol's, for the app's team: in English, as the API's messages are.
+      main: `<main class="mla"><h1>${escapeHtml(strings.requestInvalidHeading)}</h1><p lang="en" dir="ltr">${escapeHtml(problem)}</p><p>${escapeHtml(strings.requestInvalidAdvice)}</p></main>`,
     }),
     contentType: 'text/html; charset=utf-8',
   };
@@ -40,13 +51,13 @@ function parametersOf(rawQuery: string | undefined): AuthorizeParameters {
  * request with the link request, checked there again); an unknown client or redirect URI is an error
  * page, never a redirect; any other error goes back to the redirect URI (RFC 6749 §4.1.2.1, RFC 9207).
  */
-export function authorize(rawQuery: string | undefined, config: ServiceConfig): Reply {
+export async function authorize(rawQuery: string | undefined, config: ServiceConfig, acceptLanguage: string | undefined): Promise<Reply> {
   const checked = checkAuthorizationRequest(config.oidcClients, parametersOf(rawQuery));
   switch (checked.kind) {
     case 'ok':
-      return { kind: 'page', status: 200, page: authorizePage(checked.client.name) };
+      return { kind: 'page', status: 200, page: await authorizePage(config, checked.client.name, acceptLanguage) };
     case 'error_page':
-      return { kind: 'page', status: 400, page: authorizeErrorPage(checked.problem) };
+      return { kind: 'page', status: 400, page: await authorizeErrorPage(config, checked.problem, acceptLanguage) };
     case 'redirect_error':
       return {
         kind: 'redirect',

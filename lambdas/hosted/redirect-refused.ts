@@ -1,18 +1,29 @@
 /**
  * The hosted page opened with a `redirect_to` the deployment does not allow: the app's mistake, said
- * on a page of its own before any address is asked for. Its function imports this module only for a
- * page URL that names a `redirect_to`.
+ * on a page of its own before any address is asked for, in the reader's language. Its function imports
+ * this module only for a page URL that names a `redirect_to`.
  */
+import type { ServiceConfig } from '../config';
 import { allowedRedirect } from '../domain/redirects';
-import { html } from './page';
+import { escapeHtml, html, pageLocale, titleWithApp } from './page';
+import { pageStrings } from './strings';
 
-export function refusedRedirectPage(redirectUrls: readonly string[], redirectTo: string): { readonly body: string; readonly contentType: string } | undefined {
-  if (allowedRedirect(redirectUrls, redirectTo) !== undefined) return undefined;
+export async function refusedRedirectPage(
+  config: ServiceConfig,
+  redirectTo: string,
+  acceptLanguage: string | undefined,
+): Promise<{ readonly body: string; readonly contentType: string } | undefined> {
+  if (allowedRedirect(config.redirectUrls, redirectTo) !== undefined) return undefined;
+  const locale = pageLocale(config, acceptLanguage);
+  const strings = await pageStrings(locale);
   return {
     body: html({
       base: '',
-      title: 'Sign-in link not allowed',
-      main: `<main class="mla"><h1>This sign-in link is not allowed here</h1><p>The app that sent you here asked to come back to an address this sign-in service does not allow. It is not something you did: go back to the app and tell its team.</p></main>`,
+      locale,
+      strings,
+      config,
+      title: titleWithApp(strings.redirectRefusedTitle, config.appName),
+      main: `<main class="mla"><h1>${escapeHtml(strings.redirectRefusedHeading)}</h1><p>${escapeHtml(strings.redirectRefusedText)}</p></main>`,
     }),
     contentType: 'text/html; charset=utf-8',
   };

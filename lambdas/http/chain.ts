@@ -38,6 +38,12 @@ export type ChainOptions = {
   | { readonly operationId?: undefined; readonly metrics?: undefined }
 );
 
+/** The page's own images, and the brand's logo: its origin exactly, never a wildcard. */
+function imageSources(configResult: ConfigResult): string {
+  const logo = configResult.ok ? configResult.config.brand.logoUrl : undefined;
+  return logo === undefined ? "'self'" : `'self' ${new URL(logo).origin}`;
+}
+
 /**
  * The one middleware chain every route shares. `before` runs top to bottom; `after` and `onError`
  * run bottom to top, so the outcome is counted first, then the envelope rendered, then the security
@@ -68,7 +74,7 @@ export function httpHandler<TBody = undefined>(options: ChainOptions, handler: A
           'script-src': "'self'",
           'style-src': "'self'",
           'connect-src': "'self'",
-          'img-src': "'self'",
+          'img-src': imageSources(configResult),
           'object-src': "'none'",
           'form-action': "'self'",
           'navigate-to': '',

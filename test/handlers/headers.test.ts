@@ -32,6 +32,7 @@ const successes: Record<Route['operationId'], (headers?: Record<string, string>)
   getSignInPage: () => invokeRoute('GET', '/sign-in'),
   getSignInScript: () => invokeRoute('GET', '/sign-in/app.js'),
   getSignInStyles: () => invokeRoute('GET', '/sign-in/app.css'),
+  getSignInLanguage: () => invokeRoute('GET', '/sign-in/language.js', { query: { locale: 'de' } }),
   getOpenApiDocument: () => invokeRoute('GET', '/v1/openapi.json'),
   getOpenIdConfiguration: () => invokeRoute('GET', '/.well-known/openid-configuration'),
   getJwks: () => invokeRoute('GET', '/.well-known/jwks.json'),

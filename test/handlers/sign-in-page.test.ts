@@ -1,3 +1,6 @@
+import { LOCALES, textDirection, type Locale } from '../../lambdas/contract/locales';
+import { page as germanPage } from '../../lambdas/contract/locales/de/page';
+import type { Language } from '../../lambdas/contract/locales/page';
 import { ROUTES } from '../../lambdas/contract/routes';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { expectCommonHeaders } from '../fixtures/assertions';
@@ -7,8 +10,8 @@ import { invokeRoute } from '../fixtures/handler-fetch';
 const pageRoutes = ROUTES.filter((route) => route.handler === 'sign-in-page' && !('oauth' in route));
 
 describe('GET /sign-in and its assets (the hosted page)', () => {
-  it('serves the page, its module and its stylesheet, each with its media type, uncached', async () => {
-    expect(pageRoutes.map((route) => route.path)).toEqual(['/sign-in', '/sign-in/app.js', '/sign-in/app.css']);
+  it('serves the page, its module, its stylesheet and its words, each with its media type, uncached', async () => {
+    expect(pageRoutes.map((route) => route.path)).toEqual(['/sign-in', '/sign-in/app.js', '/sign-in/app.css', '/sign-in/language.js']);
     for (const route of pageRoutes) {
       const response = await invokeRoute('GET', route.path);
       expect(response.status).toBe(200);
@@ -54,20 +57,100 @@ describe('GET /sign-in and its assets (the hosted page)', () => {
   });
 });
 
+/** A hosted route of a function started with `env` on top of the tests' own (a container of its own). */
+async function hostedWith(path: string, options: { query?: Record<string, string>; headers?: Record<string, string>; env?: Record<string, string> } = {}) {
+  const saved = process.env;
+  process.env = { ...saved, ...options.env };
+  try {
+    let handler: unknown;
+    jest.isolateModules(() => {
+      handler = require('../../lambdas/handlers/sign-in-page').handler; // eslint-disable-line @typescript-eslint/no-require-imports
+    });
+    return await invoke(handler, apiEvent({ method: 'GET', path, routeKey: `GET ${path}`, query: options.query ?? {}, headers: options.headers ?? {} }));
+  } finally {
+    process.env = saved;
+  }
+}
+
+const BRAND = { logoUrl: 'https://cdn.example.com/acme/logo.svg', primaryColor: '#7a1fa2', support: 'help@acme.example' };
+const branded = { APP_NAME: 'Acme Notes', BRAND: JSON.stringify(BRAND) };
+
+/** The CSP's directives by name. */
+const directivesOf = (csp: string) => Object.fromEntries(csp.split(';').map((directive) => directive.trim().split(/\s+(.*)/s).slice(0, 2)));
+
+describe('the page says which app it is, in its look', () => {
+  it('names the app in the title and for the heading, shows the logo and links the support address', async () => {
+    const page = await hostedWith('/sign-in', { env: branded });
+    expect(page.rawBody).toContain('<title>Sign in to Acme Notes</title>');
+    expect(page.rawBody).toContain('data-app-name="Acme Notes"');
+    expect(page.rawBody).toContain('<img src="https://cdn.example.com/acme/logo.svg" alt="Acme Notes">');
+    expect(page.rawBody).toContain('<a id="mla-support" href="mailto:help@acme.example">Need help? Contact support</a>');
+  });
+
+  it("lets the logo's origin, exactly, into img-src, and nothing inline anywhere", async () => {
+    const page = await hostedWith('/sign-in', { env: branded });
+    const csp = page.headers['content-security-policy']!;
+    expect(directivesOf(csp)).toMatchObject({ 'img-src': "'self' https://cdn.example.com", 'style-src': "'self'", 'script-src': "'self'", 'connect-src': "'self'" });
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(page.rawBody).not.toMatch(/<script(?![^>]*\bsrc=)|\son[a-z]+=|style=|<style/i);
+    // Without a logo, the page's own images only.
+    expect(directivesOf((await invokeRoute('GET', '/sign-in')).headers['content-security-policy']!)['img-src']).toBe("'self'");
+  });
+
+  it("draws the buttons in the brand's primary colour, from the generated stylesheet", async () => {
+    const css = await hostedWith('/sign-in/app.css', { env: branded });
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.rawBody).toContain('--mla-primary:#7a1fa2');
+    expect(css.rawBody).toMatch(/\.mla button\{[^}]*background:var\(--mla-primary\)/);
+    // No brand colour: the default one, still the same rules.
+    expect((await invokeRoute('GET', '/sign-in/app.css')).rawBody).toMatch(/--mla-primary:#[0-9a-f]{6}/);
+  });
+
+  it('names the app in the title of the page that refuses a redirect_to', async () => {
+    const refused = await hostedWith('/sign-in', { env: branded, query: { redirect_to: 'https://elsewhere.example.com/' } });
+    expect(refused.status).toBe(400);
+    expect(refused.rawBody).toContain('<title>Sign-in link not allowed · Acme Notes</title>');
+  });
+});
+
+describe("the page in the reader's language", () => {
+  /** The default export of the language module. */
+  const languageOf = (body: string): Language => JSON.parse(body.replace(/^export default /, '').replace(/;\s*$/, '')) as Language;
+
+  it.each(LOCALES.map((locale) => [locale]))('serves the words and error sentences of %s as a module of its own', async (locale: Locale) => {
+    const response = await invokeRoute('GET', '/sign-in/language.js', { query: { locale } });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    const language = languageOf(response.rawBody);
+    expect(language.locale).toBe(locale);
+    expect(language.messages.locale).toBe(locale);
+    const { page } = await import(`../../lambdas/contract/locales/${locale}/page`);
+    expect(language.page).toEqual(page);
+  });
+
+  it("answers a tag by its base language, and one the service does not speak in the deployment's default", async () => {
+    expect(languageOf((await invokeRoute('GET', '/sign-in/language.js', { query: { locale: 'de-AT' } })).rawBody).locale).toBe('de');
+    expect(languageOf((await invokeRoute('GET', '/sign-in/language.js', { query: { locale: 'pt' } })).rawBody).locale).toBe('pt-BR');
+    expect(languageOf((await invokeRoute('GET', '/sign-in/language.js', { query: { locale: 'ko' } })).rawBody).locale).toBe('en');
+    const fromGermanDeployment = await hostedWith('/sign-in/language.js', { query: { locale: 'ko' }, env: { DEFAULT_LOCALE: 'de' } });
+    expect(languageOf(fromGermanDeployment.rawBody).page).toEqual(germanPage);
+  });
+
+  it("writes the HTML in the Accept-Language it speaks, right to left for Arabic, and tells the module the deployment's default", async () => {
+    const arabic = await hostedWith('/sign-in', { env: branded, headers: { 'accept-language': 'ar-EG,ar;q=0.9,en;q=0.5' } });
+    expect(arabic.rawBody).toContain(`<html lang="ar" dir="${textDirection('ar')}">`);
+    expect(arabic.rawBody).toContain('<html lang="ar" dir="rtl">');
+    expect(arabic.rawBody).toContain('<title>تسجيل الدخول إلى Acme Notes</title>');
+    expect(arabic.rawBody).toContain('data-default-locale="en"');
+    const german = await hostedWith('/sign-in', { env: { DEFAULT_LOCALE: 'de' }, headers: { 'accept-language': 'ko' } });
+    expect(german.rawBody).toContain('<html lang="de" dir="ltr">');
+    expect(german.rawBody).toContain('data-default-locale="de"');
+    expect(german.rawBody).toContain(`<noscript><p>${germanPage.needsJavaScript}</p></noscript>`);
+  });
+});
+
 describe('GET /sign-in?redirect_to=… (the app names where to come back to)', () => {
-  const pageWith = async (redirectTo: string, env: Record<string, string> = {}) => {
-    const saved = process.env;
-    process.env = { ...saved, ...env };
-    try {
-      let handler: unknown;
-      jest.isolateModules(() => {
-        handler = require('../../lambdas/handlers/sign-in-page').handler; // eslint-disable-line @typescript-eslint/no-require-imports
-      });
-      return await invoke(handler, apiEvent({ method: 'GET', path: '/sign-in', routeKey: 'GET /sign-in', query: { redirect_to: redirectTo } }));
-    } finally {
-      process.env = saved;
-    }
-  };
+  const pageWith = (redirectTo: string, env: Record<string, string> = {}) => hostedWith('/sign-in', { query: { redirect_to: redirectTo }, env });
 
   it('says a redirect_to the deployment does not allow is the app\'s mistake, and asks for no address', async () => {
     const response = await pageWith('https://app.example.com/after');

@@ -1,8 +1,18 @@
 /**
  * The hosted sign-in page's words, one catalog per locale (`./<tag>/page.ts`), and the browser
  * module's. `{appName}`, `{email}` and `{duration}` are filled in where they appear; nothing else is.
- * Runs in Node and in browsers: no imports beyond the locales.
+ * Runs in Node and in browsers: no imports beyond types.
  */
+import type { Locale } from '../locales';
+import type { MessageStrings } from './messages';
+
+/** Everything the sign-in module says in one language: the page's words and the client's error sentences. */
+export interface Language {
+  readonly locale: Locale;
+  readonly page: PageStrings;
+  readonly messages: MessageStrings;
+}
+
 export interface PageStrings {
   /** The heading and title without an app name. */
   readonly signIn: string;
@@ -19,8 +29,6 @@ export interface PageStrings {
   readonly sentTo: string;
   readonly codeLabel: string;
   readonly signInWithCode: string;
-  /** Said before anything is sent, for a code that is not six digits. */
-  readonly enterCode: string;
   readonly sendAnother: string;
   /** `{duration}`: "45 seconds" in the page's language. */
   readonly resendIn: string;

@@ -12,7 +12,6 @@ export const page: PageStrings = {
   sentTo: 'Wir haben einen Anmeldelink und einen 6-stelligen Code an {email} gesendet. Öffnen Sie den Link in diesem Browser oder geben Sie den Code hier ein.',
   codeLabel: '6-stelliger Code',
   signInWithCode: 'Mit Code anmelden',
-  enterCode: 'Bitte geben Sie den 6-stelligen Code aus der E-Mail ein.',
   sendAnother: 'Neue E-Mail senden',
   resendIn: 'Sie können in {duration} eine neue E-Mail anfordern.',
   useDifferentEmail: 'Andere E-Mail-Adresse verwenden',

@@ -12,7 +12,6 @@ export const page: PageStrings = {
   sentTo: 'We sent a sign-in link and a 6-digit code to {email}. Open the link in this browser, or type the code here.',
   codeLabel: '6-digit code',
   signInWithCode: 'Sign in with code',
-  enterCode: 'Please enter the 6-digit code from the email.',
   sendAnother: 'Send another email',
   resendIn: 'You can ask for another email in {duration}.',
   useDifferentEmail: 'Use a different email',

@@ -12,7 +12,6 @@ export const page: PageStrings = {
   sentTo: 'Hemos enviado un enlace de inicio de sesión y un código de 6 dígitos a {email}. Abre el enlace en este navegador o escribe el código aquí.',
   codeLabel: 'Código de 6 dígitos',
   signInWithCode: 'Iniciar sesión con el código',
-  enterCode: 'Introduce el código de 6 dígitos del correo.',
   sendAnother: 'Enviar otro correo',
   resendIn: 'Podrás pedir otro correo dentro de {duration}.',
   useDifferentEmail: 'Usar otro correo electrónico',

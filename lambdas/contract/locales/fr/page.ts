@@ -12,7 +12,6 @@ export const page: PageStrings = {
   sentTo: 'Nous avons envoyé un lien de connexion et un code à 6 chiffres à {email}. Ouvrez le lien dans ce navigateur ou saisissez le code ici.',
   codeLabel: 'Code à 6 chiffres',
   signInWithCode: 'Se connecter avec le code',
-  enterCode: 'Veuillez saisir le code à 6 chiffres reçu par e-mail.',
   sendAnother: 'Renvoyer un e-mail',
   resendIn: 'Vous pourrez demander un nouvel e-mail dans {duration}.',
   useDifferentEmail: 'Utiliser une autre adresse e-mail',

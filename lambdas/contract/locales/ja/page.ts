@@ -12,7 +12,6 @@ export const page: PageStrings = {
   sentTo: '{email} にサインインリンクと 6 桁のコードを送信しました。このブラウザでリンクを開くか、ここにコードを入力してください。',
   codeLabel: '6 桁のコード',
   signInWithCode: 'コードでサインイン',
-  enterCode: 'メールに記載された 6 桁のコードを入力してください。',
   sendAnother: 'メールを再送する',
   resendIn: 'あと {duration}で再送をリクエストできます。',
   useDifferentEmail: '別のメールアドレスを使う',

@@ -12,7 +12,6 @@ export const page: PageStrings = {
   sentTo: 'Enviamos um link de acesso e um código de 6 dígitos para {email}. Abra o link neste navegador ou digite o código aqui.',
   codeLabel: 'Código de 6 dígitos',
   signInWithCode: 'Entrar com o código',
-  enterCode: 'Digite o código de 6 dígitos do e-mail.',
   sendAnother: 'Enviar outro e-mail',
   resendIn: 'Você poderá pedir outro e-mail em {duration}.',
   useDifferentEmail: 'Usar outro e-mail',
