@@ -1,5 +1,6 @@
 import { RESOURCE_ENV, RUNTIME_SETTING_NAMES, envName, textName, type RuntimeSettings } from './settings';
 import { resolveSettingValues } from './settings-resolver';
+import type { MailTemplates } from './domain/mail-templates';
 import type { OidcClient } from './domain/oidc';
 
 /**
@@ -18,6 +19,8 @@ export type ServiceConfig = RuntimeSettings & {
   readonly oidcClients: readonly OidcClient[];
   /** The confidential clients' secret ARNs, by client id (the token function only). */
   readonly oidcClientSecretArns: Readonly<Record<string, string>>;
+  /** The team's mail templates by locale (none unless the construct is given some; the request function only). */
+  readonly mailTemplates: MailTemplates;
 };
 
 export class ConfigError extends Error {
@@ -50,7 +53,7 @@ export function parseConfig(env: Env): ServiceConfig {
   const resolved = resolveSettingValues(RUNTIME_SETTING_NAMES, (name) => text(envName(name)), { check: (kind, raw) => kind.fromText(raw as string) });
   if (!resolved.ok) throw new ConfigError(envName(resolved.name), resolved.missing ? NOT_SET : resolved.problem);
   const values = Object.fromEntries(RUNTIME_SETTING_NAMES.map((name) => [textName(name), resolved.values[name]]));
-  // Written by the construct from the registry it checked at synth (checkOidcClients): read, not checked again.
+  // Written by the construct from what it checked at synth (checkOidcClients, checkMailTemplates): read, not checked again.
   const json = (name: string, empty: string): unknown => {
     try {
       return JSON.parse(text(name) ?? empty) as unknown;
@@ -68,6 +71,7 @@ export function parseConfig(env: Env): ServiceConfig {
     beforeSignInFunctionArn: text(RESOURCE_ENV.beforeSignInFunctionArn),
     oidcClients: json(RESOURCE_ENV.oidcClients, '[]') as OidcClient[],
     oidcClientSecretArns: json(RESOURCE_ENV.oidcClientSecretArns, '{}') as Record<string, string>,
+    mailTemplates: json(RESOURCE_ENV.mailTemplates, '{}') as MailTemplates,
   };
 }
 

@@ -357,4 +357,6 @@ export const RESOURCE_ENV = {
   oidcClients: 'OIDC_CLIENTS',
   /** The confidential clients' secrets, JSON (`{"<client id>": "<secret ARN>"}`): the token function only. */
   oidcClientSecretArns: 'OIDC_CLIENT_SECRET_ARNS',
+  /** The team's mail templates by locale, JSON, as the construct checked them (the request function only; absent when none). */
+  mailTemplates: 'MAIL_TEMPLATES',
 } as const;

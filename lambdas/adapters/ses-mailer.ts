@@ -1,6 +1,6 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DeliveryFailedError, DependencyUnavailableError } from '../domain/errors';
-import type { Mailer, OutgoingEmail } from '../domain/ports';
+import type { MailSender, OutgoingEmail } from '../domain/ports';
 
 /** SES answers that mean "slow down", not "no": the dependency is unavailable for a moment. */
 const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException']);
@@ -11,7 +11,7 @@ export interface SesMailerOptions {
   readonly client?: SESv2Client;
 }
 
-export class SesMailer implements Mailer {
+export class SesMailer implements MailSender {
   private readonly client: SESv2Client;
 
   constructor(private readonly options: SesMailerOptions) {

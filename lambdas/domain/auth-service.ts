@@ -4,7 +4,7 @@ import { RefusedError, SignInNotAllowedError, type Refusal } from './errors';
 import { networkOf } from './ip';
 import { allowedRedirect } from './redirects';
 import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
-import { magicLinkUrl, renderMagicLinkEmail } from './mail';
+import { magicLinkUrl } from './mail';
 import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SessionStore, SignInMethod, SignInSnapshot } from './ports';
 import { issueSessionToken, parseSessionToken } from './sessions';
 import { SignInPolicy, type PolicyDecision } from './sign-in-policy';
@@ -49,6 +49,8 @@ export interface SignedIn {
 
 /** What a link request may add to the address. */
 export interface LinkOptions {
+  /** The language of the mail (a tag the deployment speaks), as the request resolved it; the deployment's default when absent. */
+  readonly locale?: string;
   /** S256 challenge of the requesting browser's verifier: binds the sign-in to that browser. */
   readonly challenge?: string;
   /** Where to go after sign-in: refused (`redirect_not_allowed`) unless `redirectUrls` holds it. */
@@ -201,9 +203,9 @@ export class MagicLinkService {
       if (outcome === 'capacity_exceeded') throw new RefusedError(outcome, window.end - nowSeconds);
       if (outcome !== 'created') throw new RefusedError(outcome);
 
-      const message = renderMagicLinkEmail(magicLinkUrl(this.settings.signInUrl, token), code, this.settings.linkLifetimeSeconds);
+      const link = magicLinkUrl(this.settings.signInUrl, token);
       try {
-        await this.mailer.send({ to: email, ...message });
+        await this.mailer.send({ to: email, ...(options.locale === undefined ? {} : { locale: options.locale }), link, code, lifetimeSeconds: this.settings.linkLifetimeSeconds });
       } catch (error) {
         // Nothing was mailed: give the quota back and make the link unusable before answering, so a
         // failed send neither costs the person a request nor leaves a live link behind.

@@ -1,65 +1,44 @@
+/**
+ * The sign-in email's words and parts. What is loaded on every request stays here (small); the
+ * renderers, the team's templates and each locale's words are loaded when a mail is written
+ * (`mail-templates.ts`, `contract/locales/<tag>/mail.ts`).
+ */
 export interface MagicLinkEmail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
 }
 
-/** "15 minutes", "1 hour", "7 days", "90 seconds": a lifetime as a person reads it. */
+/**
+ * One locale's words for the sign-in email. `{appName}`, `{duration}` and `{support}` are filled in
+ * where they appear; nothing else is. A locale missing a string does not compile.
+ */
+export interface MailStrings {
+  /** "Sign in to {appName}". */
+  readonly subject: string;
+  /** The first line, naming `{appName}`, leading to the link. */
+  readonly intro: string;
+  /** The button's label. */
+  readonly button: string;
+  /** Before the link written out, for mail readers that show no button. */
+  readonly copyLink: string;
+  /** Before the 6-digit code. */
+  readonly codeIntro: string;
+  /** When both stop working, and that either works once: `{duration}` is the link's lifetime in the locale's words ("15 minutes"). */
+  readonly expiry: string;
+  /** For a reader who did not ask. */
+  readonly ignore: string;
+  /** The footer, when the brand names a support address or page: `{support}` is it. */
+  readonly support: string;
+}
+
+/** "15 minutes", "1 hour", "7 days", "90 seconds": a lifetime as a person reads it (English, for docs and messages). */
 export function describeDuration(seconds: number): string {
   const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (seconds % 86_400 === 0) return unit(seconds / 86_400, 'day');
   if (seconds % 3600 === 0) return unit(seconds / 3600, 'hour');
   if (seconds % 60 === 0) return unit(seconds / 60, 'minute');
   return unit(seconds, 'second');
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
-
-/** Three digits, a space, three digits: easier to read and to type back. The plain-text part keeps the digits alone on a line. */
-export function groupCode(code: string): string {
-  return `${code.slice(0, 3)} ${code.slice(3)}`;
-}
-
-/**
- * The sign-in email: a plain-text part and an HTML part that say the same thing. The link and the
- * code are two ways to finish one sign-in; the code works on any device, typed where the person asked.
- */
-export function renderMagicLinkEmail(link: string, code: string, lifetimeSeconds: number): MagicLinkEmail {
-  const lifetime = describeDuration(lifetimeSeconds);
-  const subject = 'Your sign-in link';
-  const text = [
-    'Use this link to sign in:',
-    '',
-    link,
-    '',
-    'Or type this code where you asked to sign in:',
-    '',
-    code,
-    '',
-    `The link and the code expire in ${lifetime}. This link and code work once: either one signs you in, then both stop working.`,
-    '',
-    "Didn't ask for this? You can safely ignore this email: nobody can sign in without the link or the code.",
-    '',
-  ].join('\n');
-  const href = escapeHtml(link);
-  const html = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${subject}</title></head>
-<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;line-height:1.5;color:#111">
-<p>Use this link to sign in:</p>
-<p><a href="${href}" style="display:inline-block;padding:10px 18px;background:#111;color:#fff;text-decoration:none;border-radius:6px">Sign in</a></p>
-<p style="font-size:13px;color:#555">Or copy this address into your browser:<br><span style="word-break:break-all">${href}</span></p>
-<p>Or type this code where you asked to sign in:</p>
-<p style="font-size:28px;font-weight:600;letter-spacing:4px;font-family:ui-monospace,Menlo,Consolas,monospace">${escapeHtml(groupCode(code))}</p>
-<p>The link and the code expire in ${escapeHtml(lifetime)}. This link and code work once: either one signs you in, then both stop working.</p>
-<p style="font-size:13px;color:#555">Didn't ask for this? You can safely ignore this email: nobody can sign in without the link or the code.</p>
-</body>
-</html>
-`;
-  return { subject, text, html };
 }
 
 /** The link that goes in the email. The token rides in the fragment, which browsers never send to a server. */

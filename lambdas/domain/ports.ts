@@ -250,8 +250,24 @@ export interface OutgoingEmail {
   readonly html: string;
 }
 
-export interface Mailer {
+/** Sends a written message (SES). */
+export interface MailSender {
   send(email: OutgoingEmail): Promise<void>;
+}
+
+/** A sign-in mail to write and send: the link, its code and lifetime, in the language the request asked for. */
+export interface SignInMail {
+  readonly to: string;
+  /** The reader's language as the request resolved it (a tag the deployment speaks); its default when absent. */
+  readonly locale?: string;
+  readonly link: string;
+  readonly code: string;
+  readonly lifetimeSeconds: number;
+}
+
+/** Writes a sign-in mail in the reader's language and the team's look, and sends it. */
+export interface Mailer {
+  send(mail: SignInMail): Promise<void>;
 }
 
 /** The token endpoint's part of the store, and the session read a refresh checks. */

@@ -1,3 +1,5 @@
+import { acceptedLanguages, negotiateLocale } from '../contract/locales';
+import { MAIL_STRINGS, loadMailRenderer } from '../contract/locales/mail';
 import { parseBody, type SuccessData } from '../contract/shapes';
 import { httpHandler } from '../http/chain';
 import { outcomeMetrics } from '../http/metrics';
@@ -6,13 +8,18 @@ import { logPolicy, logger } from '../http/logger';
 
 /** The `beforeSignIn` adapter, loaded on first use only (its own chunk of this bundle). */
 const loadSignInHook = () => import('../adapters/lambda-sign-in-hook');
+/** The mail's words, per locale, and its renderer: each loaded when a mail is written (chunks of their own). */
+const loadMail = { strings: MAIL_STRINGS, renderer: loadMailRenderer };
 
 /** POST /v1/auth/magic-link: 202 whether or not the address was seen before. */
 export const handler = httpHandler<unknown>({ operationId: 'requestMagicLink', jsonBody: true, metrics: outcomeMetrics }, async (event, { scope }) => {
-  const { email, code_challenge: challenge, redirect_to: redirectTo, authorization_request: authorization } = parseBody('requestMagicLink', event.body);
-  const service = magicLinkService(scope.config, loadSignInHook);
-  logger.appendKeys({ email_hash: await service.emailHash(email), bound: challenge !== undefined });
+  const { email, code_challenge: challenge, redirect_to: redirectTo, authorization_request: authorization, locale: askedLocale } = parseBody('requestMagicLink', event.body);
+  const service = magicLinkService(scope.config, loadSignInHook, loadMail);
+  // The mail's language: the body's locale, else Accept-Language, else the deployment's default.
+  const locale = negotiateLocale({ locale: askedLocale, preferences: acceptedLanguages(event.headers['accept-language'] ?? '') }, scope.config.defaultLocale);
+  logger.appendKeys({ email_hash: await service.emailHash(email), bound: challenge !== undefined, locale });
   const { expiresIn, decision } = await service.requestMagicLink(email, event.requestContext.http.sourceIp, scope.receivedAt, {
+    locale,
     ...(challenge === undefined ? {} : { challenge }),
     ...(redirectTo === undefined ? {} : { redirectTo }),
     ...(authorization === undefined

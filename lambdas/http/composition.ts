@@ -3,6 +3,8 @@ import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { KmsTokenSigner } from '../adapters/kms-token-signer';
 import { SecretsManagerCodeSecret } from '../adapters/secrets-manager-code-secret';
 import { SesMailer } from '../adapters/ses-mailer';
+import { SignInMailer } from '../adapters/sign-in-mailer';
+import type { MailLoaders } from '../contract/locales/mail';
 import { AccessTokens } from '../domain/access-tokens';
 import { MagicLinkService, SessionService, SignInService } from '../domain/auth-service';
 import type { SignInHook } from '../domain/ports';
@@ -46,12 +48,21 @@ function signInPolicy(config: ServiceConfig, load: LoadSignInHook): SignInPolicy
   return new SignInPolicy(config, hook);
 }
 
-/** Requesting links: the only use case that mails. */
+/**
+ * Requesting links: the only use case that mails. `loadMail` loads the locales' words and the renderer
+ * (`contract/locales/mail.ts`, imported by the request handler only, like the hook's loader).
+ */
 export const magicLinkService = /* @__PURE__ */ perConfig(
-  (config, loadHook: LoadSignInHook) =>
+  (config, loadHook: LoadSignInHook, loadMail: MailLoaders) =>
     new MagicLinkService(
       new DynamoAuthStore({ tableName: config.tableName }),
-      new SesMailer({ from: config.senderAddress, configurationSet: config.sesConfigurationSet }),
+      new SignInMailer(new SesMailer({ from: config.senderAddress, configurationSet: config.sesConfigurationSet }), {
+        appName: config.appName,
+        brand: config.brand,
+        defaultLocale: config.defaultLocale,
+        templates: config.mailTemplates,
+        load: loadMail,
+      }),
       new SecretsManagerCodeSecret(config.codeSecretArn),
       config,
       signInPolicy(config, loadHook),

@@ -31,7 +31,10 @@ import { pathToFileURL } from 'node:url';
 import { DynamoAuthStore } from '../../lambdas/adapters/dynamo-auth-store';
 import { accessTokenClaims, signingInput } from '../../lambdas/domain/access-tokens';
 import { generateCode } from '../../lambdas/domain/codes';
-import { magicLinkUrl, renderMagicLinkEmail } from '../../lambdas/domain/mail';
+import { magicLinkUrl } from '../../lambdas/domain/mail';
+import { renderMagicLinkEmail } from '../../lambdas/domain/mail-templates';
+import { formatDuration } from '../../lambdas/contract/locales';
+import { mail as englishMail } from '../../lambdas/contract/locales/en/mail';
 import { generateToken, hashToken } from '../../lambdas/domain/tokens';
 import { newUserId } from '../../lambdas/domain/users';
 import { ROUTES } from '../../lambdas/contract/routes';
@@ -475,7 +478,10 @@ async function main(): Promise<void> {
       // The mail the function sends (its size is what the SDK serializes, signs and sends), rendered once, untimed.
       const bareMail = {
         to: 'bench-0000@example.com',
-        ...renderMagicLinkEmail(magicLinkUrl(process.env.SIGN_IN_URL!, generateToken()), generateCode(), SETTINGS.linkLifetime.default),
+        ...renderMagicLinkEmail(
+          { link: magicLinkUrl(process.env.SIGN_IN_URL!, generateToken()), code: generateCode(), expires: formatDuration(SETTINGS.linkLifetime.default, 'en') },
+          { lang: 'en', dir: 'ltr', strings: englishMail, appName: process.env.APP_NAME!, brand: {} },
+        ),
       };
       await timeRoute('request', requestCalls, () => eventFor('request', linkRequest()), () => {
         const request = bareLink();

@@ -49,6 +49,8 @@ describe('configuration', () => {
       // No OpenID Connect client registered: none to authorize, no secret to read.
       oidcClients: [],
       oidcClientSecretArns: {},
+      // No team templates: every locale's mail is the shipped one.
+      mailTemplates: {},
     });
   });
 

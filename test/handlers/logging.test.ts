@@ -38,6 +38,8 @@ it('logs one structured line per request with its id and outcome, and no address
       route: 'POST /v1/auth/magic-link',
       // Keyed with the deployment's secret: a guess list hashed with SHA-256 does not find it.
       email_hash: expectedEmailHash('ada.lovelace@example.com'),
+      // The mail's language, resolved from the body, Accept-Language or the default.
+      locale: 'en',
     }),
     expect.objectContaining({ level: 'INFO', status: 200, outcome: 'ok', request_id: seen.ids[1] }),
   ]);

@@ -45,8 +45,10 @@ describe('POST /v1/auth/magic-link', () => {
     expect(mail.Destination?.ToAddresses).toEqual(['ada@example.com']);
     expect(mail.ConfigurationSetName).toBe('magic-link-auth');
     const simple = mail.Content!.Simple!;
-    expect(simple.Subject!.Data).toBe('Your sign-in link');
+    // Says who is asking: the deployment's appName (test/env.ts).
+    expect(simple.Subject!.Data).toBe('Sign in to Example App');
     const text = simple.Body!.Text!.Data!;
+    expect(text.split('\n')[0]).toBe('Use this link to sign in to Example App:');
     const html = simple.Body!.Html!.Data!;
     const link = /https:\/\/app\.example\.com\/sign-in#token=([A-Za-z0-9_-]{43})/.exec(text);
     expect(link).not.toBeNull();
@@ -56,6 +58,28 @@ describe('POST /v1/auth/magic-link', () => {
       expect(part).toContain('This link and code work once');
       expect(part).toMatch(/Didn't ask for this\? You can safely ignore this email/);
     }
+  });
+
+  it('writes the mail in the body\'s locale, else the best match of Accept-Language, else the default', async () => {
+    const subjectFor = async (body: object, headers: Record<string, string> = {}) => {
+      aws.ses.reset();
+      aws.ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+      expectSuccess(await request({ email: 'ada@example.com', ...body }, { headers }), 202);
+      const simple = sentEmail().Content!.Simple!;
+      return { subject: simple.Subject!.Data!, lang: /<html lang="([^"]+)" dir="(ltr|rtl)">/.exec(simple.Body!.Html!.Data!)!.slice(1) };
+    };
+    expect(await subjectFor({ locale: 'pt-BR' }, { 'accept-language': 'de' })).toEqual({ subject: 'Entrar em Example App', lang: ['pt-BR', 'ltr'] });
+    expect(await subjectFor({ locale: 'pt' })).toEqual({ subject: 'Entrar em Example App', lang: ['pt-BR', 'ltr'] });
+    expect(await subjectFor({}, { 'accept-language': 'fr-CA,fr;q=0.9' })).toEqual({ subject: 'Se connecter à Example App', lang: ['fr', 'ltr'] });
+    expect(await subjectFor({ locale: 'ar-EG' })).toEqual({ subject: 'تسجيل الدخول إلى Example App', lang: ['ar', 'rtl'] });
+    // Well-formed but not spoken here: not an error, the default.
+    expect(await subjectFor({ locale: 'tlh' }, { 'accept-language': 'sv-SE' })).toEqual({ subject: 'Sign in to Example App', lang: ['en', 'ltr'] });
+  });
+
+  it('refuses a locale that is not a BCP 47 tag, sending nothing', async () => {
+    expectError(await request({ email: 'ada@example.com', locale: 'en_US<script>' }), 'validation_failed', [{ field: 'locale', issue: 'must be a BCP 47 language tag such as "pt-BR"' }]);
+    expectError(await request({ email: 'ada@example.com', locale: `en-${'x'.repeat(40)}` }), 'validation_failed', [{ field: 'locale', issue: 'must be at most 35 characters' }]);
+    expect(aws.ses.calls()).toHaveLength(0);
   });
 
   it('answers a source address that is not an IP (a direct invocation) with a catalogued 400, touching nothing', async () => {

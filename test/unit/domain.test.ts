@@ -7,7 +7,9 @@ import type { AuthStore, LinkRequest } from '../../lambdas/domain/ports';
 import { MAX_EMAIL_LENGTH, inboxOf, normalizeEmail } from '../../lambdas/domain/email';
 import { ipRateLimitKey } from '../../lambdas/domain/ip';
 import { mailBudgetShards, rateLimitWindow } from '../../lambdas/domain/limits';
-import { describeDuration, magicLinkUrl, renderMagicLinkEmail } from '../../lambdas/domain/mail';
+import { describeDuration, magicLinkUrl } from '../../lambdas/domain/mail';
+import { renderMagicLinkEmail } from '../../lambdas/domain/mail-templates';
+import { mail as englishMail } from '../../lambdas/contract/locales/en/mail';
 import { bearerToken, issueSessionToken, parseSessionToken } from '../../lambdas/domain/sessions';
 import { generateToken, hashToken, isWellFormedToken } from '../../lambdas/domain/tokens';
 import { USER_ID_PATTERN, newUserId } from '../../lambdas/domain/users';
@@ -183,6 +185,9 @@ describe('consumeRefusal', () => {
 });
 
 describe('the sign-in email', () => {
+  const renderEnglish = (link: string, code: string) =>
+    renderMagicLinkEmail({ link, code, expires: '15 minutes' }, { lang: 'en', dir: 'ltr', strings: englishMail, appName: 'Example App', brand: {} });
+
   it('describes lifetimes as people say them', () => {
     expect(describeDuration(900)).toBe('15 minutes');
     expect(describeDuration(60)).toBe('1 minute');
@@ -192,7 +197,7 @@ describe('the sign-in email', () => {
   });
 
   it('carries the code on a line of its own in the text part, grouped for reading in the HTML part', () => {
-    const mail = renderMagicLinkEmail('https://app.example.com/sign-in#token=T', '012345', 900);
+    const mail = renderEnglish('https://app.example.com/sign-in#token=T', '012345');
     expect(mail.text.split('\n')).toContain('012345');
     expect(mail.text.split('\n').filter((line) => /^\d{6}$/.test(line))).toEqual(['012345']);
     expect(mail.html).toContain('012 345');
@@ -206,7 +211,7 @@ describe('the sign-in email', () => {
   it('puts the token in the fragment and escapes the link in HTML', () => {
     const link = magicLinkUrl('https://app.example.com/sign-in?next=/a&b="c"', 'TOKEN');
     expect(link).toBe('https://app.example.com/sign-in?next=/a&b="c"#token=TOKEN');
-    const mail = renderMagicLinkEmail(link, '012345', 900);
+    const mail = renderEnglish(link, '012345');
     expect(mail.text).toContain(link);
     expect(mail.html).toContain('href="https://app.example.com/sign-in?next=/a&amp;b=&quot;c&quot;#token=TOKEN"');
     expect(mail.html).not.toContain('"c"');
