@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   magic_link_ip_limit_exceeded: 429,
   magic_link_email_limit_exceeded: 429,
   magic_link_capacity_exceeded: 503,
+  magic_link_challenge_required: 428,
   magic_link_not_found: 401,
   magic_link_expired: 401,
   magic_link_already_used: 401,
@@ -69,6 +70,19 @@ export interface RequestMagicLinkBody {
     /** Binds the link to this browser: base64url (unpadded) SHA-256 of a random `code_verifier` the browser keeps (RFC 7636, S256). */
     readonly code_challenge?: string;
   };
+  /** A solved challenge from `GET /v1/auth/challenge`, single use: needed only when the request answers `magic_link_challenge_required`; accepted always. */
+  readonly proof_of_work?: {
+    /** Always `SHA-256`. */
+    readonly algorithm: "SHA-256";
+    /** SHA-256 of `salt` followed by the number to find (in decimal). */
+    readonly challenge: string;
+    /** The number found: SHA-256 of `salt` and it is `challenge`. */
+    readonly number: number;
+    /** Random, ending `?expires=<epoch seconds>`. */
+    readonly salt: string;
+    /** The deployment's signature of `challenge`: send it back unchanged. */
+    readonly signature: string;
+  };
   /** The language of the mail (BCP 47, e.g. `pt-BR`): used when the deployment speaks it, exactly or by its base language (`pt-PT` gets `pt-BR`); else the best match of `Accept-Language`, else the deployment's `defaultLocale`. An unsupported tag is not an error. */
   readonly locale?: string;
 }
@@ -80,7 +94,7 @@ export interface RequestMagicLinkData {
 }
 
 /** Errors `POST /v1/auth/magic-link` can answer with. */
-export type RequestMagicLinkError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'magic_link_ip_limit_exceeded' | 'magic_link_email_limit_exceeded' | 'magic_link_capacity_exceeded' | 'email_delivery_failed' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
+export type RequestMagicLinkError = 'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'magic_link_ip_limit_exceeded' | 'magic_link_email_limit_exceeded' | 'magic_link_capacity_exceeded' | 'magic_link_challenge_required' | 'email_delivery_failed' | 'payload_too_large' | 'service_unavailable' | 'internal_error';
 
 /** The JSON body of `POST /v1/auth/verify`. */
 export type VerifyBody = {
@@ -161,3 +175,20 @@ export type GetJwksError = 'payload_too_large' | 'service_unavailable' | 'intern
 
 /** Errors `GET /oauth2/userinfo` can answer with. */
 export type UserInfoError = 'payload_too_large' | 'service_unavailable' | 'internal_error';
+
+/** `data` of a successful `GET /v1/auth/challenge` (200). */
+export interface GetChallengeData {
+  /** Always `SHA-256`. */
+  readonly algorithm: "SHA-256";
+  /** SHA-256 of `salt` followed by the number to find (in decimal). */
+  readonly challenge: string;
+  /** The number to find is between 0 and this: about half as many hashes on average. */
+  readonly maxnumber: number;
+  /** Random, ending `?expires=<epoch seconds>`. */
+  readonly salt: string;
+  /** The deployment's signature of `challenge`: send it back unchanged. */
+  readonly signature: string;
+}
+
+/** Errors `GET /v1/auth/challenge` can answer with. */
+export type GetChallengeError = 'payload_too_large' | 'service_unavailable' | 'internal_error';

@@ -11,7 +11,8 @@
  * | `rl#ip#<ip key>#<window start>`                 | requests from one network in one hour (limit `ip`)          | `cnt`, `ttl` (window end) |
  * | `rl#email#<ip key>#<email hash>#<window start>` | requests from one network for one address (limit `email`)   | `cnt`, `ttl` (window end) |
  * | `rl#inbox#<email hash>#<window start>`          | requests for one address from every network (limit `inbox`) | `cnt`, `ttl` (window end) |
- * | `rl#mail#<window start>#<shard>`                | one shard of the deployment's hourly mail budget            | `cnt`, `ttl` (window end) |
+ * | `rl#mail#<window start>#<shard>`                | one shard of the deployment's hourly mail budget (`r<n>`: of its reserve for returning addresses) | `cnt`, `ttl` (window end) |
+ * | `rl#pow#<challenge>`                            | a proof-of-work challenge, used once (`cnt` 1)              | `cnt`, `ttl` (the challenge's expiry) |
  * | `rl#code#<email hash>#<window start>`           | wrong codes for one address in one hour, all networks       | `cnt`, `ttl` (window end) |
  * | `rl#codenet#<ip key>#<email hash>#<window start>` | wrong codes from one network for one address in one hour  | `cnt`, `ttl` (window end) |
  * | `rl#ipcode#<ip key>#<window start>`             | wrong codes from one network in one hour, across addresses  | `cnt`, `ttl` (window end) |
@@ -111,6 +112,8 @@ export const KEYS = {
   inboxCounter: (emailHash: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}inbox#${emailHash}#${windowStart}`,
   /** One shard of the deployment's mail budget. */
   mailBudgetShard: (windowStart: number | string, shard: number | string) => `${KEY_PREFIX.rateLimit}mail#${windowStart}#${shard}`,
+  /** A solved proof-of-work challenge, spent: a counter that stops at one. */
+  proofOfWork: (challenge: string) => `${KEY_PREFIX.rateLimit}pow#${challenge}`,
   /** Wrong one-time codes entered for one address. */
   codeAttempts: (emailHash: string, windowStart: number | string) => `${KEY_PREFIX.rateLimit}code#${emailHash}#${windowStart}`,
   /** Wrong one-time codes entered from one network for one address (its share of the address's ceiling). */
@@ -169,6 +172,14 @@ export const REQUEST_ITEMS = ['ip', 'inbox', 'link', 'code', 'email', 'mailBudge
 export type RequestItem = (typeof REQUEST_ITEMS)[number];
 
 /**
+ * What a request's transaction may add after its items, in this order: spending a solved proof of
+ * work (`proof`), checking the address has a user before it draws on the reserve (`returning`), and,
+ * for a request that sends nothing, checking the budget's part open without a proof (`pressure`).
+ */
+export const EXTRA_REQUEST_ITEMS = ['proof', 'returning', 'pressure'] as const;
+export type ExtraRequestItem = (typeof EXTRA_REQUEST_ITEMS)[number];
+
+/**
  * The items of a request the sign-in policy refused: the same three counters, in the same order, and
  * no link, code or mail budget (nothing is mailed). Its limits answer as an allowed request's would.
  */
@@ -188,7 +199,7 @@ export function requestItemKeys(request: {
   readonly ipKey: string;
   readonly emailHash: string;
   readonly window: { readonly start: number };
-  readonly mailBudget: { readonly shard: number };
+  readonly mailBudget: { readonly shard: number | string };
   readonly link: { readonly id: string; readonly userHash: string };
 }): Record<RequestItem, string> {
   const { window, link } = request;

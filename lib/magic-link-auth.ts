@@ -200,6 +200,8 @@ const SIGN_IN_POLICY_FUNCTIONS: readonly FunctionName[] = ['request-magic-link',
 /** Requests per second and burst each route gets from API Gateway, unless `routeThrottles` says otherwise. */
 export const ROUTE_THROTTLE_DEFAULTS: Readonly<Record<Route['operationId'], apigwv2.ThrottleSettings>> = {
   requestMagicLink: { rateLimit: 20, burstLimit: 40 },
+  // One challenge per link request under pressure, and a retry: the request route's rate.
+  getChallenge: { rateLimit: 20, burstLimit: 40 },
   verify: { rateLimit: 100, burstLimit: 200 },
   getSession: { rateLimit: 200, burstLimit: 400 },
   refreshAccessToken: { rateLimit: 100, burstLimit: 200 },

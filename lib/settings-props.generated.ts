@@ -131,6 +131,38 @@ export interface MagicLinkAuthSettings {
   readonly mailBudgetPerHour?: number;
 
   /**
+   * The share of `mailBudgetPerHour` (percent) kept for returning people: addresses with a completed sign-in draw on it once the rest is spent, so a flood of new addresses cannot stop them signing in. A new address meanwhile gets the same answer and no mail (a caller cannot tell who has signed in before). The default keeps 200 of 1,000 mails an hour for returning people and 800 for everyone. 0 turns it off.
+   *
+   * Range: 0 to 90. Context key `mailBudgetReservePercent`; environment variable `MAIL_BUDGET_RESERVE_PERCENT`.
+   * @default 20
+   */
+  readonly mailBudgetReservePercent?: number;
+
+  /**
+   * The most of `mailBudgetPerHour` (percent) one network (an IPv4 address, an IPv6 /64) may request in an hour: its request limit is the lower of this share (at least 1) and `ipLimitPerHour`. At the defaults both are 50, so one network can never take more than 5% of the hour's mail.
+   *
+   * Range: 1 to 100. Context key `networkBudgetPercent`; environment variable `NETWORK_BUDGET_PERCENT`.
+   * @default 5
+   */
+  readonly networkBudgetPercent?: number;
+
+  /**
+   * How much of `mailBudgetPerHour` (percent) may be spent in an hour before every request must carry a solved proof-of-work challenge (`GET /v1/auth/challenge`); without one it answers `magic_link_challenge_required`. The hosted page and the sign-in module solve it by themselves. Half the budget is far above a normal hour for a budget sized for the busiest one. 100 never asks.
+   *
+   * Range: 0 to 100. Context key `challengeThresholdPercent`; environment variable `CHALLENGE_THRESHOLD_PERCENT`.
+   * @default 50
+   */
+  readonly challengeThresholdPercent?: number;
+
+  /**
+   * The proof-of-work challenges' `maxnumber`: a solver tries about half this many SHA-256 hashes (about a second in a browser at the default, milliseconds for native code: it slows a flood, the reserve and the network share bound it).
+   *
+   * Range: 1000 to 10000000. Context key `challengeDifficulty`; environment variable `CHALLENGE_DIFFICULTY`.
+   * @default 100000
+   */
+  readonly challengeDifficulty?: number;
+
+  /**
    * Wrong one-time codes one network (an IPv4 address, an IPv6 /64) may enter for any one email address per hour. Past it, code entry for that address from that network is refused until the hour ends (links keep working; other networks keep their share); a new link does not reset the count.
    *
    * Range: 1 to 100. Context key `codeAttemptsPerHour`; environment variable `CODE_ATTEMPTS_PER_HOUR`.

@@ -62,6 +62,8 @@ export const TABLE_ACCESS: Readonly<Record<FunctionName, readonly TableAccess[]>
     // A request whose mail failed is undone: its link (only while unused) and code (only while its own) deleted.
     { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.signIn, attributes: [TABLE_KEYS.partitionKey, ATTR.usedAt], returnValues: ['NONE'] },
     { actions: ['dynamodb:DeleteItem'], prefix: KEY_PREFIX.code, attributes: OWN_CODE, returnValues: ['NONE'] },
+    // Drawing on the budget's reserve: a check that the address has a user, reading nothing back.
+    { actions: ['dynamodb:ConditionCheckItem'], prefix: KEY_PREFIX.user, attributes: [TABLE_KEYS.partitionKey] },
   ],
   verify: [
     { actions: ['dynamodb:UpdateItem'], prefix: KEY_PREFIX.signIn, attributes: SIGN_IN_RECORD, returnValues: ['NONE', 'ALL_NEW'] },

@@ -17,7 +17,7 @@ import type {
   CodeConsumeOutcome,
   ConsumeLink,
   ConsumeOutcome,
-  CountedRequest,
+  CountOnly,
   LinkRequest,
   LinkRequestOutcome,
   LiveCode,
@@ -27,6 +27,7 @@ import type { AuthorizationRequest, NewAuthorizationCode } from '../domain/oidc'
 import {
   ATTR,
   CODE_SIGN_IN_ITEMS,
+  EXTRA_REQUEST_ITEMS,
   KEYS,
   REFUSED_REQUEST_ITEMS,
   RELEASE_ITEMS,
@@ -36,6 +37,7 @@ import {
   counterKeys,
   inOrder,
   requestItemKeys,
+  type ExtraRequestItem,
   type ReleaseItem,
   type RequestItem,
 } from '../table-layout';
@@ -89,6 +91,9 @@ const USER_OF = named({
 /** Copying the user's id onto the sign-in just consumed (never creating an item). */
 const SET_SIGN_IN_USER = named({ UpdateExpression: 'SET #userId = :user_id', ConditionExpression: 'attribute_exists(#pk)' });
 
+/** The address has a user: a returning address may draw on the budget's reserve. */
+const HAS_USER = named({ ConditionExpression: 'attribute_exists(#pk)' });
+
 const READ_CODE = named({ ProjectionExpression: '#signIn, #codeHash, #linkExpiresAt, #challenge, #redirectTo, #oauthRequest' });
 
 
@@ -104,6 +109,21 @@ export class DynamoAuthStore extends DynamoSessionStore implements AuthStore {
       Key: { [ATTR.pk]: pk },
       ...COUNT,
       ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':limit': limit, ':ttl': windowEnd },
+    };
+  }
+
+  /**
+   * What a request's transaction adds after its own items (`EXTRA_REQUEST_ITEMS`): its proof of work
+   * spent, a check that the address has a user, a check of the budget's part open without a proof.
+   */
+  private extras(request: CountOnly & { readonly returning?: boolean; readonly link?: { readonly userHash: string } }): Partial<Record<ExtraRequestItem, TransactItem>> {
+    const { proof, pressure, window } = request;
+    return {
+      ...(proof === undefined ? {} : { proof: { Update: this.counter(KEYS.proofOfWork(proof.id), 1, proof.expiresAt) } }),
+      ...(request.returning && request.link ? { returning: { ConditionCheck: { TableName: this.tableName, Key: { [ATTR.pk]: KEYS.user(request.link.userHash) }, ...HAS_USER } } } : {}),
+      ...(pressure === undefined
+        ? {}
+        : { pressure: { ConditionCheck: { TableName: this.tableName, Key: { [ATTR.pk]: KEYS.mailBudgetShard(window.start, pressure.shard) }, ...UNDER_LIMIT, ExpressionAttributeValues: { ':limit': pressure.limit } } } }),
     };
   }
 
@@ -165,28 +185,37 @@ export class DynamoAuthStore extends DynamoSessionStore implements AuthStore {
         },
       },
     };
-    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REQUEST_ITEMS, items) }));
+    const extras = this.extras(request);
+    const names: string[] = [...REQUEST_ITEMS, ...EXTRA_REQUEST_ITEMS.filter((name) => extras[name] !== undefined)];
+    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(names, { ...items, ...extras } as Record<string, TransactItem>) }));
     if (refused === null) return 'created';
-    const failed = byItem(REQUEST_ITEMS, refused.codes, 'None');
-    const limit = limitSpent(failed);
+    const failed = byItem<string, string>(names, refused.codes, 'None');
+    const limit = limitSpent(failed as Record<RequestItem, string>);
     if (limit !== null) return limit;
+    if (failed.proof === 'ConditionalCheckFailed') return 'proof_used';
     if (failed.mailBudget === 'ConditionalCheckFailed') return 'capacity_exceeded';
+    if (failed.returning === 'ConditionalCheckFailed') return 'not_returning';
     throw new Error('magic link id collision', { cause: refused.error });
   }
 
-  async countLinkRequest(request: CountedRequest): Promise<'counted' | 'ip_limit_exceeded' | 'email_limit_exceeded'> {
+  async countLinkRequest(request: CountOnly): Promise<'counted' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded' | 'proof_used'> {
     const { window, limits } = request;
     const keys = counterKeys(request);
-    const items = {
+    const items: Record<string, TransactItem> = {
       ip: { Update: this.counter(keys.ip, limits.ip, window.end) },
       email: { Update: this.counter(keys.email, limits.email, window.end) },
       inbox: { Update: this.counter(keys.inbox, limits.inbox, window.end) },
+      ...this.extras(request),
     };
-    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(REFUSED_REQUEST_ITEMS, items) }));
+    const names: string[] = [...REFUSED_REQUEST_ITEMS, ...EXTRA_REQUEST_ITEMS.filter((name) => items[name] !== undefined)];
+    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(names, items) }));
     if (refused === null) return 'counted';
-    const limit = limitSpent(byItem(REFUSED_REQUEST_ITEMS, refused.codes, 'None'));
-    if (limit === null) throw new Error(`counting a refused request was cancelled (${refused.codes.join(', ')})`, { cause: refused.error });
-    return limit;
+    const failed = byItem<string, string>(names, refused.codes, 'None');
+    const limit = limitSpent(failed as Record<(typeof REFUSED_REQUEST_ITEMS)[number], string>);
+    if (limit !== null) return limit;
+    if (failed.proof === 'ConditionalCheckFailed') return 'proof_used';
+    if (failed.pressure === 'ConditionalCheckFailed') return 'capacity_exceeded';
+    throw new Error(`counting a refused request was cancelled (${refused.codes.join(', ')})`, { cause: refused.error });
   }
 
   async releaseLinkRequest(request: LinkRequest): Promise<void> {

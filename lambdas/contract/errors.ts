@@ -88,6 +88,13 @@ export const ERROR_CATALOG = {
     retryAfter: RATE_LIMIT_WINDOW_SECONDS,
     area: 'rate_limiting',
   },
+  magic_link_challenge_required: {
+    status: 428,
+    message: 'The service is busy: get a challenge from GET /v1/auth/challenge, solve it and send the solution as proof_of_work.',
+    // Retrying at once succeeds, with a solved challenge; waiting alone does not help within the hour.
+    retryAfter: null,
+    area: 'rate_limiting',
+  },
   magic_link_not_found: {
     status: 401,
     message: 'This magic link is not valid.',
@@ -206,6 +213,10 @@ const REFUSAL_CODES: Record<Refusal, ErrorCode> = {
   session_invalid: 'session_invalid',
   sign_in_not_allowed: 'sign_in_not_allowed',
   source_ip_invalid: 'validation_failed',
+  challenge_required: 'magic_link_challenge_required',
+  proof_invalid: 'validation_failed',
+  proof_expired: 'validation_failed',
+  proof_used: 'validation_failed',
 };
 
 /** What a refusal that is a problem with one field of the request lists in `details`. */
@@ -213,6 +224,9 @@ const REFUSAL_DETAILS: Partial<Record<Refusal, readonly FieldIssue[]>> = {
   redirect_not_allowed: [{ field: 'redirect_to', issue: 'must be one of the redirect URLs this deployment allows' }],
   source_ip_invalid: [{ field: 'requestContext.http.sourceIp', issue: 'must be an IPv4 or IPv6 address' }],
   authorization_request_invalid: [{ field: 'authorization_request', issue: 'must be a request /oauth2/authorize accepts' }],
+  proof_invalid: [{ field: 'proof_of_work', issue: 'must solve a challenge from GET /v1/auth/challenge' }],
+  proof_expired: [{ field: 'proof_of_work', issue: 'has expired: solve a new challenge from GET /v1/auth/challenge' }],
+  proof_used: [{ field: 'proof_of_work', issue: 'was already used: solve a new challenge from GET /v1/auth/challenge' }],
 };
 
 /** The catalogued code for anything thrown while handling a request; unknown errors are bugs. */

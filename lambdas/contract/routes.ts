@@ -23,6 +23,7 @@ export const ROUTES = [
       'magic_link_ip_limit_exceeded',
       'magic_link_email_limit_exceeded',
       'magic_link_capacity_exceeded',
+      'magic_link_challenge_required',
       'email_delivery_failed',
       ...CHAIN_ERRORS,
     ],
@@ -179,6 +180,16 @@ export const ROUTES = [
     successStatus: 200,
     errors: [...CHAIN_ERRORS],
     oauth: 'bearer',
+  },
+  // Issued by the link request's function: it holds the key that signs them (last, so the routes above keep their logical IDs).
+  {
+    method: 'GET',
+    path: '/v1/auth/challenge',
+    handler: 'request-magic-link',
+    operationId: 'getChallenge',
+    summary: 'A proof-of-work challenge (ALTCHA\'s shape), to solve and send as proof_of_work when a link request answers magic_link_challenge_required',
+    successStatus: 200,
+    errors: [...CHAIN_ERRORS],
   },
 ] as const satisfies readonly {
   method: 'GET' | 'POST';

@@ -144,13 +144,38 @@ const authorizationRequest = v.pipe(
   v.description('The request `/oauth2/authorize` was opened with (checked again); `verify` then answers `continue_to`.'),
 );
 
+/** A SHA-256 or HMAC-SHA-256 in hex, as the proof-of-work challenges carry them. */
+const hex256 = (description: string) => v.pipe(v.string(stringMessage), v.regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'), v.description(description));
+const powSalt = v.pipe(v.string(stringMessage), v.regex(/^[0-9a-f]{1,64}\?expires=\d{1,12}$/, 'must be the challenge\'s salt'), v.description('Random, ending `?expires=<epoch seconds>`.'));
+const powAlgorithm = v.pipe(v.literal('SHA-256', 'must be "SHA-256"'), v.description('Always `SHA-256`.'));
+const powChallenge = hex256('SHA-256 of `salt` followed by the number to find (in decimal).');
+const powSignature = hex256('The deployment\'s signature of `challenge`: send it back unchanged.');
+
+/**
+ * A solved proof-of-work challenge (`GET /v1/auth/challenge`, ALTCHA's shape): its fields unchanged
+ * and the number found. Only the form here: the domain checks the signature, the number and the expiry.
+ */
+const proofOfWork = v.pipe(
+  v.strictObject(
+    {
+      algorithm: powAlgorithm,
+      challenge: powChallenge,
+      number: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(0, 'must be 0 or more'), v.maxValue(10_000_000, 'must be at most 10000000'), v.description('The number found: SHA-256 of `salt` and it is `challenge`.')),
+      salt: powSalt,
+      signature: powSignature,
+    },
+    'is required',
+  ),
+  v.description('A solved challenge from `GET /v1/auth/challenge`, single use: needed only when the request answers `magic_link_challenge_required`; accepted always.'),
+);
+
 /** What each route accepts as its JSON body (routes without one are absent). */
 export const REQUEST_BODIES = {
   requestMagicLink: body({
     email,
     code_challenge: v.optional(codeChallenge),
     redirect_to: v.optional(redirectTo),
-    authorization_request: v.optional(authorizationRequest),
+    authorization_request: v.optional(authorizationRequest), proof_of_work: v.optional(proofOfWork),
     locale: v.optional(locale),
   }),
   signOut: body({
@@ -183,6 +208,13 @@ export const SUCCESS_DATA = {
         ),
       ),
     ),
+  }),
+  getChallenge: v.strictObject({
+    algorithm: powAlgorithm,
+    challenge: powChallenge,
+    maxnumber: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('The number to find is between 0 and this: about half as many hashes on average.')),
+    salt: powSalt,
+    signature: powSignature,
   }),
   getSession: v.strictObject({ user: SessionUser, expires_at: timestamp }),
   refreshAccessToken: v.strictObject({ access_token: AccessToken }),

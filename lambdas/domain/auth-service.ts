@@ -3,9 +3,10 @@ import { challengeFor, codeHash, emailHash, generateCode } from './codes';
 import { RefusedError, SignInNotAllowedError, type Refusal } from './errors';
 import { networkOf } from './ip';
 import { allowedRedirect } from './redirects';
-import { MAIL_BUDGET_TRIES, mailBudgetShards, rateLimitWindow } from './limits';
+import { MAIL_BUDGET_TRIES, mailBudgetPlan, networkLimit, rateLimitWindow, type MailBudgetShard } from './limits';
 import { magicLinkUrl } from './mail';
-import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, LinkRequest, LiveCode, Mailer, SessionRecord, SessionStore, SignInMethod, SignInSnapshot } from './ports';
+import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, CountedRequest, LinkRequest, LiveCode, Mailer, SessionRecord, SessionStore, SignInMethod, SignInSnapshot } from './ports';
+import type { CheckedSolution, PowChallenge, PowSolution } from './proof-of-work';
 import { issueSessionToken, parseSessionToken } from './sessions';
 import { SignInPolicy, type PolicyDecision } from './sign-in-policy';
 import { generateToken, hashToken, hashesEqual, userHash } from './tokens';
@@ -26,6 +27,14 @@ export interface AuthSettings {
   readonly emailLimitPerHour: number;
   readonly inboxLimitPerHour: number;
   readonly mailBudgetPerHour: number;
+  /** Percent of the mail budget only addresses with a user may draw on. */
+  readonly mailBudgetReservePercent: number;
+  /** Percent of the mail budget one network may request. */
+  readonly networkBudgetPercent: number;
+  /** Percent of the mail budget spent after which a request needs a solved proof of work. */
+  readonly challengeThresholdPercent: number;
+  /** The proof-of-work challenges' `maxnumber`. */
+  readonly challengeDifficulty: number;
   readonly codeAttemptsPerHour: number;
   readonly inboxCodeAttemptsPerHour: number;
   readonly ipCodeAttemptsPerHour: number;
@@ -57,6 +66,17 @@ export interface LinkOptions {
   readonly redirectTo?: string;
   /** An OpenID Connect authorization request, as the hosted page got it: checked again against the registry. */
   readonly authorizationRequest?: AuthorizationRequest;
+  /** A solved proof-of-work challenge: needed under pressure, spent once whenever it is sent. */
+  readonly proofOfWork?: PowSolution;
+}
+
+/** What a link request answers (the same for every address), and what only the logs may tell. */
+export interface LinkRequested {
+  readonly expiresIn: number;
+  /** Why the sign-in policy refused the address, when it did: nothing was mailed. */
+  readonly decision: PolicyDecision;
+  /** Set when nothing was mailed because only the reserve for returning addresses was left. */
+  readonly held?: true;
 }
 
 export interface ActiveSession {
@@ -137,6 +157,27 @@ export class MagicLinkService {
    * (a stranger must not learn who may sign in from who never reaches a limit), but nothing else is
    * written and nothing mailed; `decision` tells the caller why, for its logs only.
    */
+  /** The proof-of-work module: loaded by the requests that carry or ask for a challenge only. */
+  private async proofOfWork() {
+    const pow = await import('./proof-of-work');
+    return { pow, key: pow.powKey(await this.codeSecret.get()) };
+  }
+
+  /** A new proof-of-work challenge at the deployment's difficulty, signed with a key derived from its secret. */
+  async challenge(now: Date): Promise<PowChallenge> {
+    const { pow, key } = await this.proofOfWork();
+    return pow.issueChallenge(key, this.settings.challengeDifficulty, toSeconds(now));
+  }
+
+  /** A solution that checks out (still to be spent once, in the request's transaction), or refused. */
+  private async checkedProof(solution: PowSolution, nowSeconds: number): Promise<CheckedSolution> {
+    const { pow, key } = await this.proofOfWork();
+    const checked = pow.checkSolution(key, solution, nowSeconds);
+    if (checked === 'invalid') throw new RefusedError('proof_invalid');
+    if (checked === 'expired') throw new RefusedError('proof_expired');
+    return checked;
+  }
+
   /** An authorization request exactly as `/oauth2/authorize` would accept it, or `authorization_request_invalid`. */
   private allowedAuthorization(request: AuthorizationRequest): AuthorizationRequest {
     const checked = checkAuthorizationRequest(this.settings.oidcClients, {
@@ -153,69 +194,104 @@ export class MagicLinkService {
     return checked.request;
   }
 
-  async requestMagicLink(email: string, sourceIp: string, now: Date, options: LinkOptions = {}): Promise<{ expiresIn: number; decision: PolicyDecision }> {
+  async requestMagicLink(email: string, sourceIp: string, now: Date, options: LinkOptions = {}): Promise<LinkRequested> {
     const redirectTo = options.redirectTo === undefined ? undefined : this.allowedRedirect(options.redirectTo);
     const authorizationRequest = options.authorizationRequest === undefined ? undefined : this.allowedAuthorization(options.authorizationRequest);
     const ipKey = networkOf(sourceIp);
     const nowSeconds = toSeconds(now);
     const window = rateLimitWindow(nowSeconds);
+    const { settings } = this;
+    const proof = options.proofOfWork === undefined ? undefined : await this.checkedProof(options.proofOfWork, nowSeconds);
 
     const token = generateToken();
-    const expiresAt = nowSeconds + this.settings.linkLifetimeSeconds;
+    const expiresAt = nowSeconds + settings.linkLifetimeSeconds;
     const secret = await this.codeSecret.get();
     // What the request counts against, by the names the settings give the limits.
-    const counted = {
+    const counted: CountedRequest = {
       ipKey,
       emailHash: emailHash(secret, email),
       window,
-      limits: { ip: this.settings.ipLimitPerHour, email: this.settings.emailLimitPerHour, inbox: this.settings.inboxLimitPerHour },
+      limits: { ip: networkLimit(settings.ipLimitPerHour, settings.mailBudgetPerHour, settings.networkBudgetPercent), email: settings.emailLimitPerHour, inbox: settings.inboxLimitPerHour },
+      ...(proof === undefined ? {} : { proof }),
     };
+    const plan = mailBudgetPlan(settings.mailBudgetPerHour, settings.mailBudgetReservePercent, settings.challengeThresholdPercent);
+    // A random order of the shared part's shards: a full one sends the request to the next, up to a few.
+    const shared = shuffled(plan.shared).slice(0, MAIL_BUDGET_TRIES);
+    // Without a proof of work a request may use only the part of each shard before the threshold.
+    const underPressure = proof === undefined && shared.some((shard) => shard.open < shard.limit);
+    const answered = { expiresIn: settings.linkLifetimeSeconds };
     const decision = await this.policy.decide({ trigger: 'request', email, sourceIp });
     if (!decision.allowed) {
-      const outcome = await this.store.countLinkRequest(counted);
-      if (outcome !== 'counted') throw new RefusedError(outcome);
-      return { expiresIn: this.settings.linkLifetimeSeconds, decision };
+      // Counted as an allowed request is, under the same pressure, so the answer is the same.
+      await this.countOnly(counted, underPressure ? shared.map((shard) => ({ shard: shard.shard, limit: shard.open })) : [undefined]);
+      return { ...answered, decision };
     }
 
-    // A random order of the mail budget's shards: a full one sends the request to the next, up to a few.
-    const shards = shuffled(mailBudgetShards(this.settings.mailBudgetPerHour)).slice(0, MAIL_BUDGET_TRIES);
     const code = generateCode();
-    for (let tried = 0; ; ) {
-      const request: LinkRequest = {
-        ...counted,
-        mailBudget: shards[tried]!,
-        link: {
-          id: hashToken(token),
-          email,
-          expiresAt,
-          retainUntil: expiresAt + RECORD_RETENTION_SECONDS,
-          createdAt: nowSeconds,
-          codeHash: codeHash(secret, email, code),
-          ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
-          ...(redirectTo === undefined ? {} : { redirectTo }),
-          ...(authorizationRequest === undefined ? {} : { authorizationRequest }),
-          userHash: userHash(email),
-        },
-      };
-      const outcome = await this.store.recordLinkRequest(request);
-      if (outcome === 'capacity_exceeded' && ++tried < shards.length) continue;
-      // Nothing was written: the budget's wait is what is left of its hour.
-      if (outcome === 'capacity_exceeded') throw new RefusedError(outcome, window.end - nowSeconds);
-      if (outcome !== 'created') throw new RefusedError(outcome);
-
-      const link = magicLinkUrl(this.settings.signInUrl, token);
-      try {
-        await this.mailer.send({ to: email, ...(options.locale === undefined ? {} : { locale: options.locale }), link, code, lifetimeSeconds: this.settings.linkLifetimeSeconds });
-      } catch (error) {
-        // Nothing was mailed: give the quota back and make the link unusable before answering, so a
-        // failed send neither costs the person a request nor leaves a live link behind.
-        await this.store.releaseLinkRequest(request);
-        throw error;
+    const request = (mailBudget: MailBudgetShard, returning: boolean): LinkRequest => ({
+      ...counted,
+      mailBudget,
+      ...(returning ? { returning } : {}),
+      link: {
+        id: hashToken(token),
+        email,
+        expiresAt,
+        retainUntil: expiresAt + RECORD_RETENTION_SECONDS,
+        createdAt: nowSeconds,
+        codeHash: codeHash(secret, email, code),
+        ...(options.challenge === undefined ? {} : { challenge: options.challenge }),
+        ...(redirectTo === undefined ? {} : { redirectTo }),
+        ...(authorizationRequest === undefined ? {} : { authorizationRequest }),
+        userHash: userHash(email),
+      },
+    });
+    // The shared part (under pressure only its open part), then, with a proof or no threshold, the reserve.
+    const tries = [
+      ...shared.map((shard) => request({ shard: shard.shard, limit: proof === undefined ? shard.open : shard.limit }, false)),
+      ...(underPressure ? [] : shuffled(plan.reserve).slice(0, MAIL_BUDGET_TRIES).map((shard) => request(shard, true))),
+    ];
+    for (const attempt of tries) {
+      const outcome = await this.store.recordLinkRequest(attempt);
+      if (outcome === 'capacity_exceeded') continue;
+      if (outcome === 'not_returning') {
+        // A new address while only the reserve is left: the same answer a returning one gets, and no mail.
+        await this.countOnly(counted, [undefined]);
+        return { ...answered, decision, held: true };
       }
-      return { expiresIn: this.settings.linkLifetimeSeconds, decision };
+      if (outcome !== 'created') throw new RefusedError(outcome);
+      await this.send(attempt, token, code, options.locale);
+      return { ...answered, decision };
     }
+    if (underPressure) throw new RefusedError('challenge_required');
+    // Nothing was written: the budget's wait is what is left of its hour.
+    throw new RefusedError('capacity_exceeded', window.end - nowSeconds);
   }
 
+  /**
+   * Counts a request that sends nothing against its limits (and spends its proof of work), trying the
+   * given shards' open parts as an allowed request would (`undefined`: no pressure to check).
+   */
+  private async countOnly(counted: CountedRequest, pressures: readonly (MailBudgetShard | undefined)[]): Promise<void> {
+    for (const pressure of pressures) {
+      const outcome = await this.store.countLinkRequest({ ...counted, ...(pressure === undefined ? {} : { pressure }) });
+      if (outcome === 'counted') return;
+      if (outcome !== 'capacity_exceeded') throw new RefusedError(outcome);
+    }
+    throw new RefusedError('challenge_required');
+  }
+
+  /** Mails the link and code of a recorded request; a failed send undoes what it may. */
+  private async send(request: LinkRequest, token: string, code: string, locale: string | undefined): Promise<void> {
+    const link = magicLinkUrl(this.settings.signInUrl, token);
+    try {
+      await this.mailer.send({ to: request.link.email, ...(locale === undefined ? {} : { locale }), link, code, lifetimeSeconds: this.settings.linkLifetimeSeconds });
+    } catch (error) {
+      // Nothing was mailed: give the quota back and make the link unusable before answering, so a
+      // failed send neither costs the person a request nor leaves a live link behind.
+      await this.store.releaseLinkRequest(request);
+      throw error;
+    }
+  }
 }
 
 /** Signing in by link or by code: the table and the code secret, no mail client. */

@@ -24,7 +24,15 @@ export type Refusal =
   /** The sign-in policy (allowed domains, the `beforeSignIn` function) refuses the address at verify. */
   | 'sign_in_not_allowed'
   /** The invocation's source address is not an IP address (API Gateway never sends one; a direct invocation may). */
-  | 'source_ip_invalid';
+  | 'source_ip_invalid'
+  /** The mail budget is under pressure and the request carries no solved proof-of-work challenge. */
+  | 'challenge_required'
+  /** The request's proof of work solves no challenge this deployment signed. */
+  | 'proof_invalid'
+  /** The request's proof of work solves a challenge that has expired. */
+  | 'proof_expired'
+  /** The request's proof of work was used by an earlier request. */
+  | 'proof_used';
 
 export class RefusedError extends Error {
   constructor(

@@ -32,7 +32,8 @@ export const MAIL_BUDGET_TRIES = 3;
 
 /** One shard of the mail budget: its number within the window, and its share of the budget. */
 export interface MailBudgetShard {
-  readonly shard: number;
+  /** `0`, `1`, … in the shared part; `r0`, `r1`, … in the reserve. */
+  readonly shard: number | string;
   readonly limit: number;
 }
 
@@ -41,9 +42,49 @@ export interface MailBudgetShard {
  * never exceeded; a small budget uses fewer shards.
  */
 export function mailBudgetShards(budget: number): MailBudgetShard[] {
-  const count = Math.min(MAIL_BUDGET_SHARDS, budget);
-  return Array.from({ length: count }, (_, shard) => ({
-    shard,
-    limit: Math.floor(budget / count) + (shard < budget % count ? 1 : 0),
-  }));
+  return split(budget, Math.min(MAIL_BUDGET_SHARDS, budget)).map((limit, shard) => ({ shard, limit }));
+}
+
+/** A shard of the budget's shared part: `open` of its `limit` need no proof of work. */
+export interface SharedBudgetShard extends MailBudgetShard {
+  readonly open: number;
+}
+
+/** How the hourly mail budget is split: what any address may draw on, and what only returning ones may. */
+export interface MailBudgetPlan {
+  /** Any address: each shard's first `open` mails need no solved challenge, the rest do. */
+  readonly shared: readonly SharedBudgetShard[];
+  /** Only an address with a user (a completed sign-in), once its tried shared shards are spent. */
+  readonly reserve: readonly MailBudgetShard[];
+}
+
+/** The shard names of the reserve: `r0`, `r1`, … beside the shared part's `0`, `1`, … in the same window. */
+const RESERVE_SHARD_PREFIX = 'r';
+
+/**
+ * The budget split by the settings' percentages: `reservePercent` of it kept for returning addresses,
+ * and, of the rest, the part before `thresholdPercent` of the whole budget is spent open to requests
+ * without a proof of work. Each part is sharded like the budget, its shares adding up exactly.
+ */
+export function mailBudgetPlan(budget: number, reservePercent: number, thresholdPercent: number): MailBudgetPlan {
+  const reserved = Math.floor((budget * reservePercent) / 100);
+  const shared = mailBudgetShards(budget - reserved);
+  const open = split(Math.min(budget - reserved, Math.floor((budget * thresholdPercent) / 100)), shared.length);
+  return {
+    shared: shared.map((shard, i) => ({ ...shard, open: open[i]! })),
+    reserve: mailBudgetShards(reserved).map(({ shard, limit }) => ({ shard: `${RESERVE_SHARD_PREFIX}${shard}`, limit })),
+  };
+}
+
+/** `total` over `count` parts adding up to it exactly, the first ones one more when it does not divide. */
+function split(total: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => Math.floor(total / count) + (i < total % count ? 1 : 0));
+}
+
+/**
+ * What one network may request in an hour: the `ip` limit, and never more than `sharePercent` of the
+ * mail budget (at least one), so a small budget cannot be spent from one address.
+ */
+export function networkLimit(ipLimit: number, budget: number, sharePercent: number): number {
+  return Math.min(ipLimit, Math.max(1, Math.floor((budget * sharePercent) / 100)));
 }

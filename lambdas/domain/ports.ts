@@ -3,6 +3,7 @@
  * AWS; the domain never imports an AWS SDK.
  */
 import type { MailBudgetShard, RateLimitWindow } from './limits';
+import type { CheckedSolution } from './proof-of-work';
 import type { AuthorizationRequest, NewAuthorizationCode } from './oidc';
 
 export interface NewLink {
@@ -47,6 +48,16 @@ export interface CountedRequest {
   readonly window: RateLimitWindow;
   /** Each limit's ceiling for the window. */
   readonly limits: { readonly ip: number; readonly email: number; readonly inbox: number };
+  /** A solved proof of work the request spends: its challenge is written once, in the same transaction. */
+  readonly proof?: CheckedSolution;
+}
+
+/**
+ * A request that sends nothing, counted like one that does: under pressure (no proof of work) it also
+ * checks the shard's part open to such requests is not spent (`capacity_exceeded` when it is).
+ */
+export interface CountOnly extends CountedRequest {
+  readonly pressure?: MailBudgetShard;
 }
 
 /** A link request: counted (`CountedRequest`), against the mail budget too, with the link and code it stores. */
@@ -54,13 +65,15 @@ export interface LinkRequest extends CountedRequest {
   /** The shard of the deployment's mail budget this request counts against, and its share. */
   readonly mailBudget: MailBudgetShard;
   readonly link: NewLink;
+  /** Drawing on the reserve: only when the address has a user (a completed sign-in), else `not_returning`. */
+  readonly returning?: boolean;
 }
 
 /**
  * The outcome of counting a request against its limits and the mail budget and storing its link and
  * code, all or nothing. `email_limit_exceeded` stands for either address limit (`email` or `inbox`).
  */
-export type LinkRequestOutcome = 'created' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded';
+export type LinkRequestOutcome = 'created' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded' | 'proof_used' | 'not_returning';
 
 /** What a sign-in record looked like when a consume was refused (absent when there was none). */
 export interface SignInSnapshot {
@@ -204,7 +217,7 @@ export interface AuthStore {
    * Counts a request the sign-in policy refused against the same three limits, in one atomic step, and
    * nothing else: no link, no code, no mail budget. Its limits answer exactly as an allowed request's.
    */
-  countLinkRequest(request: CountedRequest): Promise<'counted' | 'ip_limit_exceeded' | 'email_limit_exceeded'>;
+  countLinkRequest(request: CountOnly): Promise<'counted' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded' | 'proof_used'>;
   /** Undoes a recorded request whose mail was never sent: its counts given back, its link and code deleted, at once. */
   releaseLinkRequest(request: LinkRequest): Promise<void>;
   /** Marks the link used and starts its session, only if it exists, is unused, unexpired and (if bound) the challenge matches. */

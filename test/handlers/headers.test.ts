@@ -25,6 +25,7 @@ function signedIn(): Record<string, string> {
  */
 const successes: Record<Route['operationId'], (headers?: Record<string, string>) => Promise<RoutedResponse>> = {
   requestMagicLink: (headers) => invokeRoute('POST', '/v1/auth/magic-link', { body: { email: 'ada@example.com' }, headers }),
+  getChallenge: () => invokeRoute('GET', '/v1/auth/challenge'),
   verify: (headers) => invokeRoute('POST', '/v1/auth/verify', { body: { token: TOKEN }, headers }),
   getSession: () => invokeRoute('GET', '/v1/auth/session', { headers: signedIn() }),
   refreshAccessToken: () => invokeRoute('POST', '/v1/auth/token', { headers: signedIn() }),

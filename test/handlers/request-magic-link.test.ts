@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { handler } from '../../lambdas/handlers/request-magic-link';
 import { apiEvent, invoke } from '../../scripts/local/api-events';
 import { expectError, expectSuccess } from '../fixtures/assertions';
+import { solve } from '../fixtures/proof-of-work';
 import { resolved } from '../fixtures/expressions';
 import { awsError, expectedEmailHash, mockAws, transactionCanceled } from '../fixtures/aws';
 
@@ -248,19 +249,44 @@ describe('POST /v1/auth/magic-link', () => {
     expect(JSON.stringify(retried)).not.toContain(recorded![3]!.Put!.Item!.pk);
   });
 
-  it('tries other shards of the mail budget, then answers magic_link_capacity_exceeded with the seconds left in the hour', async () => {
+  it('without a proof of work, tries other shards of the budget\'s open part, then answers magic_link_challenge_required', async () => {
     aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
-    const response = await request({ email: 'ada@example.com' }); // at 21:10, 50 minutes before the window ends
+    const response = await request({ email: 'ada@example.com' });
+    expectError(response, 'magic_link_challenge_required');
+    expect(response.headers['retry-after']).toBeUndefined();
+    const shards = aws.dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems!);
+    expect(shards.map((items) => items.length)).toEqual([6, 6, 6]);
+    expect(new Set(shards.map((items) => items[5]!.Update!.Key!.pk)).size).toBe(3);
+    for (const items of shards) {
+      expect(items[5]!.Update!.Key!.pk).toMatch(new RegExp(`^rl#mail#${WINDOW_START}#[0-9]$`));
+      // The shared 800 over 10 shards is 80 each; the first 500 of the budget need no proof: 50 each.
+      expect(items[5]!.Update!.ExpressionAttributeValues).toMatchObject({ ':limit': 50 });
+    }
+    expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('with a solved challenge, tries the shared part, then the reserve for returning addresses, then answers magic_link_capacity_exceeded with the seconds left in the hour', async () => {
+    const issued = expectSuccess(await invoke(handler, apiEvent({ method: 'GET', path: '/v1/auth/challenge', routeKey: 'GET /v1/auth/challenge' })), 200);
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
+    const response = await request({ email: 'ada@example.com', proof_of_work: solve(issued as Parameters<typeof solve>[0]) }); // at 21:10, 50 minutes before the window ends
     expect(response.status).toBe(503);
     expect(response.body).toMatchObject({ error: 'magic_link_capacity_exceeded', retry_after: 3000 });
     expect(response.headers['retry-after']).toBe('3000');
-    const shards = aws.dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems![5]!.Update!);
-    expect(shards).toHaveLength(3);
-    expect(new Set(shards.map((shard) => shard.Key!.pk)).size).toBe(3);
-    for (const shard of shards) {
-      expect(shard.Key!.pk).toMatch(new RegExp(`^rl#mail#${WINDOW_START}#[0-9]$`));
-      expect(shard.ExpressionAttributeValues).toMatchObject({ ':limit': 100 }); // 1,000 over 10 shards
+    const tries = aws.dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems!);
+    const pk = (item: (typeof tries)[number][number]) => (item.Update ?? item.ConditionCheck)!.Key!.pk as string;
+    expect(tries.map((items) => items.length)).toEqual([7, 7, 7, 8, 8, 8]);
+    for (const items of tries.slice(0, 3)) {
+      expect(pk(items[5]!)).toMatch(new RegExp(`^rl#mail#${WINDOW_START}#[0-9]$`));
+      expect(items[5]!.Update!.ExpressionAttributeValues).toMatchObject({ ':limit': 80 });
     }
+    for (const items of tries.slice(3)) {
+      expect(pk(items[5]!)).toMatch(new RegExp(`^rl#mail#${WINDOW_START}#r[0-9]$`));
+      expect(items[5]!.Update!.ExpressionAttributeValues).toMatchObject({ ':limit': 20 }); // 200 kept for returning addresses, over 10 shards
+      expect(pk(items[7]!)).toMatch(/^user#/);
+    }
+    // Every try spends the same solution once, if it commits: its challenge is its key.
+    for (const items of tries) expect(pk(items[6]!)).toBe(`rl#pow#${(issued as { challenge: string }).challenge}`);
+    expect(new Set(tries.map((items) => pk(items[5]!))).size).toBe(6);
     expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 

@@ -213,13 +213,14 @@ describe('MagicLinkAuth', () => {
     const CODE = ['pk', 'signin', 'code_hash', 'link_expires_at', 'challenge', 'redirect_to', 'oauth_request', 'ttl'];
     const AUTH_CODE = ['pk', 'client_id', 'redirect_uri', 'challenge', 'nonce', 'scope', 'user_id', 'email', 'signin', 'auth_time', 'used_by', 'code_expires_at', 'session_expires_at', 'ttl'];
 
-    it('lets the request function count (rl#), create links without any session attribute (signin#) and their codes (code#), and undo both (the code only while its own)', () => {
+    it('lets the request function count (rl#), create links without any session attribute (signin#) and their codes (code#), undo both (the code only while its own), and check that an address has a user (user#)', () => {
       expect(tableAccess('RequestMagicLink')).toEqual([
         { Action: 'dynamodb:UpdateItem', Keys: ['rl#*'], Attributes: COUNTER, ReturnValues: ['NONE'] },
         { Action: 'dynamodb:PutItem', Keys: ['signin#*'], Attributes: LINK, ReturnValues: ['NONE'] },
         { Action: 'dynamodb:PutItem', Keys: ['code#*'], Attributes: CODE, ReturnValues: ['NONE'] },
         { Action: 'dynamodb:DeleteItem', Keys: ['signin#*'], Attributes: ['pk', 'used_at'], ReturnValues: ['NONE'] },
         { Action: 'dynamodb:DeleteItem', Keys: ['code#*'], Attributes: ['pk', 'signin'], ReturnValues: ['NONE'] },
+        { Action: 'dynamodb:ConditionCheckItem', Keys: ['user#*'], Attributes: ['pk'], ReturnValues: undefined },
       ]);
     });
 

@@ -5,6 +5,7 @@ import internal_error from './internal_error';
 import invalid_json from './invalid_json';
 import magic_link_already_used from './magic_link_already_used';
 import magic_link_capacity_exceeded from './magic_link_capacity_exceeded';
+import magic_link_challenge_required from './magic_link_challenge_required';
 import magic_link_code_attempts_exceeded from './magic_link_code_attempts_exceeded';
 import magic_link_code_ip_limit_exceeded from './magic_link_code_ip_limit_exceeded';
 import magic_link_code_invalid from './magic_link_code_invalid';
@@ -33,6 +34,7 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   magic_link_ip_limit_exceeded,
   magic_link_email_limit_exceeded,
   magic_link_capacity_exceeded,
+  magic_link_challenge_required,
   magic_link_not_found,
   magic_link_expired,
   magic_link_already_used,

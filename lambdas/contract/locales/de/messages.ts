@@ -17,6 +17,7 @@ export const messages: MessageStrings = {
   magic_link_email_limit_exceeded:
     'Für diese E-Mail-Adresse wurden zu viele Anmeldelinks angefordert. Bitte sehen Sie in Ihrem Posteingang (und im Spam-Ordner) nach oder versuchen Sie es in {minutes} erneut.',
   magic_link_capacity_exceeded: 'Wegen ungewöhnlich hoher Nachfrage werden vorübergehend keine Anmelde-E-Mails verschickt. Bitte versuchen Sie es in {minutes} erneut.',
+  magic_link_challenge_required: 'Die Anmeldung ist gerade stark ausgelastet. Bitte versuchen Sie es gleich noch einmal.',
   magic_link_not_found:
     'Dieser Anmeldelink ist ungültig. Achten Sie darauf, den ganzen Link aus Ihrer neuesten E-Mail zu öffnen, oder fordern Sie einen neuen an.',
   magic_link_expired: 'Dieser Anmeldelink ist abgelaufen. Bitte fordern Sie einen neuen Link an.',

@@ -17,6 +17,7 @@ export const messages: MessageStrings = {
   magic_link_email_limit_exceeded:
     'Too many sign-in links were requested for this email address. Please check your inbox (and spam folder), or try again in {minutes}.',
   magic_link_capacity_exceeded: 'Sign-in emails are paused for a while because of unusually high demand. Please try again in {minutes}.',
+  magic_link_challenge_required: 'Sign-in is very busy right now. Please try again in a moment.',
   magic_link_not_found: "This sign-in link isn't valid. Make sure you opened the whole link from your most recent email, or request a fresh one.",
   magic_link_expired: 'This sign-in link has expired. Please request a fresh link.',
   magic_link_already_used: "This sign-in link was already used. If you're already signed in elsewhere, use that session. Otherwise, request a fresh link.",

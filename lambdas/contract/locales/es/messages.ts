@@ -18,6 +18,7 @@ export const messages: MessageStrings = {
     'Se han solicitado demasiados enlaces de inicio de sesión para esta dirección de correo. Revisa tu bandeja de entrada (y la carpeta de spam) o inténtalo de nuevo dentro de {minutes}.',
   magic_link_capacity_exceeded:
     'El envío de correos de inicio de sesión está en pausa por una demanda inusualmente alta. Inténtalo de nuevo dentro de {minutes}.',
+  magic_link_challenge_required: 'El inicio de sesión está muy ocupado en este momento. Inténtalo de nuevo en un momento.',
   magic_link_not_found:
     'Este enlace de inicio de sesión no es válido. Asegúrate de abrir el enlace completo de tu correo más reciente o solicita uno nuevo.',
   magic_link_expired: 'Este enlace de inicio de sesión ha caducado. Solicita un enlace nuevo.',

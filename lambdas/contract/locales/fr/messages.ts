@@ -18,6 +18,7 @@ export const messages: MessageStrings = {
     'Trop de liens de connexion ont été demandés pour cette adresse e-mail. Consultez votre boîte de réception (et vos courriers indésirables), ou réessayez dans {minutes}.',
   magic_link_capacity_exceeded:
     'Les e-mails de connexion sont suspendus pour un moment en raison d’une demande exceptionnellement forte. Veuillez réessayer dans {minutes}.',
+  magic_link_challenge_required: 'La connexion est très sollicitée en ce moment. Veuillez réessayer dans un instant.',
   magic_link_not_found:
     'Ce lien de connexion n’est pas valide. Vérifiez que vous avez ouvert le lien entier de votre e-mail le plus récent, ou demandez-en un nouveau.',
   magic_link_expired: 'Ce lien de connexion a expiré. Veuillez demander un nouveau lien.',

@@ -17,6 +17,7 @@ export const messages: MessageStrings = {
   magic_link_email_limit_exceeded:
     'このメールアドレスへのサインインリンクのリクエストが多すぎます。受信トレイ（と迷惑メールフォルダ）を確認するか、{minutes}後にもう一度お試しください。',
   magic_link_capacity_exceeded: 'リクエストが集中しているため、サインインメールの送信を一時的に停止しています。{minutes}後にもう一度お試しください。',
+  magic_link_challenge_required: 'ただいまサインインが混み合っています。しばらくしてからもう一度お試しください。',
   magic_link_not_found: 'このサインインリンクは無効です。最新のメールにあるリンクを最後まで開いたか確認するか、新しいリンクをリクエストしてください。',
   magic_link_expired: 'このサインインリンクは有効期限が切れています。新しいリンクをリクエストしてください。',
   magic_link_already_used:

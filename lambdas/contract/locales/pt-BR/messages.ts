@@ -17,6 +17,7 @@ export const messages: MessageStrings = {
   magic_link_email_limit_exceeded:
     'Foram pedidos muitos links de acesso para este endereço de e-mail. Confira sua caixa de entrada (e a pasta de spam) ou tente novamente em {minutes}.',
   magic_link_capacity_exceeded: 'O envio de e-mails de acesso está pausado por um tempo devido a uma demanda incomumente alta. Tente novamente em {minutes}.',
+  magic_link_challenge_required: 'O login está sobrecarregado no momento. Tente novamente em instantes.',
   magic_link_not_found: 'Este link de acesso não é válido. Verifique se você abriu o link inteiro do seu e-mail mais recente ou peça um novo.',
   magic_link_expired: 'Este link de acesso expirou. Peça um novo link.',
   magic_link_already_used: 'Este link de acesso já foi usado. Se você já entrou em outro lugar, use essa sessão. Caso contrário, peça um novo link.',
