@@ -18,4 +18,5 @@ export { DEFAULT_APP_NAME, MagicLinkAuthStack, propsFromContext, type MagicLinkA
 export { ALARM_THRESHOLDS, SERVICE_NAME, type AlarmName } from './monitoring';
 export type { MagicLinkAuthSettings } from './settings-props.generated';
 export type { Brand } from '../lambdas/domain/brand';
+export type { MailTemplate } from '../lambdas/domain/mail-templates';
 export { METRICS, METRICS_NAMESPACE, type MetricKey } from '../lambdas/contract/metrics';

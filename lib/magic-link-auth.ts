@@ -28,6 +28,8 @@ import { removalPolicy, resolveSettings } from './settings';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 import { SESSION_READ_ACCESS, TABLE_ACCESS, tableStatement } from './table-access';
 import { checkOidcClients } from '../lambdas/domain/oidc';
+import { LOCALES, type Locale } from '../lambdas/contract/locales';
+import { checkMailTemplates, type MailTemplate } from '../lambdas/domain/mail-templates';
 
 export type { FunctionName, MagicLinkAuthFunctionProps };
 
@@ -150,6 +152,18 @@ export interface MagicLinkAuthProps extends MagicLinkAuthSettings {
    * @default - none: the /oauth2 endpoints answer invalid_client / an error page
    */
   readonly oidcClients?: readonly OidcClient[];
+
+  /**
+   * Your own sign-in mail, by locale: a locale's `subject`, `text` or `html` replaces the shipped one
+   * (the parts left out stay shipped). Placeholders: `{{link}}`, `{{code}}`, `{{expires}}` (the
+   * lifetime in that language), `{{appName}}` and `{{supportUrl}}` (needs `brand.support`), each
+   * HTML-escaped in `html`; `text` and `html` must each contain `{{link}}` and `{{code}}`. Synth
+   * refuses a template that breaks a rule, naming the locale and the problem. The templates reach the
+   * request function as its `MAIL_TEMPLATES` environment variable: together with its other variables
+   * they must fit in Lambda's 4 KB of environment (synth says when they do not).
+   * @default - the shipped mail in every locale
+   */
+  readonly mailTemplates?: { readonly [L in Locale]?: MailTemplate };
 }
 
 /** An app registered with the service's OpenID Connect provider. */
@@ -369,6 +383,7 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
       props.configurationSet === 'none' ? undefined : (props.configurationSet ?? this.createConfigurationSet());
     this.codeSecret = this.createCodeSecret();
     const oidcClients = checkedOidcClients(props.oidcClients);
+    const mailTemplates = checkedMailTemplates(props.mailTemplates, settings.brand.support !== undefined);
     this.oidcSecrets = this.createOidcClientSecrets(oidcClients);
     this.oidcEndpoints = {
       authorization: `${settings.issuer}${pathOf('authorize')}`,
@@ -383,7 +398,7 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
     // Tells this deployment's metrics from another's in the same account and region.
     const deployment = Names.uniqueId(this);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    this.functions = this.createFunctions(props, this.functionEnvironment(settingsEnvironment, deployment, oidcClients), retention);
+    this.functions = this.createFunctions(props, this.functionEnvironment(settingsEnvironment, deployment, oidcClients), retention, mailTemplates);
     this.grantSend(this.functions['request-magic-link'], settings.senderAddress);
     this.publishEvents(this.functions[EVENTS_FUNCTION]);
 
@@ -558,12 +573,24 @@ export class MagicLinkAuth extends Construct implements IMagicLinkAuth {
   }
 
   /** Every function, each granted its own part of the table (`TABLE_ACCESS`) and, for codes, the secret. */
-  private createFunctions(props: MagicLinkAuthProps, environment: Record<string, string>, logRetention: logs.RetentionDays): Record<FunctionName, lambda.Function> {
+  private createFunctions(
+    props: MagicLinkAuthProps,
+    environment: Record<string, string>,
+    logRetention: logs.RetentionDays,
+    mailTemplates: string | undefined,
+  ): Record<FunctionName, lambda.Function> {
     const functions = {} as Record<FunctionName, lambda.Function>;
     for (const name of FUNCTION_NAMES) {
       const hooked = props.beforeSignIn !== undefined && SIGN_IN_POLICY_FUNCTIONS.includes(name);
       const env = hooked ? { ...environment, [RESOURCE_ENV.beforeSignInFunctionArn]: props.beforeSignIn!.functionArn } : environment;
-      const fnEnvironment = name === EVENTS_FUNCTION ? this.eventsEnvironment(environment) : name === 'oauth-token' ? { ...env, ...this.oidcSecretEnvironment() } : env;
+      const fnEnvironment =
+        name === EVENTS_FUNCTION
+          ? this.eventsEnvironment(environment)
+          : name === 'oauth-token'
+            ? { ...env, ...this.oidcSecretEnvironment() }
+            : name === 'request-magic-link' && mailTemplates !== undefined
+              ? withinEnvironmentLimit({ ...env, [RESOURCE_ENV.mailTemplates]: mailTemplates })
+              : env;
       const fn = createFunction(this, name, { environment: fnEnvironment, logRetention, sizing: props.functionProps, reservedConcurrency: props.reservedConcurrency?.[name] });
       // On the role, not the function's resource policy: an imported function (another stack's, or an
       // ARN from context) takes no resource policy from here, and this grant names it alone.
@@ -738,6 +765,32 @@ function checkedOidcClients(clients: readonly OidcClient[] | undefined): OidcCli
   const checked = checkOidcClients(clients ?? []);
   if (!checked.ok) throw new Error(`MagicLinkAuth: oidcClients: ${checked.problem}`);
   return checked.clients;
+}
+
+/** The team's templates, checked as the function will render them; as JSON for the request function, or undefined when none. */
+function checkedMailTemplates(templates: MagicLinkAuthProps['mailTemplates'], hasSupport: boolean): string | undefined {
+  if (templates === undefined || Object.keys(templates).length === 0) return undefined;
+  const problem = checkMailTemplates(templates, { locales: LOCALES, hasSupport });
+  if (problem !== undefined) throw new Error(`MagicLinkAuth: ${problem}`);
+  return JSON.stringify(templates);
+}
+
+/** Lambda's limit on a function's environment: every variable's name and value together. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** What a value known only at deploy time (an ARN, a name) is counted as: an ARN's length, generously. */
+const UNRESOLVED_VALUE_BYTES = 160;
+
+/** The request function's environment with the templates, refused at synth when Lambda would refuse it at deploy. */
+function withinEnvironmentLimit(environment: Record<string, string>): Record<string, string> {
+  const size = (text: string) => (Token.isUnresolved(text) ? UNRESOLVED_VALUE_BYTES : Buffer.byteLength(text));
+  const total = Object.entries(environment).reduce((sum, [name, value]) => sum + size(name) + size(value), 0);
+  if (total > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+    const templates = size(environment[RESOURCE_ENV.mailTemplates]!);
+    throw new Error(
+      `MagicLinkAuth: mailTemplates take ${templates} bytes of the request function's environment, which would then hold about ${total} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} in all. Shorten the templates (the HTML especially: move styles to fewer, shorter attributes)`,
+    );
+  }
+  return environment;
 }
 
 function identityArn(scope: Construct, identity: ses.IEmailIdentity): string {
