@@ -12,7 +12,7 @@ import { deployToEmulator, emulatorAwsEnv } from './local/deploy';
 import { deliveredEvent } from './local/events';
 import { portInUse, startEmulator, type Emulator } from './local/emulator';
 import { onLambdaNode, runOnLambdaNode } from './local/lambda-node';
-import { codeIn, magicLinkIn, readMailbox } from './local/mailbox';
+import { MAILBOX_PATH, answerMailbox, codeIn, magicLinkIn, mailPartPath, readMailbox } from './local/mailbox';
 
 const PORT = Number(process.env.PORT ?? 3000);
 const EMULATOR_PORT = Number(process.env.MINISTACK_PORT ?? 4566);
@@ -160,9 +160,11 @@ async function main(): Promise<void> {
     // Everything, the hosted sign-in page included, is the deployed API's answer.
     const server = createServer((req, res) => {
       if (answeredAsLocalApp(origin, req, res)) return;
-      forward(deployment.apiBaseUrl, req, res).catch((error: Error) => {
-        res.writeHead(502, { 'content-type': 'text/plain' }).end(`local forwarder: ${error.message}`);
-      });
+      const fail = (error: Error) => res.writeHead(502, { 'content-type': 'text/plain' }).end(`local forwarder: ${error.message}`);
+      // The captured mail, rendered, is this server's own page; everything else is the API's answer.
+      answerMailbox(req, res, () => readMailbox(emulator!.endpoint))
+        .then((answered) => (answered ? undefined : forward(deployment.apiBaseUrl, req, res)))
+        .catch(fail);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -174,10 +176,11 @@ async function main(): Promise<void> {
     const poll = setInterval(() => {
       readMailbox(emulator!.endpoint)
         .then((mails) => {
-          for (const mail of mails.slice(seen)) {
+          for (const [index, mail] of mails.slice(seen).entries()) {
             const link = magicLinkIn(mail);
             const code = codeIn(mail);
-            console.log(`[mail] to ${mail.to.join(', ')}: ${mail.subject}${link ? `\n       ${link.url}` : ''}${code ? `\n       code ${code}` : ''}`);
+            const view = `${origin}${mailPartPath(seen + index + 1, 'html')}`;
+            console.log(`[mail] to ${mail.to.join(', ')}: ${mail.subject}${link ? `\n       ${link.url}` : ''}${code ? `\n       code ${code}` : ''}\n       view ${view}`);
           }
           seen = mails.length;
         })
@@ -188,6 +191,7 @@ async function main(): Promise<void> {
 
     console.log(`\nMagic-link sign-in is running at ${origin}\n`);
     console.log(`  Sign in in a browser: ${origin}/sign-in (the hosted page; the links mailed open it too)\n`);
+    console.log(`  Every mail sent, rendered and as text: ${origin}${MAILBOX_PATH}\n`);
     const [redirectTo] = REDIRECT_URLS.ok ? REDIRECT_URLS.value : [];
     console.log(
       redirectTo
