@@ -247,7 +247,8 @@ export class MagicLinkService {
     });
     // The shared part (under pressure only its open part), then, with a proof or no threshold, the reserve.
     const tries = [
-      ...shared.map((shard) => request({ shard: shard.shard, limit: proof === undefined ? shard.open : shard.limit }, false)),
+      // A part of none is spent before anything is counted (a counter's first write passes any limit).
+      ...shared.filter((shard) => (proof === undefined ? shard.open : shard.limit) > 0).map((shard) => request({ shard: shard.shard, limit: proof === undefined ? shard.open : shard.limit }, false)),
       ...(underPressure ? [] : shuffled(plan.reserve).slice(0, MAIL_BUDGET_TRIES).map((shard) => request(shard, true))),
     ];
     for (const attempt of tries) {
@@ -273,6 +274,7 @@ export class MagicLinkService {
    */
   private async countOnly(counted: CountedRequest, pressures: readonly (MailBudgetShard | undefined)[]): Promise<void> {
     for (const pressure of pressures) {
+      if (pressure?.limit === 0) continue;
       const outcome = await this.store.countLinkRequest({ ...counted, ...(pressure === undefined ? {} : { pressure }) });
       if (outcome === 'counted') return;
       if (outcome !== 'capacity_exceeded') throw new RefusedError(outcome);

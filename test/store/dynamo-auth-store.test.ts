@@ -490,6 +490,10 @@ describe('the deployment\'s mail budget under 200 parallel requests (the domain 
       sessionLifetimeSeconds: 3600,
       ipLimitPerHour: 1000,
       mailBudgetPerHour: budget,
+      // The budget alone: no reserve, no proof of work, no network share (test/store/mail-pressure.test.ts has those).
+      mailBudgetReservePercent: 0,
+      challengeThresholdPercent: 100,
+      networkBudgetPercent: 100,
     }));
     const now = new Date();
     const outcomes = await Promise.all(
