@@ -92,8 +92,11 @@ export function mountSignIn(root: HTMLElement, options: SignInOptions): { destro
   const timers = new Set<ReturnType<typeof setInterval>>();
   const locale = options.language?.locale ?? 'en';
   const t = options.language?.page ?? ENGLISH;
-  /** A catalog string with `{email}` as an emphasised element (text nodes only: no markup is parsed). */
-  const withEmail = (template: string, email: string): Child[] => template.split('{email}').flatMap((part, index) => (index === 0 ? [part] : [h('strong', {}, email), part]));
+  /**
+   * A catalog string with `{email}` as an emphasised element (text nodes only: no markup is parsed),
+   * isolated left to right so an address keeps its order inside right-to-left text.
+   */
+  const withEmail = (template: string, email: string): Child[] => template.split('{email}').flatMap((part, index) => (index === 0 ? [part] : [h('strong', { dir: 'ltr' }, email), part]));
 
   const readPending = (): Pending | null => {
     try {

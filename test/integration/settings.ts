@@ -4,8 +4,8 @@
  *
  * - `main`: product defaults except a one-minute link lifetime (so expiry is observable), an IP
  *   limit and a per-network wrong-code cap high enough for the whole suite's traffic, one
- *   allowlisted redirect URL, a queue every lifecycle event is delivered to, and two OpenID Connect
- *   clients (`OIDC_CLIENTS`).
+ *   allowlisted redirect URL, a queue every lifecycle event is delivered to, two OpenID Connect
+ *   clients (`OIDC_CLIENTS`), and an app name and brand (`TEST_BRAND`) for the page and the mail.
  * - `ipLimited`: an IP limit of 3, to exhaust it on purpose without starving the other tests; and the
  *   default per-network wrong-code cap, which only the test of that cap spends.
  * - `budget`: a mail budget of 3 per hour for the whole deployment.
@@ -28,6 +28,9 @@ export const OIDC_CLIENTS = {
   confidential: { clientId: 'it-server', name: 'Integration Server', redirectUris: ['https://rp.example.test/oidc/callback'], type: 'confidential' },
 } as const;
 
+/** The main deployment's look: a logo on a host of its own (the browser tests answer it), a colour, a support page. */
+export const TEST_BRAND = { logoUrl: 'https://brand.example.test/logo.svg', primaryColor: '#4b1f8c', support: 'https://help.example.test/' } as const;
+
 const common = {
   senderAddress: 'no-reply@example.com',
   signInUrl: 'http://127.0.0.1:3000/sign-in',
@@ -47,6 +50,8 @@ export const TEST_STACKS = {
       redirectUrls: REDIRECT_URL,
       eventQueue: 'true',
       oidcClients: JSON.stringify(Object.values(OIDC_CLIENTS)),
+      appName: 'Integration Notes',
+      brand: JSON.stringify(TEST_BRAND),
     },
   },
   ipLimited: { stackName: 'MagicLinkAuthItIp', context: { ...common, ipLimitPerHour: '3' } },
