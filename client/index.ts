@@ -14,6 +14,8 @@ import {
   ERROR_RETRY_AFTER,
   ERROR_STATUS,
   type ErrorCode,
+  type GetChallengeData,
+  type GetChallengeError,
   type GetSessionData,
   type GetSessionError,
   type RefreshAccessTokenData,
@@ -121,6 +123,26 @@ function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** A solved challenge, as `requestMagicLink` sends it (`proof_of_work`). */
+export type ProofOfWork = NonNullable<RequestMagicLinkBody['proof_of_work']>;
+
+/**
+ * Solves a challenge from `getChallenge()` with WebCrypto: tries the numbers up to `maxnumber`, a batch
+ * of digests at a time, until SHA-256 of the salt and the number is the challenge (about half of
+ * `maxnumber` hashes on average).
+ */
+export async function solveChallenge(issued: GetChallengeData): Promise<ProofOfWork> {
+  const target = issued.challenge.match(/../g)!.map((pair) => parseInt(pair, 16));
+  const encoder = new TextEncoder();
+  for (let start = 0; start <= issued.maxnumber; start += 1000) {
+    const numbers = Array.from({ length: Math.min(1000, issued.maxnumber + 1 - start) }, (_, i) => start + i);
+    const digests = await Promise.all(numbers.map((n) => globalThis.crypto.subtle.digest('SHA-256', encoder.encode(issued.salt + n))));
+    const found = digests.findIndex((digest) => new Uint8Array(digest).every((byte, i) => byte === target[i]));
+    if (found >= 0) return { algorithm: issued.algorithm, challenge: issued.challenge, number: start + found, salt: issued.salt, signature: issued.signature };
+  }
+  throw new Error('the challenge has no solution up to its maxnumber');
+}
+
 export interface MagicLinkClientOptions {
   /** The API's base URL, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com`. */
   readonly baseUrl: string;
@@ -161,10 +183,13 @@ export class MagicLinkClient {
    * and `redirectTo` (allowlisted by the deployment) for the hosted page to go to after sign-in, or
    * `authorizationRequest` (what `/oauth2/authorize` was opened with) for an OpenID Connect client.
    * `locale` (BCP 47) asks for the mail in that language when the deployment speaks it.
+   * When the deployment is under pressure (`magic_link_challenge_required`) it gets a challenge, solves
+   * it (`solveChallenge`) and asks once more, unless `solveChallenge: false`; `proofOfWork` sends one
+   * already solved.
    */
-  requestMagicLink(
+  async requestMagicLink(
     email: string,
-    options: { codeChallenge?: string; redirectTo?: string; authorizationRequest?: RequestMagicLinkBody['authorization_request']; locale?: string } = {},
+    options: { codeChallenge?: string; redirectTo?: string; authorizationRequest?: RequestMagicLinkBody['authorization_request']; locale?: string; proofOfWork?: ProofOfWork; solveChallenge?: boolean } = {},
   ): Promise<Result<MagicLinkRequested, RequestMagicLinkError>> {
     const body: RequestMagicLinkBody = {
       email,
@@ -172,8 +197,18 @@ export class MagicLinkClient {
       ...(options.redirectTo === undefined ? {} : { redirect_to: options.redirectTo }),
       ...(options.authorizationRequest === undefined ? {} : { authorization_request: options.authorizationRequest }),
       ...(options.locale === undefined ? {} : { locale: options.locale }),
+      ...(options.proofOfWork === undefined ? {} : { proof_of_work: options.proofOfWork }),
     };
-    return this.call('POST', '/v1/auth/magic-link', { body });
+    const result = await this.call<MagicLinkRequested, RequestMagicLinkError>('POST', '/v1/auth/magic-link', { body });
+    if (result.ok || result.error !== 'magic_link_challenge_required' || options.solveChallenge === false || options.proofOfWork !== undefined) return result;
+    const issued = await this.getChallenge();
+    if (!issued.ok) return result;
+    return this.requestMagicLink(email, { ...options, proofOfWork: await solveChallenge(issued.data) });
+  }
+
+  /** `GET /v1/auth/challenge`: a proof-of-work challenge to solve (`solveChallenge`) when a link request asks for one. */
+  getChallenge(): Promise<Result<GetChallengeData, GetChallengeError>> {
+    return this.call('GET', '/v1/auth/challenge', {});
   }
 
   /**

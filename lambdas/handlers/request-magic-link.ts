@@ -1,6 +1,5 @@
 import { acceptedLanguages, negotiateLocale } from '../contract/locales';
 import { MAIL_STRINGS, loadMailRenderer } from '../contract/locales/mail';
-import { pathOf } from '../contract/routes';
 import { parseBody, type SuccessData } from '../contract/shapes';
 import { httpHandler } from '../http/chain';
 import { outcomeMetrics } from '../http/metrics';
@@ -51,5 +50,5 @@ const issueChallenge = httpHandler({ operationId: 'getChallenge', jsonBody: fals
   return { kind: 'data', status: 200, data };
 });
 
-/** Both routes of this function: the challenge route is the only GET. */
-export const handler = (...args: Parameters<typeof requestLink>) => (args[0].routeKey === `GET ${pathOf('getChallenge')}` ? issueChallenge : requestLink)(...args);
+/** Both routes of this function: the challenge route is its only GET (the method, not the routes table, keeps that out of the bundle). */
+export const handler = (...args: Parameters<typeof requestLink>) => (args[0].requestContext.http.method === 'GET' ? issueChallenge : requestLink)(...args);

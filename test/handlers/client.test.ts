@@ -50,6 +50,27 @@ describe('MagicLinkClient against the handlers', () => {
     expect(aws.dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 
+  it('under pressure, gets a challenge, solves it and asks once more, by itself', async () => {
+    const pastThreshold = transactionCanceled(['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed']);
+    aws.dynamo.on(TransactWriteCommand).rejectsOnce(pastThreshold).rejectsOnce(pastThreshold).rejectsOnce(pastThreshold).resolves({});
+    expect(await client.requestMagicLink('ada@example.com')).toMatchObject({ ok: true, status: 202 });
+    const tries = aws.dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems!);
+    // Three shards' open parts without a proof, then one try with the solution spent in it.
+    expect(tries.map((items) => items.length)).toEqual([6, 6, 6, 7]);
+    expect(tries[3]![6]!.Update!.Key!.pk).toMatch(/^rl#pow#[0-9a-f]{64}$/);
+    expect(aws.ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  }, 30_000); // WebCrypto, one digest at a time per number: up to a second or two at the default difficulty
+
+  it('under pressure, answers magic_link_challenge_required when asked not to solve, and never asks twice', async () => {
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
+    expect(await client.requestMagicLink('ada@example.com', { solveChallenge: false })).toMatchObject({ ok: false, status: 428, error: 'magic_link_challenge_required', retryAfterSeconds: null });
+    expect(aws.dynamo.commandCalls(TransactWriteCommand)).toHaveLength(3);
+    // Solved once and still refused (the budget is spent): the answer is the budget's, with no second solve.
+    aws.dynamo.reset();
+    aws.dynamo.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed']));
+    expect(await client.requestMagicLink('ada@example.com')).toMatchObject({ ok: false, status: 503, error: 'magic_link_capacity_exceeded' });
+  }, 30_000);
+
   it('tells already-used links apart with the recommended message', async () => {
     aws.dynamo.on(UpdateCommand).rejects(conditionFailed({ pk: 'x', link_expires_at: Date.now() / 1000 + 60, used_at: 1 }));
     expect(await client.verify('A'.repeat(43))).toMatchObject({

@@ -18,7 +18,7 @@ export default {
   ],
   quickFix: [
     'Fetch `GET /v1/auth/challenge`, solve it and send the request again with `proof_of_work`. The hosted sign-in page and the sign-in module do this by themselves.',
-    'With the typed client: `client.getChallenge()`, then `solveChallenge()` from the sign-in module, then `requestMagicLink(email, { proofOfWork })`.',
+    'With the typed client, `requestMagicLink` does it by itself (one retry); or call `getChallenge()`, `solveChallenge()` and `requestMagicLink(email, { proofOfWork })` yourself.',
   ],
   recovery:
     'Solve and retry once, without asking the person to do anything; show the `userMessage` only if the retry fails too. Never request challenges in a loop: one per link request is enough.',
