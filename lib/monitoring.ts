@@ -121,7 +121,7 @@ export class Monitoring extends Construct {
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24, height: 3 })],
         [
-          graph('Magic links', [own('linkRequested'), own('linkMailed'), own('refusedIpLimit'), own('refusedEmailLimit'), own('refusedCapacity'), own('deliveryFailed')]),
+          graph('Magic links', [own('linkRequested'), own('linkMailed'), own('refusedIpLimit'), own('refusedEmailLimit'), own('refusedCapacity'), own('challengeRequired'), own('mailHeld'), own('deliveryFailed')]),
           graph('Sign-ins', [own('verifiedByLink'), own('verifiedByCode'), own('alreadyUsed'), own('expired'), own('notFound'), own('deviceMismatch'), own('codeInvalid'), own('codeAttemptsExceeded'), own('codeIpLimitExceeded')]),
         ],
         [

@@ -3,7 +3,7 @@ import { challengeFor, codeHash, emailHash, generateCode } from './codes';
 import { RefusedError, SignInNotAllowedError, type Refusal } from './errors';
 import { networkOf } from './ip';
 import { allowedRedirect } from './redirects';
-import { MAIL_BUDGET_TRIES, mailBudgetPlan, networkLimit, rateLimitWindow, type MailBudgetShard } from './limits';
+import { MAIL_BUDGET_TRIES, RESERVE_MAILS_PER_INBOX, mailBudgetPlan, networkLimit, rateLimitWindow, type MailBudgetShard } from './limits';
 import { magicLinkUrl } from './mail';
 import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, CountedRequest, LinkRequest, LiveCode, Mailer, SessionRecord, SessionStore, SignInMethod, SignInSnapshot } from './ports';
 import type { CheckedSolution, PowChallenge, PowSolution } from './proof-of-work';
@@ -230,8 +230,9 @@ export class MagicLinkService {
     const code = generateCode();
     const request = (mailBudget: MailBudgetShard, returning: boolean): LinkRequest => ({
       ...counted,
+      // From the reserve, an address's own few mails of the hour only: draining it takes that many addresses that signed in.
+      ...(returning ? { returning, limits: { ...counted.limits, inbox: Math.min(counted.limits.inbox, RESERVE_MAILS_PER_INBOX) } } : {}),
       mailBudget,
-      ...(returning ? { returning } : {}),
       link: {
         id: hashToken(token),
         email,

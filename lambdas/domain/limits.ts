@@ -58,6 +58,13 @@ export interface MailBudgetPlan {
   readonly reserve: readonly MailBudgetShard[];
 }
 
+/**
+ * The reserve serves an address only while its inbox has had fewer than this many requests in the hour
+ * (a person signing in needs one mail, a resend two), so an attacker's own signed-in addresses drain it
+ * two mails each, not `inboxLimitPerHour` each.
+ */
+export const RESERVE_MAILS_PER_INBOX = 2;
+
 /** The shard names of the reserve: `r0`, `r1`, … beside the shared part's `0`, `1`, … in the same window. */
 const RESERVE_SHARD_PREFIX = 'r';
 

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { CODE_PATTERN } from '../../lambdas/domain/codes';
+import { mailBudgetPlan, networkLimit } from '../../lambdas/domain/limits';
 import { describeDuration } from '../../lambdas/domain/mail';
 import { SETTINGS } from '../../lambdas/settings';
 
@@ -59,6 +60,11 @@ function chanceText(guesses: number, values: number): string {
   return `${twoFigures(p * 100)}%`;
 }
 
+/** The mails of the budget's shared part, which any address may draw on. */
+function sharedMail(budget: number): number {
+  return mailBudgetPlan(budget, SETTINGS.mailBudgetReservePercent.default, SETTINGS.challengeThresholdPercent.default).shared.reduce((sum, shard) => sum + shard.limit, 0);
+}
+
 /** Every figure the threat model page and the API page quote, worked out from the settings. */
 export function figures(inputs: ThreatInputs = defaultInputs()) {
   const { codeAttemptsPerHour: share, inboxCodeAttemptsPerHour: perAddress, ipCodeAttemptsPerHour: perNetwork, ipLimitPerHour, emailLimitPerHour, inboxLimitPerHour, mailBudgetPerHour } = inputs;
@@ -91,7 +97,9 @@ export function figures(inputs: ThreatInputs = defaultInputs()) {
     botnetMailBound: liveCodeGuesses(BOTNET_NETWORKS),
     botnet: reach(Math.min(botnetOnPaper, liveCodeGuesses(BOTNET_NETWORKS))),
     networksToLockInbox: Math.ceil(inboxLimitPerHour / emailLimitPerHour),
-    networksToSpendMailBudget: Math.ceil(mailBudgetPerHour / ipLimitPerHour),
+    // The part of the budget any address may draw on, at the pressure rules' defaults (docs/security.md).
+    sharedMail: sharedMail(mailBudgetPerHour),
+    networksToSpendMailBudget: Math.ceil(sharedMail(mailBudgetPerHour) / networkLimit(ipLimitPerHour, mailBudgetPerHour, SETTINGS.networkBudgetPercent.default)),
   };
 }
 
@@ -233,15 +241,16 @@ export function renderThreatModel(inputs: ThreatInputs = defaultInputs()): strin
       `The botnet reaches ${int(f.botnet.hour)} an hour, ${int(f.botnet.day)} a day:`,
       `a chance of ${f.botnet.dayChance} a day and ${f.botnet.monthChance} in 30 days of one sign-in at some address it asked for,`,
       `and still ${f.targeted.dayChance} a day at any one address.`,
-      `To get there it must spend the whole mail budget every hour: ${int(M)} people an hour get a sign-in mail they did not ask for,`,
-      'everyone else gets `503 magic_link_capacity_exceeded` until the hour ends,',
-      'and the dashboard\'s "Magic links" graph shows the `RefusedCapacity` metric climb.',
+      `To get there it must spend the whole mail budget every hour: ${int(M)} people an hour get a sign-in mail they did not ask for`,
+      `(${int(M - f.sharedMail)} of them only by asking for addresses that signed in before), new people get no mail until the hour ends,`,
+      'and the dashboard\'s "Magic links" graph shows the `ChallengeRequired` and `MailHeld` metrics climb.',
       'Lowering `mailBudgetPerHour` lowers this ceiling in proportion.',
     ),
     '',
     para(
-      `**What it can deny.** The mail budget: ${f.networksToSpendMailBudget} networks at \`ipLimitPerHour\` (${I}) spend all ${int(M)} mails of an hour,`,
-      'and sign-in by mail stops for everyone until the hour ends.',
+      `**What it can deny.** New people's sign-ins: ${f.networksToSpendMailBudget} networks at \`ipLimitPerHour\` (${I}) spend the ${int(f.sharedMail)} mails of an hour any address may have,`,
+      `and new addresses then get no mail until the hour ends; the other ${int(M - f.sharedMail)} stay for people who signed in before.`,
+      'How a flood is bounded, and the proof of work it must pay past the threshold: [security.md](security.md#when-someone-floods-the-mail-budget).',
     ),
     '',
     '## Someone who reads the mailbox once',

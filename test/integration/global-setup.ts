@@ -43,12 +43,13 @@ export default async function globalSetup(): Promise<void> {
     const unverified = await deploy('unverified', false);
     const budget = await deploy('budget', false);
     const rotation = await deploy('rotation', false);
+    const pressure = await deploy('pressure', false);
     // The team's beforeSignIn function first, then the deployment that names it.
     const hook = await cdkDeploy({ endpoint: emulator.endpoint, appDir: path.join(ROOT, SIGN_IN_HOOK.appDir), stackName: SIGN_IN_HOOK.stackName, context: { stackName: SIGN_IN_HOOK.stackName }, log });
     process.env[SIGN_IN_HOOK_KEY] = hook.outputs.FunctionArn!;
     const policy = await deploy('policy', false, { beforeSignInFunctionArn: hook.outputs.FunctionArn! });
     log(`deployed ${SIGN_IN_HOOK.stackName} and ${policy.stackName} (api ${policy.apiId}): deploy ${hook.timings.deployMs} + ${policy.timings.deployMs} ms`);
-    for (const deployment of [main, ipLimited, unverified, budget, rotation]) {
+    for (const deployment of [main, ipLimited, unverified, budget, rotation, pressure]) {
       log(`deployed ${deployment.stackName} (api ${deployment.apiId}): bootstrap ${deployment.timings.bootstrapMs} ms, deploy ${deployment.timings.deployMs} ms`);
     }
     // The example app, as an adopter deploys it next to a running service: by its issuer and audience.
@@ -63,7 +64,7 @@ export default async function globalSetup(): Promise<void> {
     const protectedApi: ProtectedApiDeployment = { apiBaseUrl: gatewayUrl(emulator.endpoint, example.outputs.ApiId!), logGroupName: example.outputs.MeLogGroupName! };
     process.env[PROTECTED_API_KEY] = JSON.stringify(protectedApi);
     log(`setup total ${Date.now() - started} ms`);
-    process.env[ENV_KEY] = JSON.stringify({ main, ipLimited, unverified, budget, rotation });
+    process.env[ENV_KEY] = JSON.stringify({ main, ipLimited, unverified, budget, rotation, pressure });
     process.env[ENV_KEY] = JSON.stringify({ ...JSON.parse(process.env[ENV_KEY]!), policy });
     process.env[CORS_PORT_KEY] = String(corsPort);
   } catch (error) {

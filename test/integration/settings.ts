@@ -3,12 +3,16 @@
  * HTTP API caller as 127.0.0.1 (docs/local-emulator.md): all test traffic shares one per-IP quota.
  *
  * - `main`: product defaults except a one-minute link lifetime (so expiry is observable), an IP
- *   limit and a per-network wrong-code cap high enough for the whole suite's traffic, one
+ *   limit, a per-network share of the mail budget, a proof-of-work threshold (none) and a per-network
+ *   wrong-code cap high enough for the whole suite's traffic, one
  *   allowlisted redirect URL, a queue every lifecycle event is delivered to, two OpenID Connect
  *   clients (`OIDC_CLIENTS`), and an app name and brand (`TEST_BRAND`) for the page and the mail.
  * - `ipLimited`: an IP limit of 3, to exhaust it on purpose without starving the other tests; and the
  *   default per-network wrong-code cap, which only the test of that cap spends.
- * - `budget`: a mail budget of 3 per hour for the whole deployment.
+ * - `budget`: a mail budget of 3 per hour for the whole deployment, without a reserve, a network share or
+ *   a proof of work: the budget alone.
+ * - `pressure`: a mail budget of 40 an hour under the pressure rules: 10 kept for returning addresses, a
+ *   proof of work asked once 10 are spent, 2 (5%) for any one network.
  * - `unverified`: a sender SES will not send as, so every send fails for real.
  * - `rotation`: product defaults; its test redeploys it to rotate the signing key.
  * - `policy`: who may sign in: two allowed domains and the suite's `beforeSignIn` function
@@ -46,6 +50,8 @@ export const TEST_STACKS = {
       ...common,
       linkLifetimeSeconds: '60',
       ipLimitPerHour: '100000',
+      networkBudgetPercent: '100',
+      challengeThresholdPercent: '100',
       ipCodeAttemptsPerHour: '100000',
       redirectUrls: REDIRECT_URL,
       eventQueue: 'true',
@@ -56,7 +62,13 @@ export const TEST_STACKS = {
   },
   ipLimited: { stackName: 'MagicLinkAuthItIp', context: { ...common, ipLimitPerHour: '3' } },
   // A deployment-wide mail budget of 3 an hour, to reach it on purpose.
-  budget: { stackName: 'MagicLinkAuthItBudget', context: { ...common, mailBudgetPerHour: '3' } },
+  budget: { stackName: 'MagicLinkAuthItBudget', context: { ...common, mailBudgetPerHour: '3', mailBudgetReservePercent: '0', networkBudgetPercent: '100', challengeThresholdPercent: '100' } },
+  // The pressure rules at a scale a test reaches: 40 an hour, 10 of them for returning addresses, a
+  // proof of work past the first 10, 2 for any one network (the product's 5%).
+  pressure: {
+    stackName: 'MagicLinkAuthItPressure',
+    context: { ...common, mailBudgetPerHour: '40', mailBudgetReservePercent: '25', challengeThresholdPercent: '25', networkBudgetPercent: '5' },
+  },
   // Sends as an address no SES identity covers (it refers to an identity that does not exist), so
   // every send is really refused: the failed-send path, end to end.
   // Rotated for real by its own test (redeployed with signingKeyGeneration 2, then 3): nothing else uses it.

@@ -219,3 +219,19 @@ describe('MagicLinkService under pressure (a budget of 100: 20 kept for returnin
     expect(answers).toEqual(['sent', 'sent', 'sent', 'capacity_exceeded']);
   });
 });
+
+describe('the reserve, per address', () => {
+  it('serves an address only while its inbox has had fewer than 2 requests this hour', async () => {
+    const seen: LinkRequest[] = [];
+    const store = {
+      async recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome> {
+        seen.push(request);
+        return request.returning ? 'created' : 'capacity_exceeded';
+      },
+      async releaseLinkRequest() {},
+    } as unknown as AuthStore;
+    const service = new MagicLinkService(store, { send: async () => undefined }, { get: async () => SECRET }, authSettings({ challengeThresholdPercent: 100 }));
+    await service.requestMagicLink('ada@example.com', '198.51.100.7', new Date(NOW * 1000));
+    expect(seen.map((request) => [request.returning ?? false, request.limits.inbox])).toEqual([[false, 20], [false, 20], [false, 20], [true, 2]]);
+  });
+});

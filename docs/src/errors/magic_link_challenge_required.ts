@@ -5,7 +5,7 @@ export default {
   title: 'Magic Link Challenge Required',
   summary: 'The deployment is under pressure: get a challenge from `GET /v1/auth/challenge`, solve it, and send the request again with the solution as `proof_of_work`.',
   whatItMeans: [
-    'More of this hour\'s mail budget has been spent than the deployment lets go without a proof of work (`challengeThresholdPercent`, half by default). Until the hour ends, every link request, whatever its address, must carry a solved challenge: a few hundred thousand SHA-256 hashes, about a second in a browser. Nothing was written and nothing sent.',
+    'More of this hour\'s mail budget has been spent than the deployment lets go without a proof of work (`challengeThresholdPercent`, half by default). Until the hour ends, every link request, whatever its address, must carry a solved challenge: about 50,000 SHA-256 hashes at the default difficulty, a fraction of a second in a browser. Nothing was written and nothing sent.',
     'The challenge is ALTCHA\'s open shape: `GET /v1/auth/challenge` answers `algorithm` (`SHA-256`), `challenge`, `maxnumber`, `salt` and `signature`. Find the number from 0 to `maxnumber` for which the SHA-256 (hex) of `salt` followed by the number in decimal is `challenge`, and send `{"algorithm", "challenge", "number", "salt", "signature"}` as `proof_of_work` in the request body. A challenge works once and for five minutes.',
   ],
   whenYoullSeeThis: [
