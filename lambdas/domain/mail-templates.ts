@@ -178,7 +178,8 @@ function shippedHtml(content: MailContent, look: MailLook, subject: string): str
   // The support line links the address or page; the words around it come from the catalog.
   const supportLine = () => {
     const [before = '', after = ''] = strings.support.split('{support}');
-    const link = `<a href="${escapeHtml(supportHref(brand.support!))}">${escapeText(brand.support!)}</a>`;
+    // An address or URL reads left to right inside right-to-left text too (its slashes stay in place).
+    const link = `<a dir="ltr" href="${escapeHtml(supportHref(brand.support!))}">${escapeText(brand.support!)}</a>`;
     return `<p style="${MUTED}">${escapeText(before)}${link}${escapeText(after)}</p>\n`;
   };
   return `<!doctype html>

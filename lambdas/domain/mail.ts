@@ -28,7 +28,10 @@ export interface MailStrings {
   readonly expiry: string;
   /** For a reader who did not ask. */
   readonly ignore: string;
-  /** The footer, when the brand names a support address or page: `{support}` is it. */
+  /**
+   * The footer, when the brand names a support address or page: `{support}` is it. No punctuation
+   * right after it: a mail client would take a full stop for part of the URL.
+   */
   readonly support: string;
 }
 

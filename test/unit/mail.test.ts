@@ -72,7 +72,7 @@ describe('the shipped mail in every locale', () => {
     // The brand: the logo (its URL escaped), the button's colour, the support address linked in the footer.
     expect(mail.html).toContain('<img src="https://cdn.example.com/logo.png?v=1&amp;s=2"');
     expect(mail.html).toContain(`background:${BRAND.primaryColor};color:#ffffff`);
-    expect(mail.html).toContain('<a href="mailto:help@example.com">help@example.com</a>');
+    expect(mail.html).toContain('<a dir="ltr" href="mailto:help@example.com">help@example.com</a>');
     expect(mail.text).toContain('help@example.com');
   });
 

@@ -8,5 +8,5 @@ export const mail: MailStrings = {
   codeIntro: 'Oder geben Sie diesen Code dort ein, wo Sie die Anmeldung angefordert haben:',
   expiry: 'Link und Code laufen in {duration} ab. Beide gelten nur einmal: Sobald Sie sich mit einem davon angemeldet haben, funktionieren beide nicht mehr.',
   ignore: 'Sie haben das nicht angefordert? Dann können Sie diese E-Mail einfach ignorieren: Ohne den Link oder den Code kann sich niemand anmelden.',
-  support: 'Brauchen Sie Hilfe? Wenden Sie sich an {support}.',
+  support: 'Brauchen Sie Hilfe? Wenden Sie sich an {support}',
 };

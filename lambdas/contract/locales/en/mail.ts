@@ -8,5 +8,5 @@ export const mail: MailStrings = {
   codeIntro: 'Or type this code where you asked to sign in:',
   expiry: 'The link and the code expire in {duration}. This link and code work once: either one signs you in, then both stop working.',
   ignore: "Didn't ask for this? You can safely ignore this email: nobody can sign in without the link or the code.",
-  support: 'Need help? Contact {support}.',
+  support: 'Need help? Contact {support}',
 };

@@ -8,5 +8,5 @@ export const mail: MailStrings = {
   codeIntro: 'O escribe este código donde pediste iniciar sesión:',
   expiry: 'El enlace y el código caducan en {duration}. Solo sirven una vez: en cuanto uno de los dos inicia tu sesión, ambos dejan de funcionar.',
   ignore: '¿No lo has pedido tú? Puedes ignorar este correo sin problema: nadie puede iniciar sesión sin el enlace o el código.',
-  support: '¿Necesitas ayuda? Contacta con {support}.',
+  support: '¿Necesitas ayuda? Contacta con {support}',
 };
