@@ -1,6 +1,8 @@
 import { magicLinkIn, waitForMail } from '../../scripts/local/mailbox';
 import { USER_ID_SHAPE } from '../fixtures/assertions';
+import { DEFAULT_APP_NAME } from '../../lib/magic-link-auth-stack';
 import { call, deployment, freshEmail, storedLinks } from './client';
+import { TEST_STACKS } from './settings';
 
 describe('the whole sign-in, through the emulator\'s API Gateway', () => {
   it('mails a working link, verifies it once, serves the session and signs out', async () => {
@@ -12,7 +14,8 @@ describe('the whole sign-in, through the emulator\'s API Gateway', () => {
 
     const [mail] = await waitForMail(deployment().endpoint, email);
     expect(mail).toBeDefined();
-    expect(mail!.subject).toBe('Your sign-in link');
+    // Says who is asking: the deployment's appName.
+    expect(mail!.subject).toBe(`Sign in to ${(TEST_STACKS.main.context as { appName?: string }).appName ?? DEFAULT_APP_NAME}`);
     const link = magicLinkIn(mail!);
     expect(link?.url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/sign-in#token=/);
 
