@@ -70,7 +70,7 @@ export const SETTING_DOCS: { readonly [N in SettingName]: SettingDoc } = {
     description: 'The share of `mailBudgetPerHour` (percent) kept for returning people: addresses with a completed sign-in draw on it once the rest is spent, so a flood of new addresses cannot stop them signing in. A new address meanwhile gets the same answer and no mail (a caller cannot tell who has signed in before). The default keeps 200 of 1,000 mails an hour for returning people and 800 for everyone. 0 turns it off.',
   },
   networkBudgetPercent: {
-    description: 'The most of `mailBudgetPerHour` (percent) one network (an IPv4 address, an IPv6 /64) may request in an hour: its request limit is the lower of this share (at least 1) and `ipLimitPerHour`. At the defaults both are 50, so one network can never take more than 5% of the hour\'s mail.',
+    description: 'The most of `mailBudgetPerHour` (percent) one network (an IPv4 address, an IPv6 /64) may request in an hour: its request limit is the lower of this share (at least 1) and `ipLimitPerHour`. At the defaults both are 50, so one network can never take more than 5% of the hour\'s mail. 100 turns the share off (the `ipLimitPerHour` alone).',
   },
   challengeThresholdPercent: {
     description: 'How much of `mailBudgetPerHour` (percent) may be spent in an hour before every request must carry a solved proof-of-work challenge (`GET /v1/auth/challenge`); without one it answers `magic_link_challenge_required`. The hosted page and the sign-in module solve it by themselves. Half the budget is far above a normal hour for a budget sized for the busiest one. 100 never asks.',

@@ -139,7 +139,7 @@ export interface MagicLinkAuthSettings {
   readonly mailBudgetReservePercent?: number;
 
   /**
-   * The most of `mailBudgetPerHour` (percent) one network (an IPv4 address, an IPv6 /64) may request in an hour: its request limit is the lower of this share (at least 1) and `ipLimitPerHour`. At the defaults both are 50, so one network can never take more than 5% of the hour's mail.
+   * The most of `mailBudgetPerHour` (percent) one network (an IPv4 address, an IPv6 /64) may request in an hour: its request limit is the lower of this share (at least 1) and `ipLimitPerHour`. At the defaults both are 50, so one network can never take more than 5% of the hour's mail. 100 turns the share off (the `ipLimitPerHour` alone).
    *
    * Range: 1 to 100. Context key `networkBudgetPercent`; environment variable `NETWORK_BUDGET_PERCENT`.
    * @default 5

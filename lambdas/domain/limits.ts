@@ -90,8 +90,10 @@ function split(total: number, count: number): number[] {
 
 /**
  * What one network may request in an hour: the `ip` limit, and never more than `sharePercent` of the
- * mail budget (at least one), so a small budget cannot be spent from one address.
+ * mail budget (at least one), so a small budget cannot be spent from one address. A share of 100 is
+ * no share: the network's own limit alone, and a spent budget answers as a spent budget.
  */
 export function networkLimit(ipLimit: number, budget: number, sharePercent: number): number {
+  if (sharePercent >= 100) return ipLimit;
   return Math.min(ipLimit, Math.max(1, Math.floor((budget * sharePercent) / 100)));
 }

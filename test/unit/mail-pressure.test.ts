@@ -94,6 +94,11 @@ describe('networkLimit', () => {
     expect(networkLimit(50, 3, 5)).toBe(1);
     expect(networkLimit(3, 1000, 5)).toBe(3);
   });
+
+  it('is the IP limit alone at a share of 100, so a spent small budget answers as a spent budget', () => {
+    expect(networkLimit(50, 3, 100)).toBe(50);
+    expect(networkLimit(50, 3, 99)).toBe(2);
+  });
 });
 
 /**
