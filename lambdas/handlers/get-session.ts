@@ -1,4 +1,4 @@
-import type { SuccessData } from '../contract/shapes';
+import type { SuccessData } from '../contract/route-shapes';
 import { bearerToken } from '../domain/sessions';
 import { httpHandler } from '../http/chain';
 import { sessionService } from '../http/composition';

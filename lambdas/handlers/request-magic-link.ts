@@ -1,6 +1,8 @@
 import { acceptedLanguages, negotiateLocale } from '../contract/locales';
 import { MAIL_STRINGS, loadMailRenderer } from '../contract/locales/mail';
-import { parseBody, type SuccessData } from '../contract/shapes';
+import { requestMagicLinkBody } from '../contract/magic-link-request';
+import type { SuccessData } from '../contract/route-shapes';
+import { parseBody } from '../contract/shapes';
 import { httpHandler } from '../http/chain';
 import { outcomeMetrics } from '../http/metrics';
 import { magicLinkService } from '../http/composition';
@@ -13,7 +15,7 @@ const loadMail = { strings: MAIL_STRINGS, renderer: loadMailRenderer };
 
 /** POST /v1/auth/magic-link: 202 whether or not the address was seen before. */
 const requestLink = httpHandler<unknown>({ operationId: 'requestMagicLink', jsonBody: true, metrics: outcomeMetrics }, async (event, { scope }) => {
-  const { email, code_challenge: challenge, redirect_to: redirectTo, authorization_request: authorization, proof_of_work: proofOfWork, locale: askedLocale } = parseBody('requestMagicLink', event.body);
+  const { email, code_challenge: challenge, redirect_to: redirectTo, authorization_request: authorization, proof_of_work: proofOfWork, locale: askedLocale } = parseBody(requestMagicLinkBody, event.body);
   const service = magicLinkService(scope.config, loadSignInHook, loadMail);
   // The mail's language: the body's locale, else Accept-Language, else the deployment's default.
   const locale = negotiateLocale({ locale: askedLocale, preferences: acceptedLanguages(event.headers['accept-language'] ?? '') }, scope.config.defaultLocale);

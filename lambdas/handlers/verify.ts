@@ -1,4 +1,5 @@
-import { parseBody, type SuccessData } from '../contract/shapes';
+import type { SuccessData } from '../contract/route-shapes';
+import { parseBody, verifyBody } from '../contract/shapes';
 import { httpHandler } from '../http/chain';
 import { outcomeMetrics } from '../http/metrics';
 import { signInService } from '../http/composition';
@@ -11,7 +12,7 @@ const loadSignInHook = () => import('../adapters/lambda-sign-in-hook');
 
 /** POST /v1/auth/verify: consumes a sign-in once, by its link's token or by its code, and starts a session. */
 export const handler = httpHandler<unknown>({ operationId: 'verify', jsonBody: true, metrics: outcomeMetrics }, async (event, { scope }) => {
-  const body = parseBody('verify', event.body);
+  const body = parseBody(verifyBody, event.body);
   const service = signInService(scope.config, loadSignInHook);
   const sourceIp = event.requestContext.http.sourceIp;
   const signedIn = await (

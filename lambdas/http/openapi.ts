@@ -1,7 +1,7 @@
 import { toJsonSchema, type ConversionConfig } from '@valibot/to-json-schema';
 import type { GenericSchema } from 'valibot';
 import { ERROR_CATALOG, type ErrorCode } from '../contract/errors';
-import { AccessToken, REQUEST_BODIES, SUCCESS_DATA, User } from '../contract/shapes';
+import { AccessToken, REQUEST_BODIES, SUCCESS_DATA, User } from '../contract/route-shapes';
 import { RATE_LIMIT_WINDOW_SECONDS } from '../domain/limits';
 import { ROUTES } from '../contract/routes';
 

@@ -9,7 +9,7 @@ import { messages as englishMessages } from '../../lambdas/contract/locales/en/m
 import { VALIDATION_FIELDS } from '../../lambdas/contract/locales/messages';
 import { errorEnvelope } from '../../lambdas/http/envelope';
 import { COMPONENTS, openApiDocument, schemaOf } from '../../lambdas/http/openapi';
-import { REQUEST_BODIES, SUCCESS_DATA } from '../../lambdas/contract/shapes';
+import { REQUEST_BODIES, SUCCESS_DATA } from '../../lambdas/contract/route-shapes';
 import { renderBrowserModules } from './browser-module';
 import { pack } from './pack';
 import { tsDeclaration } from './client-types';
