@@ -18,7 +18,7 @@
  * No AWS SDK and no CDK imports: the functions bundle this file.
  */
 import { FALLBACK_LOCALE, LOCALES, type Locale } from './contract/locales';
-import { checkBrand, type Brand } from './domain/brand';
+import { checkBrandForm, type Brand } from './domain/brand';
 import { normalizeDomain, normalizeEmail } from './domain/email';
 import { describeDuration } from './domain/mail';
 
@@ -200,10 +200,14 @@ export function displayName(): SettingKind<string> {
   return { propType: 'string', check, fromText: check, toText: String, describe: (value) => `\`${value}\`` };
 }
 
-/** The team's look (`Brand`): JSON as text. */
+/**
+ * The team's look (`Brand`): JSON as text. Its form is checked here, in the construct and the
+ * functions alike; its colour's contrast and its URLs are checked by the construct (`checkBrand`), so
+ * what the functions read is what synth accepted.
+ */
 export function brand(): SettingKind<Brand> {
   const check = (value: unknown): Checked<Brand> => {
-    const checked = checkBrand(value);
+    const checked = checkBrandForm(value);
     return checked.ok ? ok(checked.brand) : bad(checked.issue);
   };
   return {

@@ -1,5 +1,6 @@
 import { Duration, Fn, Token, Tokenization, type RemovalPolicy } from 'aws-cdk-lib';
 import { RUNTIME_SETTING_NAMES, SETTINGS, SETTING_NAMES, envName, isRequired, textName, type DeploymentFacts, type SettingKind, type SettingName, type SettingSpec, type SettingValue } from '../lambdas/settings';
+import { checkBrand } from '../lambdas/domain/brand';
 import { resolveSettingValues } from '../lambdas/settings-resolver';
 import type { MagicLinkAuthSettings } from './settings-props.generated';
 
@@ -28,6 +29,12 @@ function tokenText(value: unknown): string {
   return String(value);
 }
 
+/** The brand's whole check (contrast, URLs, address), which the functions leave to synth; its canonical form. */
+function brandAtSynth(value: unknown): { ok: true; value: unknown } | { ok: false; problem: string } {
+  const checked = checkBrand(value);
+  return checked.ok ? { ok: true, value: checked.brand } : { ok: false, problem: checked.issue };
+}
+
 /**
  * Applies the defaults and checks every prop against `lambdas/settings.ts`. A bad literal fails synth
  * and names the prop; an unresolved Token is passed through and checked by the functions at start.
@@ -40,7 +47,7 @@ export function resolveSettings(props: MagicLinkAuthSettings, facts: DeploymentF
       return isDuration(raw) ? raw.toSeconds({ integral: false }) : raw;
     },
     {
-      check: (kind, value) => (unresolved(value) ? { ok: true, value } : kind.check(value)),
+      check: (kind, value) => (unresolved(value) ? { ok: true, value } : kind === SETTINGS.brand.kind ? brandAtSynth(value) : kind.check(value)),
       deployment: { ...facts, originOf },
     },
   );

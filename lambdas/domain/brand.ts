@@ -62,21 +62,35 @@ export function supportHref(support: string): string {
 
 export type BrandCheck = { readonly ok: true; readonly brand: Brand } | { readonly ok: false; readonly issue: string };
 
-/** Checks a brand and returns its canonical form (colour lower-case `#rrggbb`, address normalized). */
-export function checkBrand(value: unknown): BrandCheck {
+/**
+ * A brand's form only: an object of known string fields, the colour a hex colour. What the functions
+ * check when they read the brand the construct wrote (after `checkBrand` at synth); the contrast and
+ * the URLs' and address's own checks stay out of every function's bundle.
+ */
+export function checkBrandForm(value: unknown): BrandCheck {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, issue: 'must be an object ({ logoUrl?, primaryColor?, support? })' };
   const given = value as Record<string, unknown>;
   const unknown = Object.keys(given).filter((key) => !(BRAND_FIELDS as readonly string[]).includes(key));
   if (unknown.length > 0) return { ok: false, issue: `has no field ${unknown.map((k) => `"${k}"`).join(', ')} (it has ${BRAND_FIELDS.join(', ')})` };
+  const wrong = BRAND_FIELDS.find((key) => given[key] !== undefined && typeof given[key] !== 'string');
+  if (wrong !== undefined) return { ok: false, issue: `${wrong} must be a string, got ${String(given[wrong])}` };
+  const { primaryColor } = given as Brand;
+  if (primaryColor !== undefined && hexColor(primaryColor) === undefined) return { ok: false, issue: `primaryColor must be a hex colour such as #1a56db, got "${primaryColor}"` };
+  return { ok: true, brand: given as Brand };
+}
+
+/** Checks a brand (at synth) and returns its canonical form (colour lower-case `#rrggbb`, address normalized). */
+export function checkBrand(value: unknown): BrandCheck {
+  const form = checkBrandForm(value);
+  if (!form.ok) return form;
   const brand: { logoUrl?: string; primaryColor?: string; support?: string } = {};
-  const { logoUrl, primaryColor, support } = given;
+  const { logoUrl, primaryColor, support } = form.brand;
   if (logoUrl !== undefined) {
-    if (typeof logoUrl !== 'string' || !httpsOnly(logoUrl)) return { ok: false, issue: `logoUrl must be an https URL without a fragment, got "${String(logoUrl)}"` };
+    if (!httpsOnly(logoUrl)) return { ok: false, issue: `logoUrl must be an https URL without a fragment, got "${logoUrl}"` };
     brand.logoUrl = new URL(logoUrl).href;
   }
   if (primaryColor !== undefined) {
-    const color = typeof primaryColor === 'string' ? hexColor(primaryColor) : undefined;
-    if (color === undefined) return { ok: false, issue: `primaryColor must be a hex colour such as #1a56db, got "${String(primaryColor)}"` };
+    const color = hexColor(primaryColor)!;
     const ratio = contrastRatio(color, BUTTON_TEXT_COLOR);
     if (ratio < MIN_CONTRAST) {
       // Rounded down: a ratio just under the minimum must not print as the minimum.
@@ -89,10 +103,10 @@ export function checkBrand(value: unknown): BrandCheck {
     brand.primaryColor = color;
   }
   if (support !== undefined) {
-    if (typeof support === 'string' && httpsOnly(support)) brand.support = new URL(support).href;
+    if (httpsOnly(support)) brand.support = new URL(support).href;
     else {
       const address = normalizeEmail(support);
-      if (!address.ok) return { ok: false, issue: `support must be an email address or an https URL, got "${String(support)}"` };
+      if (!address.ok) return { ok: false, issue: `support must be an email address or an https URL, got "${support}"` };
       brand.support = address.email;
     }
   }
