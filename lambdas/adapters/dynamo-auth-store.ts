@@ -14,6 +14,7 @@ import type {
   AttemptBudget,
   AttemptsSpent,
   AuthStore,
+  SignInStore,
   CodeConsumeOutcome,
   ConsumeLink,
   ConsumeOutcome,
@@ -101,7 +102,7 @@ const READ_CODE = named({ ProjectionExpression: '#signIn, #codeHash, #linkExpire
 const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 
-export class DynamoAuthStore extends DynamoSessionStore implements AuthStore {
+export class DynamoSignInStore extends DynamoSessionStore implements SignInStore {
   /** Counts one more on the counter at `pk`, kept until `windowEnd`, while under `limit`. */
   protected counter(pk: string, limit: number, windowEnd: number) {
     return {
@@ -116,28 +117,7 @@ export class DynamoAuthStore extends DynamoSessionStore implements AuthStore {
    * What a request's transaction adds after its own items (`EXTRA_REQUEST_ITEMS`): its proof of work
    * spent, a check that the address has a user, a check of the budget's part open without a proof.
    */
-  private extras(request: CountOnly & { readonly returning?: boolean; readonly link?: { readonly userHash: string } }): Partial<Record<ExtraRequestItem, TransactItem>> {
-    const { proof, pressure, window } = request;
-    return {
-      ...(proof === undefined ? {} : { proof: { Update: this.counter(KEYS.proofOfWork(proof.id), 1, proof.expiresAt) } }),
-      ...(request.returning && request.link ? { returning: { ConditionCheck: { TableName: this.tableName, Key: { [ATTR.pk]: KEYS.user(request.link.userHash) }, ...HAS_USER } } } : {}),
-      ...(pressure === undefined
-        ? {}
-        : { pressure: { ConditionCheck: { TableName: this.tableName, Key: { [ATTR.pk]: KEYS.mailBudgetShard(window.start, pressure.shard) }, ...UNDER_LIMIT, ExpressionAttributeValues: { ':limit': pressure.limit } } } }),
-    };
-  }
-
-  /** Puts `item`, only where no item has its key. */
-  private create(item: Record<string, unknown>): TransactItem {
-    return { Put: { TableName: this.tableName, Item: item, ...CREATE } };
-  }
-
-  /**
-   * Sends a transaction, repeating it (with jittered backoff) while it is cancelled only because
-   * another writer touched one of its items at the same moment. Returns the cancellation codes of a
-   * transaction a condition refused, one per item, or null when it committed.
-   */
-  private async transact(command: TransactWriteCommand): Promise<{ codes: string[]; error: TransactionCanceledException } | null> {
+  protected async transact(command: TransactWriteCommand): Promise<{ codes: string[]; error: TransactionCanceledException } | null> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.doc.send(command);
@@ -156,90 +136,7 @@ export class DynamoAuthStore extends DynamoSessionStore implements AuthStore {
     }
   }
 
-  async recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome> {
-    const { link, window, limits } = request;
-    const keys = requestItemKeys(request);
-    const items: Record<RequestItem, TransactItem> = {
-      ip: { Update: this.counter(keys.ip, limits.ip, window.end) },
-      email: { Update: this.counter(keys.email, limits.email, window.end) },
-      inbox: { Update: this.counter(keys.inbox, limits.inbox, window.end) },
-      mailBudget: { Update: this.counter(keys.mailBudget, request.mailBudget.limit, window.end) },
-      link: this.create({
-        [ATTR.pk]: keys.link,
-        [ATTR.email]: link.email,
-        [ATTR.emailHash]: request.emailHash,
-        [ATTR.createdAt]: link.createdAt,
-        [ATTR.userHash]: link.userHash,
-        ...shared(link),
-      }),
-      // Unconditional: the address's newest sign-in's code replaces any older one, which stops working.
-      code: {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            [ATTR.pk]: keys.code,
-            [ATTR.signIn]: link.id,
-            [ATTR.codeHash]: link.codeHash,
-            ...shared(link),
-          },
-        },
-      },
-    };
-    const extras = this.extras(request);
-    const names: string[] = [...REQUEST_ITEMS, ...EXTRA_REQUEST_ITEMS.filter((name) => extras[name] !== undefined)];
-    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(names, { ...items, ...extras } as Record<string, TransactItem>) }));
-    if (refused === null) return 'created';
-    const failed = byItem<string, string>(names, refused.codes, 'None');
-    const limit = limitSpent(failed as Record<RequestItem, string>);
-    if (limit !== null) return limit;
-    if (failed.proof === 'ConditionalCheckFailed') return 'proof_used';
-    if (failed.mailBudget === 'ConditionalCheckFailed') return 'capacity_exceeded';
-    if (failed.returning === 'ConditionalCheckFailed') return 'not_returning';
-    throw new Error('magic link id collision', { cause: refused.error });
-  }
-
-  async countLinkRequest(request: CountOnly): Promise<'counted' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded' | 'proof_used'> {
-    const { window, limits } = request;
-    const keys = counterKeys(request);
-    const items: Record<string, TransactItem> = {
-      ip: { Update: this.counter(keys.ip, limits.ip, window.end) },
-      email: { Update: this.counter(keys.email, limits.email, window.end) },
-      inbox: { Update: this.counter(keys.inbox, limits.inbox, window.end) },
-      ...this.extras(request),
-    };
-    const names: string[] = [...REFUSED_REQUEST_ITEMS, ...EXTRA_REQUEST_ITEMS.filter((name) => items[name] !== undefined)];
-    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(names, items) }));
-    if (refused === null) return 'counted';
-    const failed = byItem<string, string>(names, refused.codes, 'None');
-    const limit = limitSpent(failed as Record<(typeof REFUSED_REQUEST_ITEMS)[number], string>);
-    if (limit !== null) return limit;
-    if (failed.proof === 'ConditionalCheckFailed') return 'proof_used';
-    if (failed.pressure === 'ConditionalCheckFailed') return 'capacity_exceeded';
-    throw new Error(`counting a refused request was cancelled (${refused.codes.join(', ')})`, { cause: refused.error });
-  }
-
-  async releaseLinkRequest(request: LinkRequest): Promise<void> {
-    const keys = requestItemKeys(request);
-    const giveBack = (pk: string): TransactItem => ({
-      Update: { TableName: this.tableName, Key: { [ATTR.pk]: pk }, ...GIVE_BACK, ExpressionAttributeValues: { ':one': 1, ':zero': 0 } },
-    });
-    const items: Record<ReleaseItem, TransactItem> = {
-      email: giveBack(keys.email),
-      inbox: giveBack(keys.inbox),
-      link: { Delete: { TableName: this.tableName, Key: { [ATTR.pk]: keys.link }, ...DELETE_UNUSED } },
-      code: this.deleteOwnCode(keys.code, request.link.id),
-    };
-    let refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(RELEASE_ITEMS, items) }));
-    // A newer request of the address replaced the code meanwhile: that one is live, leave it.
-    if (refused !== null && byItem(RELEASE_ITEMS, refused.codes, 'None').code === 'ConditionalCheckFailed' && refused.codes.filter((code) => code === 'ConditionalCheckFailed').length === 1) {
-      const others = RELEASE_ITEMS.filter((name) => name !== 'code');
-      refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(others, items) }));
-    }
-    if (refused !== null) throw new Error(`releasing a request was refused (${refused.codes.join(', ')})`, { cause: refused.error });
-  }
-
-  /** Deletes the address's live code at `pk` while it is still sign-in `signInId`'s. */
-  private deleteOwnCode(pk: string, signInId: string): TransactItem {
+  protected deleteOwnCode(pk: string, signInId: string): TransactItem {
     return { Delete: { TableName: this.tableName, Key: { [ATTR.pk]: pk }, ...DELETE_OWN_CODE, ExpressionAttributeValues: { ':sign_in': signInId } } };
   }
 
@@ -429,6 +326,118 @@ export class DynamoAuthStore extends DynamoSessionStore implements AuthStore {
   }
 
 
+}
+
+/**
+ * The whole store of the request route: the sign-in store and the link requests it counts, records and
+ * gives back. Signing in needs none of these, so the functions that only sign in bundle the base class.
+ */
+export class DynamoAuthStore extends DynamoSignInStore implements AuthStore {
+  private extras(request: CountOnly & { readonly returning?: boolean; readonly link?: { readonly userHash: string } }): Partial<Record<ExtraRequestItem, TransactItem>> {
+    const { proof, pressure, window } = request;
+    return {
+      ...(proof === undefined ? {} : { proof: { Update: this.counter(KEYS.proofOfWork(proof.id), 1, proof.expiresAt) } }),
+      ...(request.returning && request.link ? { returning: { ConditionCheck: { TableName: this.tableName, Key: { [ATTR.pk]: KEYS.user(request.link.userHash) }, ...HAS_USER } } } : {}),
+      ...(pressure === undefined
+        ? {}
+        : { pressure: { ConditionCheck: { TableName: this.tableName, Key: { [ATTR.pk]: KEYS.mailBudgetShard(window.start, pressure.shard) }, ...UNDER_LIMIT, ExpressionAttributeValues: { ':limit': pressure.limit } } } }),
+    };
+  }
+
+  /** Puts `item`, only where no item has its key. */
+  private create(item: Record<string, unknown>): TransactItem {
+    return { Put: { TableName: this.tableName, Item: item, ...CREATE } };
+  }
+
+  /**
+   * Sends a transaction, repeating it (with jittered backoff) while it is cancelled only because
+   * another writer touched one of its items at the same moment. Returns the cancellation codes of a
+   * transaction a condition refused, one per item, or null when it committed.
+   */
+
+  async recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome> {
+    const { link, window, limits } = request;
+    const keys = requestItemKeys(request);
+    const items: Record<RequestItem, TransactItem> = {
+      ip: { Update: this.counter(keys.ip, limits.ip, window.end) },
+      email: { Update: this.counter(keys.email, limits.email, window.end) },
+      inbox: { Update: this.counter(keys.inbox, limits.inbox, window.end) },
+      mailBudget: { Update: this.counter(keys.mailBudget, request.mailBudget.limit, window.end) },
+      link: this.create({
+        [ATTR.pk]: keys.link,
+        [ATTR.email]: link.email,
+        [ATTR.emailHash]: request.emailHash,
+        [ATTR.createdAt]: link.createdAt,
+        [ATTR.userHash]: link.userHash,
+        ...shared(link),
+      }),
+      // Unconditional: the address's newest sign-in's code replaces any older one, which stops working.
+      code: {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            [ATTR.pk]: keys.code,
+            [ATTR.signIn]: link.id,
+            [ATTR.codeHash]: link.codeHash,
+            ...shared(link),
+          },
+        },
+      },
+    };
+    const extras = this.extras(request);
+    const names: string[] = [...REQUEST_ITEMS, ...EXTRA_REQUEST_ITEMS.filter((name) => extras[name] !== undefined)];
+    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(names, { ...items, ...extras } as Record<string, TransactItem>) }));
+    if (refused === null) return 'created';
+    const failed = byItem<string, string>(names, refused.codes, 'None');
+    const limit = limitSpent(failed as Record<RequestItem, string>);
+    if (limit !== null) return limit;
+    if (failed.proof === 'ConditionalCheckFailed') return 'proof_used';
+    if (failed.mailBudget === 'ConditionalCheckFailed') return 'capacity_exceeded';
+    if (failed.returning === 'ConditionalCheckFailed') return 'not_returning';
+    throw new Error('magic link id collision', { cause: refused.error });
+  }
+
+  async countLinkRequest(request: CountOnly): Promise<'counted' | 'ip_limit_exceeded' | 'email_limit_exceeded' | 'capacity_exceeded' | 'proof_used'> {
+    const { window, limits } = request;
+    const keys = counterKeys(request);
+    const items: Record<string, TransactItem> = {
+      ip: { Update: this.counter(keys.ip, limits.ip, window.end) },
+      email: { Update: this.counter(keys.email, limits.email, window.end) },
+      inbox: { Update: this.counter(keys.inbox, limits.inbox, window.end) },
+      ...this.extras(request),
+    };
+    const names: string[] = [...REFUSED_REQUEST_ITEMS, ...EXTRA_REQUEST_ITEMS.filter((name) => items[name] !== undefined)];
+    const refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(names, items) }));
+    if (refused === null) return 'counted';
+    const failed = byItem<string, string>(names, refused.codes, 'None');
+    const limit = limitSpent(failed as Record<(typeof REFUSED_REQUEST_ITEMS)[number], string>);
+    if (limit !== null) return limit;
+    if (failed.proof === 'ConditionalCheckFailed') return 'proof_used';
+    if (failed.pressure === 'ConditionalCheckFailed') return 'capacity_exceeded';
+    throw new Error(`counting a refused request was cancelled (${refused.codes.join(', ')})`, { cause: refused.error });
+  }
+
+  async releaseLinkRequest(request: LinkRequest): Promise<void> {
+    const keys = requestItemKeys(request);
+    const giveBack = (pk: string): TransactItem => ({
+      Update: { TableName: this.tableName, Key: { [ATTR.pk]: pk }, ...GIVE_BACK, ExpressionAttributeValues: { ':one': 1, ':zero': 0 } },
+    });
+    const items: Record<ReleaseItem, TransactItem> = {
+      email: giveBack(keys.email),
+      inbox: giveBack(keys.inbox),
+      link: { Delete: { TableName: this.tableName, Key: { [ATTR.pk]: keys.link }, ...DELETE_UNUSED } },
+      code: this.deleteOwnCode(keys.code, request.link.id),
+    };
+    let refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(RELEASE_ITEMS, items) }));
+    // A newer request of the address replaced the code meanwhile: that one is live, leave it.
+    if (refused !== null && byItem(RELEASE_ITEMS, refused.codes, 'None').code === 'ConditionalCheckFailed' && refused.codes.filter((code) => code === 'ConditionalCheckFailed').length === 1) {
+      const others = RELEASE_ITEMS.filter((name) => name !== 'code');
+      refused = await this.transact(new TransactWriteCommand({ TransactItems: inOrder(others, items) }));
+    }
+    if (refused !== null) throw new Error(`releasing a request was refused (${refused.codes.join(', ')})`, { cause: refused.error });
+  }
+
+  /** Deletes the address's live code at `pk` while it is still sign-in `signInId`'s. */
 }
 
 /**

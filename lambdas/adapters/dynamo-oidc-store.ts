@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RateLimitWindow } from '../domain/limits';
 import type { ExchangeAuthorizationCode, ExchangeOutcome, NewRefreshFamily, OidcStore, RotateOutcome } from '../domain/ports';
 import { ATTR, KEYS } from '../table-layout';
-import { CREATE, DynamoAuthStore, isThrottling, named, unavailable } from './dynamo-auth-store';
+import { CREATE, DynamoSignInStore, isThrottling, named, unavailable } from './dynamo-auth-store';
 
 /**
  * Exchanging an authorization code: once, unexpired, for its client and redirect URI, and with the
@@ -27,10 +27,10 @@ const REVOKE_FAMILY = named({ UpdateExpression: 'SET #revokedAt = if_not_exists(
 
 /**
  * The token endpoint's part of the table: authorization codes exchanged, refresh families started,
- * rotated and ended, failed client authentications counted. Apart from `DynamoAuthStore` so only the
+ * rotated and ended, failed client authentications counted. Apart from `DynamoSignInStore` so only the
  * token function's bundle carries it.
  */
-export class DynamoOidcStore extends DynamoAuthStore implements OidcStore {
+export class DynamoOidcStore extends DynamoSignInStore implements OidcStore {
   async exchangeAuthorizationCode(request: ExchangeAuthorizationCode): Promise<ExchangeOutcome> {
     const challenged = request.challenge !== undefined;
     try {

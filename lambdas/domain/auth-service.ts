@@ -5,7 +5,7 @@ import { networkOf } from './ip';
 import { allowedRedirect } from './redirects';
 import { MAIL_BUDGET_TRIES, RESERVE_MAILS_PER_INBOX, mailBudgetPlan, networkLimit, rateLimitWindow, type MailBudgetShard } from './limits';
 import { magicLinkUrl } from './mail';
-import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, CountedRequest, LinkRequest, LiveCode, Mailer, SessionRecord, SessionStore, SignInMethod, SignInSnapshot } from './ports';
+import type { AttemptBudget, AttemptsSpent, AuthStore, CodeSecret, ConsumeOutcome, CountedRequest, LinkRequest, LiveCode, Mailer, SessionRecord, SessionStore, SignInMethod, SignInSnapshot, SignInStore } from './ports';
 import type { CheckedSolution, PowChallenge, PowSolution } from './proof-of-work';
 import { issueSessionToken, parseSessionToken } from './sessions';
 import { SignInPolicy, type PolicyDecision } from './sign-in-policy';
@@ -300,7 +300,7 @@ export class MagicLinkService {
 /** Signing in by link or by code: the table and the code secret, no mail client. */
 export class SignInService {
   constructor(
-    private readonly store: AuthStore,
+    private readonly store: SignInStore,
     private readonly codeSecret: CodeSecret,
     private readonly settings: Pick<AuthSettings, 'sessionLifetimeSeconds' | 'codeAttemptsPerHour' | 'inboxCodeAttemptsPerHour' | 'ipCodeAttemptsPerHour' | 'issuer'>,
     private readonly accessTokens: AccessTokens,

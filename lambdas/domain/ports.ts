@@ -210,6 +210,9 @@ export type RotateOutcome =
 /** What checking, refreshing and ending sessions needs of the store, and nothing else. */
 export type SessionStore = Pick<AuthStore, 'getSession' | 'revokeSession' | 'revokeAll'>;
 
+/** What signing in (by link or code) needs of the store: everything but the link requests. */
+export type SignInStore = Omit<AuthStore, 'recordLinkRequest' | 'countLinkRequest' | 'releaseLinkRequest'>;
+
 export interface AuthStore {
   /** Counts the request against its three limits and the mail budget and stores the link and code, in one atomic step. */
   recordLinkRequest(request: LinkRequest): Promise<LinkRequestOutcome>;

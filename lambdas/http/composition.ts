@@ -1,4 +1,4 @@
-import { DynamoAuthStore } from '../adapters/dynamo-auth-store';
+import { DynamoAuthStore, DynamoSignInStore } from '../adapters/dynamo-auth-store';
 import { DynamoSessionStore } from '../adapters/dynamo-session-store';
 import { KmsTokenSigner } from '../adapters/kms-token-signer';
 import { SecretsManagerCodeSecret } from '../adapters/secrets-manager-code-secret';
@@ -73,7 +73,7 @@ export const magicLinkService = /* @__PURE__ */ perConfig(
 export const signInService = /* @__PURE__ */ perConfig(
   (config, loadHook: LoadSignInHook) =>
     new SignInService(
-      new DynamoAuthStore({ tableName: config.tableName }),
+      new DynamoSignInStore({ tableName: config.tableName }),
       new SecretsManagerCodeSecret(config.codeSecretArn),
       config,
       new AccessTokens(new KmsTokenSigner(config.signingKeyArn), config),
