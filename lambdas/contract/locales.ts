@@ -90,7 +90,13 @@ export function formatDuration(seconds: number, locale: Locale): string {
 
 export type TimeUnit = 'day' | 'hour' | 'minute' | 'second';
 
+/** Made once per locale and unit: making one costs far more than using it. */
+const UNIT_FORMATS = new Map<string, Intl.NumberFormat>();
+
 /** A count of one unit as a reader of `locale` says it, plural and digits included ("1 minute", "60 Minuten", "دقيقتان"). */
 export function formatUnit(value: number, unit: TimeUnit, locale: Locale): string {
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+  const key = `${locale} ${unit}`;
+  let format = UNIT_FORMATS.get(key);
+  if (format === undefined) UNIT_FORMATS.set(key, (format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' })));
+  return format.format(value);
 }

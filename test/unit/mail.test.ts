@@ -92,6 +92,32 @@ describe('the shipped mail in every locale', () => {
   });
 });
 
+describe('loading a language', () => {
+  it('loads each locale and the renderer once per container, and tries again after a failed load', async () => {
+    const sent: OutgoingEmail[] = [];
+    let loads = 0;
+    let failNext = true;
+    const strings = {
+      ...MAIL_STRINGS,
+      fr: async () => {
+        loads++;
+        if (failNext) {
+          failNext = false;
+          throw new Error('chunk not loaded');
+        }
+        return MAIL_STRINGS.fr();
+      },
+    };
+    const mailer = new SignInMailer({ send: async (mail) => void sent.push(mail) }, { appName: 'Example App', brand: {}, defaultLocale: 'en', templates: {}, load: { strings, renderer: loadMailRenderer } });
+    const mail = { to: 'ada@example.com', locale: 'fr', link: LINK, code: CODE, lifetimeSeconds: 900 };
+    await expect(mailer.send(mail)).rejects.toThrow('chunk not loaded');
+    await mailer.send(mail);
+    await mailer.send(mail);
+    expect(loads).toBe(2);
+    expect(sent.map((m) => m.subject)).toEqual(['Se connecter à Example App', 'Se connecter à Example App']);
+  });
+});
+
 describe('team templates', () => {
   const cases = Object.entries(TEMPLATE_FIXTURES).flatMap(([name, templates]) => (Object.keys(templates) as Locale[]).map((locale) => [name, locale, templates] as const));
 
