@@ -21,28 +21,10 @@ export class SignInMailer implements Mailer {
     private readonly options: SignInMailerOptions,
   ) {}
 
-  /**
-   * Each chunk's load, kept for the container's life: a later `import()` of a loaded chunk still goes
-   * through the module loader, a measurable share of a warm request. A failed load is tried again.
-   */
-  private readonly loads = new Map<string, Promise<unknown>>();
-
-  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let loading = this.loads.get(key) as Promise<T> | undefined;
-    if (loading === undefined) {
-      loading = load().catch((error: unknown) => {
-        this.loads.delete(key);
-        throw error;
-      });
-      this.loads.set(key, loading);
-    }
-    return loading;
-  }
-
   async send(mail: SignInMail): Promise<void> {
     const { appName, brand, defaultLocale, templates, load } = this.options;
     const locale = mail.locale !== undefined && isLocale(mail.locale) ? mail.locale : defaultLocale;
-    const [strings, { renderMagicLinkEmail }] = await Promise.all([this.once(locale, load.strings[locale]), this.once('renderer', load.renderer)]);
+    const [strings, { renderMagicLinkEmail }] = await Promise.all([load.strings[locale](), load.renderer()]);
     const message = renderMagicLinkEmail(
       { link: mail.link, code: mail.code, expires: formatDuration(mail.lifetimeSeconds, locale) },
       { lang: locale, dir: textDirection(locale), strings, appName, brand },

@@ -2,6 +2,7 @@ import { acceptedLanguages, negotiateLocale, textDirection, type Locale } from '
 import { fill, type PageStrings } from '../contract/locales/page';
 import { ROUTES } from '../contract/routes';
 import { DEFAULT_PRIMARY_COLOR, supportHref, type Brand } from '../domain/brand';
+import { loadOnce } from '../domain/load-once';
 import { FAVICON_PATH } from './favicon';
 import { languageModule, pageStrings } from './strings';
 
@@ -116,10 +117,12 @@ async function signInPage(request: PageRequest): Promise<string> {
   return html({ base: '', locale, strings, config: request.config, title: fill(strings.signInTo, { appName: request.config.appName }), main: signInMain({ config: request.config, strings }) });
 }
 
+const loadApp = loadOnce(() => import('./app.generated'));
+
 const BODIES: Record<string, (request: PageRequest) => string | Promise<string>> = {
   '/sign-in': (request) => once(request.config, `html ${pageLocale(request.config, request.acceptLanguage)}`, () => signInPage(request)),
   // Imported on the module's own first request: a cold start that serves the HTML does not load it.
-  '/sign-in/app.js': async () => (await import('./app.generated')).SIGN_IN_APP_JS,
+  '/sign-in/app.js': async () => (await loadApp()).SIGN_IN_APP_JS,
   '/sign-in/app.css': (request) => once(request.config, 'css', () => css(request.config.brand)),
   // The language the module picked, asked for by tag: the default's when the deployment does not speak it.
   '/sign-in/language.js': (request) => {
