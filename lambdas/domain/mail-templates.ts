@@ -5,6 +5,7 @@
  * `renderMagicLinkEmail`, so a template that passed one is one the other can write.
  * Loaded when a mail is written, not when the function starts.
  */
+import { fill } from './fill';
 import { BUTTON_TEXT_COLOR, DEFAULT_PRIMARY_COLOR, supportHref, type Brand } from './brand';
 import type { MagicLinkEmail, MailStrings } from './mail';
 
@@ -104,11 +105,6 @@ const ATTRIBUTE_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '"': '&quot
 /** For attribute values and for a team's placeholders, which may land in either. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ATTRIBUTE_ESCAPES[c]!);
-}
-
-/** A catalog string with its `{name}` placeholders filled in. */
-function fill(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
 /** Three digits, a space, three digits: easier to read and to type back. The plain-text part keeps the digits alone on a line. */
