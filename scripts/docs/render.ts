@@ -6,7 +6,7 @@ import { ERROR_DOCS } from '../../docs/src/errors';
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode, type FieldIssue } from '../../lambdas/contract/errors';
 import { FALLBACK_ERRORS, ROUTES } from '../../lambdas/contract/routes';
 import { messages as englishMessages } from '../../lambdas/contract/locales/en/messages';
-import { VALIDATION_FIELDS } from '../../lambdas/contract/locales/messages';
+import { SOMETHING_WENT_WRONG, VALIDATION_FIELDS } from '../../lambdas/contract/locales/messages';
 import { errorEnvelope } from '../../lambdas/http/envelope';
 import { COMPONENTS, openApiDocument, schemaOf } from '../../lambdas/http/openapi';
 import { REQUEST_BODIES, SUCCESS_DATA } from '../../lambdas/contract/route-shapes';
@@ -93,7 +93,7 @@ function typescriptExample(code: ErrorCode): string {
           `  showMessage(result.userMessage);`,
           `  disableRetryFor(result.retryAfterSeconds! * 1000);`,
         ]
-      : ERROR_CATALOG[code].status >= 500 || ['invalid_json', 'payload_too_large', 'unsupported_media_type', 'route_not_found', 'method_not_allowed'].includes(code)
+      : ERROR_CATALOG[code].status >= 500 || (SOMETHING_WENT_WRONG as readonly ErrorCode[]).includes(code)
         ? [`  // A bug or an outage, not the person's fault: log the request id for the operator.`, `  console.error(result.error, result.requestId);`, `  showMessage(result.userMessage);`]
         : [`  showMessage(result.userMessage);`];
   return [

@@ -8,6 +8,17 @@
 import type { ErrorCode } from '../errors';
 import type { Locale } from '../locales';
 
+/**
+ * The codes a person can do nothing about (a bug in the calling app, or an outage): each locale says
+ * its one "something went wrong" sentence for all of them.
+ */
+export const SOMETHING_WENT_WRONG = ['invalid_json', 'payload_too_large', 'unsupported_media_type', 'route_not_found', 'method_not_allowed', 'internal_error'] as const satisfies readonly ErrorCode[];
+
+/** A locale's "something went wrong" sentence under every code of `SOMETHING_WENT_WRONG`, to spread into its catalog. */
+export function somethingWentWrong(sentence: string): Readonly<Record<(typeof SOMETHING_WENT_WRONG)[number], string>> {
+  return Object.fromEntries(SOMETHING_WENT_WRONG.map((code) => [code, sentence])) as Record<(typeof SOMETHING_WENT_WRONG)[number], string>;
+}
+
 /** The fields `validation_failed` has a sentence of its own for; the first one `details` names wins. */
 export const VALIDATION_FIELDS = ['email', 'code', 'token'] as const;
 

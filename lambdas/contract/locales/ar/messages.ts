@@ -1,18 +1,12 @@
-import type { MessageStrings } from '../messages';
-
-const somethingWentWrong = 'حدث خطأ ما. يُرجى المحاولة مرة أخرى لاحقًا.';
+import { somethingWentWrong, type MessageStrings } from '../messages';
 
 export const messages: MessageStrings = {
   locale: 'ar',
-  invalid_json: somethingWentWrong,
+  ...somethingWentWrong('حدث خطأ ما. يُرجى المحاولة مرة أخرى لاحقًا.'),
   validation_failed: 'بعض المعلومات المُرسلة غير صالحة. يُرجى مراجعتها والمحاولة مرة أخرى.',
   'validation_failed.email': 'يُرجى إدخال عنوان بريد إلكتروني صالح.',
   'validation_failed.code': 'يُرجى إدخال الرمز المكوّن من 6 أرقام الوارد في البريد الإلكتروني.',
   'validation_failed.token': 'رابط تسجيل الدخول هذا غير مكتمل. افتح الرابط كاملًا من بريدك الإلكتروني، أو اطلب رابطًا جديدًا.',
-  payload_too_large: somethingWentWrong,
-  unsupported_media_type: somethingWentWrong,
-  route_not_found: somethingWentWrong,
-  method_not_allowed: somethingWentWrong,
   magic_link_ip_limit_exceeded: 'طلبات تسجيل دخول كثيرة جدًا من شبكتك. يُرجى المحاولة مرة أخرى بعد {minutes}.',
   magic_link_email_limit_exceeded:
     'طُلبت روابط تسجيل دخول كثيرة جدًا لعنوان البريد الإلكتروني هذا. يُرجى التحقق من صندوق الوارد (ومجلد الرسائل غير المرغوب فيها)، أو المحاولة مرة أخرى بعد {minutes}.',
@@ -33,5 +27,4 @@ export const messages: MessageStrings = {
   session_invalid: 'انتهت جلستك. يُرجى تسجيل الدخول مرة أخرى.',
   email_delivery_failed: 'تعذّر إرسال رسالة تسجيل الدخول. يُرجى التحقق من العنوان والمحاولة مرة أخرى بعد قليل.',
   service_unavailable: 'الخدمة مشغولة جدًا الآن. يُرجى المحاولة مرة أخرى بعد {seconds}.',
-  internal_error: somethingWentWrong,
 };

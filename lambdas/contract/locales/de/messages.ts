@@ -1,18 +1,12 @@
-import type { MessageStrings } from '../messages';
-
-const somethingWentWrong = 'Etwas ist schiefgelaufen. Bitte versuchen Sie es später erneut.';
+import { somethingWentWrong, type MessageStrings } from '../messages';
 
 export const messages: MessageStrings = {
   locale: 'de',
-  invalid_json: somethingWentWrong,
+  ...somethingWentWrong('Etwas ist schiefgelaufen. Bitte versuchen Sie es später erneut.'),
   validation_failed: 'Einige der gesendeten Angaben sind ungültig. Bitte prüfen Sie sie und versuchen Sie es erneut.',
   'validation_failed.email': 'Bitte geben Sie eine gültige E-Mail-Adresse ein.',
   'validation_failed.code': 'Bitte geben Sie den 6-stelligen Code aus der E-Mail ein.',
   'validation_failed.token': 'Dieser Anmeldelink ist unvollständig. Öffnen Sie den ganzen Link aus Ihrer E-Mail oder fordern Sie einen neuen an.',
-  payload_too_large: somethingWentWrong,
-  unsupported_media_type: somethingWentWrong,
-  route_not_found: somethingWentWrong,
-  method_not_allowed: somethingWentWrong,
   magic_link_ip_limit_exceeded: 'Zu viele Anmeldeanfragen aus Ihrem Netzwerk. Bitte versuchen Sie es in {minutes} erneut.',
   magic_link_email_limit_exceeded:
     'Für diese E-Mail-Adresse wurden zu viele Anmeldelinks angefordert. Bitte sehen Sie in Ihrem Posteingang (und im Spam-Ordner) nach oder versuchen Sie es in {minutes} erneut.',
@@ -35,5 +29,4 @@ export const messages: MessageStrings = {
   session_invalid: 'Ihre Sitzung ist beendet. Bitte melden Sie sich erneut an.',
   email_delivery_failed: 'Die Anmelde-E-Mail konnte nicht gesendet werden. Bitte prüfen Sie die Adresse und versuchen Sie es gleich noch einmal.',
   service_unavailable: 'Der Dienst ist gerade stark ausgelastet. Bitte versuchen Sie es in {seconds} erneut.',
-  internal_error: somethingWentWrong,
 };

@@ -1,18 +1,12 @@
-import type { MessageStrings } from '../messages';
-
-const somethingWentWrong = 'Something went wrong. Please try again later.';
+import { somethingWentWrong, type MessageStrings } from '../messages';
 
 export const messages: MessageStrings = {
   locale: 'en',
-  invalid_json: somethingWentWrong,
+  ...somethingWentWrong('Something went wrong. Please try again later.'),
   validation_failed: 'Some of the information sent was not valid. Please check it and try again.',
   'validation_failed.email': 'Please enter a valid email address.',
   'validation_failed.code': 'Please enter the 6-digit code from the email.',
   'validation_failed.token': "This sign-in link isn't complete. Open the whole link from your email, or request a fresh one.",
-  payload_too_large: somethingWentWrong,
-  unsupported_media_type: somethingWentWrong,
-  route_not_found: somethingWentWrong,
-  method_not_allowed: somethingWentWrong,
   magic_link_ip_limit_exceeded: 'Too many sign-in requests from your network. Please try again in {minutes}.',
   magic_link_email_limit_exceeded:
     'Too many sign-in links were requested for this email address. Please check your inbox (and spam folder), or try again in {minutes}.',
@@ -30,5 +24,4 @@ export const messages: MessageStrings = {
   session_invalid: 'Your session has ended. Please sign in again.',
   email_delivery_failed: "We couldn't send the sign-in email. Please check the address and try again in a moment.",
   service_unavailable: 'The service is busy right now. Please try again in {seconds}.',
-  internal_error: somethingWentWrong,
 };

@@ -1,18 +1,12 @@
-import type { MessageStrings } from '../messages';
-
-const somethingWentWrong = 'Algo salió mal. Inténtalo de nuevo más tarde.';
+import { somethingWentWrong, type MessageStrings } from '../messages';
 
 export const messages: MessageStrings = {
   locale: 'es',
-  invalid_json: somethingWentWrong,
+  ...somethingWentWrong('Algo salió mal. Inténtalo de nuevo más tarde.'),
   validation_failed: 'Parte de la información enviada no es válida. Revísala e inténtalo de nuevo.',
   'validation_failed.email': 'Introduce una dirección de correo electrónico válida.',
   'validation_failed.code': 'Introduce el código de 6 dígitos del correo.',
   'validation_failed.token': 'Este enlace de inicio de sesión está incompleto. Abre el enlace completo de tu correo o solicita uno nuevo.',
-  payload_too_large: somethingWentWrong,
-  unsupported_media_type: somethingWentWrong,
-  route_not_found: somethingWentWrong,
-  method_not_allowed: somethingWentWrong,
   magic_link_ip_limit_exceeded: 'Demasiadas solicitudes de inicio de sesión desde tu red. Inténtalo de nuevo dentro de {minutes}.',
   magic_link_email_limit_exceeded:
     'Se han solicitado demasiados enlaces de inicio de sesión para esta dirección de correo. Revisa tu bandeja de entrada (y la carpeta de spam) o inténtalo de nuevo dentro de {minutes}.',
@@ -36,5 +30,4 @@ export const messages: MessageStrings = {
   session_invalid: 'Tu sesión ha terminado. Vuelve a iniciar sesión.',
   email_delivery_failed: 'No pudimos enviar el correo de inicio de sesión. Comprueba la dirección e inténtalo de nuevo en un momento.',
   service_unavailable: 'El servicio está muy ocupado en este momento. Inténtalo de nuevo dentro de {seconds}.',
-  internal_error: somethingWentWrong,
 };

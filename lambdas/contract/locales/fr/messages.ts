@@ -1,18 +1,12 @@
-import type { MessageStrings } from '../messages';
-
-const somethingWentWrong = 'Une erreur s’est produite. Veuillez réessayer plus tard.';
+import { somethingWentWrong, type MessageStrings } from '../messages';
 
 export const messages: MessageStrings = {
   locale: 'fr',
-  invalid_json: somethingWentWrong,
+  ...somethingWentWrong('Une erreur s’est produite. Veuillez réessayer plus tard.'),
   validation_failed: 'Certaines des informations envoyées ne sont pas valides. Vérifiez-les et réessayez.',
   'validation_failed.email': 'Veuillez saisir une adresse e-mail valide.',
   'validation_failed.code': 'Veuillez saisir le code à 6 chiffres reçu par e-mail.',
   'validation_failed.token': 'Ce lien de connexion est incomplet. Ouvrez le lien entier de votre e-mail, ou demandez-en un nouveau.',
-  payload_too_large: somethingWentWrong,
-  unsupported_media_type: somethingWentWrong,
-  route_not_found: somethingWentWrong,
-  method_not_allowed: somethingWentWrong,
   magic_link_ip_limit_exceeded: 'Trop de demandes de connexion depuis votre réseau. Veuillez réessayer dans {minutes}.',
   magic_link_email_limit_exceeded:
     'Trop de liens de connexion ont été demandés pour cette adresse e-mail. Consultez votre boîte de réception (et vos courriers indésirables), ou réessayez dans {minutes}.',
@@ -35,5 +29,4 @@ export const messages: MessageStrings = {
   session_invalid: 'Votre session a pris fin. Veuillez vous reconnecter.',
   email_delivery_failed: 'Nous n’avons pas pu envoyer l’e-mail de connexion. Vérifiez l’adresse et réessayez dans un instant.',
   service_unavailable: 'Le service est très sollicité en ce moment. Veuillez réessayer dans {seconds}.',
-  internal_error: somethingWentWrong,
 };

@@ -1,18 +1,12 @@
-import type { MessageStrings } from '../messages';
-
-const somethingWentWrong = '問題が発生しました。しばらくしてからもう一度お試しください。';
+import { somethingWentWrong, type MessageStrings } from '../messages';
 
 export const messages: MessageStrings = {
   locale: 'ja',
-  invalid_json: somethingWentWrong,
+  ...somethingWentWrong('問題が発生しました。しばらくしてからもう一度お試しください。'),
   validation_failed: '送信された情報の一部が正しくありません。内容を確認して、もう一度お試しください。',
   'validation_failed.email': '有効なメールアドレスを入力してください。',
   'validation_failed.code': 'メールに記載された 6 桁のコードを入力してください。',
   'validation_failed.token': 'このサインインリンクは不完全です。メールにあるリンクを最後まで開くか、新しいリンクをリクエストしてください。',
-  payload_too_large: somethingWentWrong,
-  unsupported_media_type: somethingWentWrong,
-  route_not_found: somethingWentWrong,
-  method_not_allowed: somethingWentWrong,
   magic_link_ip_limit_exceeded: 'お使いのネットワークからのサインインリクエストが多すぎます。{minutes}後にもう一度お試しください。',
   magic_link_email_limit_exceeded:
     'このメールアドレスへのサインインリンクのリクエストが多すぎます。受信トレイ（と迷惑メールフォルダ）を確認するか、{minutes}後にもう一度お試しください。',
@@ -31,5 +25,4 @@ export const messages: MessageStrings = {
   session_invalid: 'セッションが終了しました。もう一度サインインしてください。',
   email_delivery_failed: 'サインインメールを送信できませんでした。アドレスを確認して、少し待ってからもう一度お試しください。',
   service_unavailable: 'ただいまサービスが混み合っています。{seconds}後にもう一度お試しください。',
-  internal_error: somethingWentWrong,
 };

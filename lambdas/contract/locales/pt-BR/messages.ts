@@ -1,18 +1,12 @@
-import type { MessageStrings } from '../messages';
-
-const somethingWentWrong = 'Algo deu errado. Tente novamente mais tarde.';
+import { somethingWentWrong, type MessageStrings } from '../messages';
 
 export const messages: MessageStrings = {
   locale: 'pt-BR',
-  invalid_json: somethingWentWrong,
+  ...somethingWentWrong('Algo deu errado. Tente novamente mais tarde.'),
   validation_failed: 'Algumas das informações enviadas não são válidas. Confira e tente novamente.',
   'validation_failed.email': 'Digite um endereço de e-mail válido.',
   'validation_failed.code': 'Digite o código de 6 dígitos do e-mail.',
   'validation_failed.token': 'Este link de acesso está incompleto. Abra o link inteiro do seu e-mail ou peça um novo.',
-  payload_too_large: somethingWentWrong,
-  unsupported_media_type: somethingWentWrong,
-  route_not_found: somethingWentWrong,
-  method_not_allowed: somethingWentWrong,
   magic_link_ip_limit_exceeded: 'Muitos pedidos de acesso vindos da sua rede. Tente novamente em {minutes}.',
   magic_link_email_limit_exceeded:
     'Foram pedidos muitos links de acesso para este endereço de e-mail. Confira sua caixa de entrada (e a pasta de spam) ou tente novamente em {minutes}.',
@@ -32,5 +26,4 @@ export const messages: MessageStrings = {
   session_invalid: 'Sua sessão terminou. Entre novamente.',
   email_delivery_failed: 'Não conseguimos enviar o e-mail de acesso. Confira o endereço e tente novamente em instantes.',
   service_unavailable: 'O serviço está sobrecarregado no momento. Tente novamente em {seconds}.',
-  internal_error: somethingWentWrong,
 };
